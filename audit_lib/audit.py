@@ -1,0 +1,168 @@
+"""One audit end to end in Python: declaration → loader → checks → findings (no notebook needed)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from audit_lib.checks.spec import Check, CheckResult, Status
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from audit_lib.declaration import Declaration, Register
+    from audit_lib.loader import LoadReport
+    from audit_lib.periods import Period
+
+
+@dataclass
+class AuditResult:
+    """Everything an audit produced; tables as DataFrames, the DuckDB connection kept for charts."""
+
+    period: "Period"
+    run_id: str
+    declaration: "Declaration"
+    load_report: "LoadReport"
+    results: list[CheckResult]
+    findings: "pd.DataFrame"
+    check_results: "pd.DataFrame"
+    con: "duckdb.DuckDBPyConnection"
+    lang: str = "en"
+    incomplete_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def register(self) -> "Register":
+        """The validated register.yaml."""
+        return self.declaration.register
+
+    @property
+    def inputs(self) -> "pd.DataFrame":
+        """Per input file: hash, rows read, loaded and quarantined, status."""
+        return self.load_report.inputs_frame()
+
+    @property
+    def quarantine(self) -> "pd.DataFrame":
+        """Rows set aside by the loader, with file, row, reason and raw text."""
+        return self.con.execute("SELECT file, row, reason, raw FROM quarantine ORDER BY file, row").fetch_df()
+
+    @property
+    def declaration_hashes(self) -> dict[str, str]:
+        """SHA-256 of register.yaml and exports.yaml."""
+        return self.declaration.hashes
+
+    @property
+    def complete(self) -> bool:
+        """True only if every input loaded and every check ran (pass or fail)."""
+        return not self.incomplete_reasons
+
+    def write_tables(self, folder: str | Path) -> dict[str, Path]:
+        """Write findings (CSV, Parquet, JSON), check results, inputs and quarantine into ``folder``."""
+        from audit_lib.outputs import atomic_write_bytes, atomic_write_text, write_csv_safe
+
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        written = {
+            "findings.csv": write_csv_safe(self.findings, target / "findings.csv"),
+            "check_results.csv": write_csv_safe(self.check_results, target / "check_results.csv"),
+            "inputs.csv": write_csv_safe(self.inputs, target / "inputs.csv"),
+            "quarantine.csv": write_csv_safe(self.quarantine, target / "quarantine.csv"),
+        }
+        written["findings.parquet"] = atomic_write_bytes(target / "findings.parquet", _parquet_bytes(self.findings))
+        records = json.loads(self.findings.to_json(orient="records", force_ascii=False))
+        written["findings.json"] = atomic_write_text(target / "findings.json",
+                                                     json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        return written
+
+    def exit_code(self, fail_on: str | None = "low") -> int:
+        """0 clean, 1 findings at or above ``fail_on``, 2 checks that could not run (see the CLI's help)."""
+        from audit_lib.checks.spec import SEVERITY_RANK
+
+        if any(r.status in (Status.ERROR, Status.NOT_RUN) for r in self.results) or not self.load_report.complete:
+            return 2
+        if fail_on and not self.findings.empty:
+            threshold = SEVERITY_RANK[fail_on]
+            if (self.findings.loc[self.findings["state"] == "open", "severity"].map(SEVERITY_RANK) >= threshold).any():
+                return 1
+        return 0
+
+
+def _parquet_bytes(frame: "pd.DataFrame") -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def catalogue_version(checks: tuple[Check, ...]) -> str:
+    """A short hash of every check file's text: which catalogue judged the data."""
+    digest = hashlib.sha256()
+    for check in sorted(checks, key=lambda c: c.id):
+        digest.update(check.id.encode() + b"\0" + check.source.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def derive_run_id(period: str, declaration_hashes: dict[str, str], input_hashes: list[str], catalogue: str) -> str:
+    """A run id from what the audit read: the same inputs and catalogue give the same id."""
+    payload = json.dumps([period, sorted(declaration_hashes.items()), sorted(h or "" for h in input_hashes), catalogue])
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def run_audit(register: str | Path | None = None, exports: str | Path = "exports.yaml", period: str = "2026-Q3", *,
+              pseudonym_key: bytes | None = None, run_id: str | None = None, lang: str = "en",
+              checks: tuple[Check, ...] | None = None, memory_limit: str | None = None,
+              progress: Callable[[str], None] | None = None) -> AuditResult:
+    """Audit the exports of ``exports`` (and its ``register``) for ``period``; never raises for findings.
+
+    Raises DeclarationError when register.yaml or exports.yaml is invalid. A pseudonym key is needed
+    for the subject references; without one, ``audit_lib.pseudonym.load_key()`` is asked.
+    """
+    from audit_lib.checks.registry import catalogue
+    from audit_lib.checks.runner import CheckContext, run_checks
+    from audit_lib.declaration import load_declaration
+    from audit_lib.findings import build_findings, build_results
+    from audit_lib.loader import connect, load_exports
+    from audit_lib.loader.declaration_tables import create_declaration_tables
+    from audit_lib.periods import parse_period
+    from audit_lib.pseudonym import load_key
+
+    say = progress or (lambda _stage: None)
+    say("declaration")
+    declaration = load_declaration(register, exports)
+    timezone = declaration.register.controller.timezone
+    audit_period = parse_period(period, timezone)
+    key = pseudonym_key if pseudonym_key is not None else load_key()
+    con = connect(timezone=timezone, memory_limit=memory_limit)
+    say("load")
+    load_report = load_exports(con, declaration)
+    create_declaration_tables(con, declaration.register, load_report.available)
+    selected = checks if checks is not None else catalogue()
+    params: dict[str, Any] = {"period_start": audit_period.start, "period_end": audit_period.end,
+                              "as_of": audit_period.as_of}
+    context = CheckContext(con=con, params=params, available=load_report.available, declaration=declaration)
+    results = run_checks(selected, context, progress=lambda check: say(f"check {check.id}"))
+    incomplete = _incomplete_reasons(declaration, load_report, results)
+    version = catalogue_version(tuple(selected))
+    run = run_id or derive_run_id(period, declaration.hashes, [row["sha256"] for row in load_report.inputs], version)
+    say("findings")
+    findings = build_findings(results, run_id=run, period=period, key=key, lang=lang, timezone=timezone)
+    return AuditResult(period=audit_period, run_id=run, declaration=declaration, load_report=load_report,
+                       results=results, findings=findings, check_results=build_results(results, lang), con=con,
+                       lang=lang, incomplete_reasons=incomplete)
+
+
+def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", results: list[CheckResult]) -> list[str]:
+    reasons = [f"input {row['file']}: {row['status']} ({row['detail']})"
+               for row in load_report.inputs if row["status"] != "loaded"]
+    reasons += [f"check {r.check.id}: {r.status.value} ({r.reason})" for r in results
+                if r.status in (Status.ERROR, Status.NOT_RUN)]
+    for rule in declaration.register.retention.rules:
+        fields = load_report.available.get(rule.role, set())
+        if not any(start in fields for start in rule.start_fields):
+            reasons.append(f"retention rule {rule.id}: not evaluated, no export provides "
+                           f"{rule.role}.{'/'.join(rule.start_fields)}")
+    return reasons

@@ -1,0 +1,77 @@
+"""Discovering check files: one file per check under ``checks/<family>/``, ids unique and equal to names."""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from audit_lib.checks.spec import FAMILIES, Check, CheckMeta
+from audit_lib.errors import CheckDefinitionError
+
+CHECKS_DIR = Path(__file__).resolve().parent
+_HEADER_START, _HEADER_END = "/*---", "---*/"
+
+
+def parse_sql_check(path: Path, family: str) -> Check:
+    """Read a ``.sql`` check: a YAML header between ``/*---`` and ``---*/``, then the query."""
+    text = path.read_text(encoding="utf-8")
+    stripped = text.lstrip()
+    if not stripped.startswith(_HEADER_START) or _HEADER_END not in stripped:
+        raise CheckDefinitionError(str(path), f"a SQL check starts with a header between {_HEADER_START} and {_HEADER_END}")
+    header, query = stripped[len(_HEADER_START):].split(_HEADER_END, 1)
+    meta = _meta(path, yaml.safe_load(header))
+    if not query.strip():
+        raise CheckDefinitionError(str(path), "no query after the header")
+    return Check(meta=meta, family=family, source=path, sql=query.strip().rstrip(";"))
+
+
+def parse_python_check(path: Path, family: str) -> Check:
+    """Import a ``.py`` check: a module with a ``CHECK`` dict (the header) and ``find(context)``."""
+    spec = importlib.util.spec_from_file_location(f"audit_lib.checks.{family}.{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    if not hasattr(module, "CHECK") or not callable(getattr(module, "find", None)):
+        raise CheckDefinitionError(str(path), "a Python check defines CHECK (its header) and find(context)")
+    return Check(meta=_meta(path, module.CHECK), family=family, source=path, function=module.find,
+                 population_function=getattr(module, "population", None))
+
+
+def _meta(path: Path, data: object) -> CheckMeta:
+    try:
+        meta = CheckMeta.model_validate(data)
+    except ValidationError as exc:
+        raise CheckDefinitionError(str(path), f"invalid header: {exc}") from exc
+    if meta.id != path.stem:
+        raise CheckDefinitionError(str(path), f"header id {meta.id!r} differs from the file name {path.stem!r}")
+    return meta
+
+
+def discover(root: Path = CHECKS_DIR) -> list[Check]:
+    """Every check under ``root``, sorted by family then id; duplicate ids are an error."""
+    checks: list[Check] = []
+    seen: dict[str, Path] = {}
+    for family_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        if family_dir.name not in FAMILIES:
+            raise CheckDefinitionError(str(family_dir), f"unknown family; use one of {', '.join(FAMILIES)}")
+        for path in sorted(family_dir.iterdir()):
+            if path.suffix == ".sql":
+                check = parse_sql_check(path, family_dir.name)
+            elif path.suffix == ".py" and not path.name.startswith("_"):
+                check = parse_python_check(path, family_dir.name)
+            else:
+                continue
+            if check.id in seen:
+                raise CheckDefinitionError(str(path), f"check id {check.id!r} is already used by {seen[check.id]}")
+            seen[check.id] = path
+            checks.append(check)
+    return checks
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> tuple[Check, ...]:
+    """The bundled check catalogue (discovered once per process)."""
+    return tuple(discover())

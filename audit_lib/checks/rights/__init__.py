@@ -1,0 +1,1 @@
+"""Checks of the rights family (one file per check; discovered by the registry)."""

@@ -1,0 +1,87 @@
+"""The check contract: a check's metadata header, and the result every check run produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["critical", "high", "medium", "low"]
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+FAMILIES = ("notice", "inventory", "consent", "retention", "rights", "disclosure", "access", "quality")
+
+
+class Status(str, Enum):
+    """Outcome of one check: never a pass by default."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"      # the check broke; its reason says why
+    NOT_RUN = "not_run"  # an input it needs is missing
+
+
+class Text(BaseModel):
+    """A text in English and Finnish."""
+
+    model_config = ConfigDict(extra="forbid")
+    en: str
+    fi: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``."""
+        return self.fi if lang == "fi" else self.en
+
+
+class CheckMeta(BaseModel):
+    """The header of a check file."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: Text
+    severity: Severity
+    legal: list[str] = Field(min_length=1)
+    needs: dict[str, list[str]] = Field(default_factory=dict, description="role -> fields the check reads")
+    message: Text = Field(description="one sentence per finding; {column} placeholders from the row")
+    remediation: Text
+    evidence: list[str] = Field(default_factory=list, description="row columns kept as evidence (minimised)")
+    fingerprint: list[str] = Field(default_factory=list, description="row columns that identify the finding "
+                                                                     "besides check id and record_ref")
+    population: str | None = Field(None, description="SQL counting the records tested")
+    scope: Literal["period", "as_of", "declaration"] = "period"
+
+
+@dataclass
+class Check:
+    """A discovered check: its metadata, its family, and either SQL or a Python function."""
+
+    meta: CheckMeta
+    family: str
+    source: Path
+    sql: str | None = None
+    function: Callable[..., Any] | None = None
+    population_function: Callable[..., int] | None = None
+
+    @property
+    def id(self) -> str:
+        """The check id (its file name)."""
+        return self.meta.id
+
+
+@dataclass
+class CheckResult:
+    """One check's outcome over the audit's inputs."""
+
+    check: Check
+    status: Status
+    population: int | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    reason: str | None = None
+    duration_s: float = 0.0
+
+    @property
+    def failures(self) -> int:
+        """Number of violating records."""
+        return len(self.rows)

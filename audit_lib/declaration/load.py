@@ -1,0 +1,208 @@
+"""Loading and validating register.yaml and exports.yaml, with errors naming file, line and fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ValidationError
+
+from audit_lib.declaration import taxonomy
+from audit_lib.declaration.exports import ExportMap
+from audit_lib.declaration.register import Register
+from audit_lib.declaration.yaml_source import Location, YamlSource, format_location, read_yaml
+from audit_lib.errors import DeclarationError, Problem
+from audit_lib.roles import ROLES
+
+
+@dataclass
+class Declaration:
+    """A validated register description and export map, with their sources."""
+
+    register: Register
+    exports: ExportMap
+    register_source: YamlSource
+    exports_source: YamlSource
+
+    @property
+    def exports_dir(self) -> Path:
+        """The folder the export files are read from."""
+        return (self.exports_source.path.parent / self.exports.exports_dir).resolve()
+
+    @property
+    def hashes(self) -> dict[str, str]:
+        """SHA-256 of register.yaml and exports.yaml."""
+        return {self.register_source.path.name: self.register_source.sha256,
+                self.exports_source.path.name: self.exports_source.sha256}
+
+
+def _problems_from_validation(source: YamlSource, error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        location: Location = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = item["msg"].removeprefix("Value error, ")
+        fix = None
+        if item["type"] == "extra_forbidden":
+            message = f"unknown key {location[-1]!r}"
+            fix = "remove it or correct its spelling (see the JSON Schema for the allowed keys)"
+        elif item["type"] == "missing":
+            fix = f"add {location[-1]!r}"
+        problems.append(Problem(str(source.path), format_location(location), message,
+                                line=source.line_of(location), fix=fix))
+    return problems
+
+
+def _parse(source: YamlSource, model: type[BaseModel]) -> BaseModel:
+    if not isinstance(source.data, dict):
+        raise DeclarationError([Problem(str(source.path), "", "expected a mapping of keys at the top level",
+                                        line=1, fix="start from the sample in data_samples/hyvinvoivin")])
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as exc:
+        raise DeclarationError(_problems_from_validation(source, exc)) from exc
+
+
+def load_register(path: str | Path) -> tuple[Register, YamlSource]:
+    """Read and validate register.yaml on its own (models and cross-references)."""
+    source = read_yaml(path)
+    register = _parse(source, Register)
+    problems = register_problems(register, source)
+    if problems:
+        raise DeclarationError(problems)
+    return register, source  # type: ignore[return-value]
+
+
+def load_declaration(register_path: str | Path | None, exports_path: str | Path) -> Declaration:
+    """Read and validate exports.yaml and its register.yaml (from ``register_path`` or the one it names)."""
+    exports_source = read_yaml(exports_path)
+    exports = _parse(exports_source, ExportMap)
+    if register_path is None:
+        register_path = exports_source.path.parent / exports.register_file  # type: ignore[attr-defined]
+    register, register_source = load_register(register_path)
+    problems = export_problems(exports, exports_source, register)  # type: ignore[arg-type]
+    if problems:
+        raise DeclarationError(problems)
+    return Declaration(register, exports, register_source, exports_source)  # type: ignore[arg-type]
+
+
+def register_problems(register: Register, source: YamlSource) -> list[Problem]:
+    """Cross-reference problems of register.yaml: unknown keys, categories, roles and fields."""
+    problems: list[Problem] = []
+
+    def add(location: Location, message: str, fix: str) -> None:
+        problems.append(Problem(str(source.path), format_location(location), message,
+                                line=source.line_of(location), fix=fix))
+
+    category_ids = [c.id for c in register.data_categories]
+    known = set(category_ids)
+    for index, category in enumerate(register.data_categories):
+        if category_ids.count(category.id) > 1:
+            add(("data_categories", index, "id"), f"category id {category.id!r} is declared twice",
+                "give every category its own id")
+        if category.fides_key not in taxonomy.keys("data_category"):
+            add(("data_categories", index, "fides_key"), f"unknown fideslang data category {category.fides_key!r}",
+                taxonomy.unknown_key_fix("data_category", category.fides_key))
+
+    def check_categories(location: Location, used: list[str]) -> None:
+        for position, category_id in enumerate(used):
+            if category_id not in known:
+                add(location + (position,), f"category {category_id!r} is not declared in data_categories",
+                    f"declare it under data_categories or use one of: {', '.join(sorted(known))}")
+
+    for index, subject in enumerate(register.subject_types):
+        if subject.fides_key not in taxonomy.keys("data_subject"):
+            add(("subject_types", index, "fides_key"), f"unknown fideslang data subject {subject.fides_key!r}",
+                taxonomy.unknown_key_fix("data_subject", subject.fides_key))
+        check_categories(("subject_types", index, "categories"), subject.categories)
+    purpose_ids = {p.id for p in register.purposes}
+    for index, purpose in enumerate(register.purposes):
+        if purpose.fides_use not in taxonomy.keys("data_use"):
+            add(("purposes", index, "fides_use"), f"unknown fideslang data use {purpose.fides_use!r}",
+                taxonomy.unknown_key_fix("data_use", purpose.fides_use))
+        check_categories(("purposes", index, "categories"), purpose.categories)
+    for index, recipient in enumerate(register.recipients):
+        check_categories(("recipients", index, "categories"), recipient.categories)
+        for position, purpose_id in enumerate(recipient.purposes):
+            if purpose_id not in purpose_ids:
+                add(("recipients", index, "purposes", position), f"purpose {purpose_id!r} is not declared",
+                    f"use one of: {', '.join(sorted(purpose_ids))}")
+    for index, rule in enumerate(register.retention.rules):
+        role = ROLES.get(rule.role)
+        if role is None:
+            add(("retention", "rules", index, "role"), f"retention rule on unknown table {rule.role!r}",
+                f"use a canonical role: {', '.join(sorted(ROLES))}")
+            continue
+        for start in rule.start_fields:
+            if start not in role.field_names:
+                add(("retention", "rules", index, "start"), f"{rule.role} has no field {start!r}",
+                    f"start from one of: {', '.join(f.name for f in role.fields if f.type == 'TIMESTAMPTZ')}")
+    for index, access_role in enumerate(register.access.roles):
+        for position, role_name in enumerate(access_role.may_access):
+            if role_name not in ROLES:
+                add(("access", "roles", index, "may_access", position), f"unknown table {role_name!r}",
+                    f"use a canonical role: {', '.join(sorted(ROLES))}")
+    for table, columns in register.rights.erasure.kept_after_erasure.items():
+        if table not in ROLES:
+            add(("rights", "erasure", "kept_after_erasure", table), f"unknown table {table!r}",
+                f"use a canonical role: {', '.join(sorted(ROLES))}")
+        else:
+            for position, column in enumerate(columns):
+                if column not in ROLES[table].field_names:
+                    add(("rights", "erasure", "kept_after_erasure", table, position),
+                        f"{table} has no field {column!r}", f"use one of: {', '.join(ROLES[table].field_names)}")
+    try:
+        ZoneInfo(register.controller.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        add(("controller", "timezone"), f"unknown time zone {register.controller.timezone!r}",
+            "write an IANA time zone such as Europe/Helsinki")
+    return problems
+
+
+def export_problems(exports: ExportMap, source: YamlSource, register: Register) -> list[Problem]:
+    """Cross-reference problems of exports.yaml against the roles and register.yaml."""
+    problems: list[Problem] = []
+
+    def add(location: Location, message: str, fix: str) -> None:
+        problems.append(Problem(str(source.path), format_location(location), message,
+                                line=source.line_of(location), fix=fix))
+
+    categories = {c.id for c in register.data_categories}
+    files = [e.file for e in exports.exports]
+    for index, export in enumerate(exports.exports):
+        where: Location = ("exports", index)
+        if files.count(export.file) > 1:
+            add(where + ("file",), f"{export.file!r} is mapped twice", "map each file once")
+        role = ROLES.get(export.role)
+        if role is None:
+            add(where + ("role",), f"unknown role {export.role!r}", f"use one of: {', '.join(sorted(ROLES))}")
+            continue
+        mapped_fields: dict[str, str] = {}
+        for column, spec in export.columns.items():
+            column_where = where + ("columns", column)
+            if spec.field is not None:
+                if spec.field not in role.field_names:
+                    add(column_where + ("field",), f"role {export.role} has no field {spec.field!r}",
+                        f"use one of: {', '.join(role.field_names)}")
+                elif spec.field in mapped_fields:
+                    add(column_where + ("field",),
+                        f"field {spec.field!r} is already mapped from column {mapped_fields[spec.field]!r}",
+                        "map each canonical field from one column")
+                else:
+                    mapped_fields[spec.field] = column
+            if spec.category is not None and spec.category not in categories:
+                add(column_where + ("category",), f"category {spec.category!r} is not declared in register.yaml",
+                    f"declare it in register.yaml or use one of: {', '.join(sorted(categories))}")
+        for required in (f.name for f in role.fields if f.required):
+            if required not in mapped_fields:
+                add(where + ("columns",), f"role {export.role} needs field {required!r}, which no column maps",
+                    f"add a column with `field: {required}`")
+        if export.key is not None and export.key not in export.columns:
+            add(where + ("key",), f"key column {export.key!r} is not among the columns",
+                "name one of the mapped columns as key")
+        try:
+            ZoneInfo(export.timezone or exports.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            add(where + ("timezone",), f"unknown time zone {export.timezone or exports.timezone!r}",
+                "write an IANA time zone such as Europe/Helsinki")
+    return problems

@@ -1,0 +1,279 @@
+"""The model of register.yaml: what the controller says about its register (no DuckDB here)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from audit_lib.durations import parse_duration
+
+
+def _iso_duration(value: str) -> str:
+    parse_duration(value)
+    return value
+
+
+IsoDuration = Annotated[str, AfterValidator(_iso_duration)]
+
+
+class Strict(BaseModel):
+    """Base model: unknown keys are errors, so a typo never silently drops a statement."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Label(Strict):
+    """A text in Finnish and English."""
+
+    fi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` ('fi' or 'en')."""
+        return self.fi if lang == "fi" else self.en
+
+
+class Address(Strict):
+    """A postal address."""
+
+    street: str
+    postal_code: str
+    city: str
+    country: str = "FI"
+
+
+class Notice(Strict):
+    """How the published notice presents itself."""
+
+    title: Label
+    legal_framework_cited: list[str] = Field(default_factory=list)
+    claims_gdpr_compliance: bool = False
+
+
+class RegisterInfo(Strict):
+    """The register's name, notice and where its data comes from."""
+
+    name: Label
+    notice: Notice
+    collection_basis: Label | None = None
+    sources: list[str] = Field(default_factory=lambda: ["data_subject"])
+
+
+class Controller(Strict):
+    """The controller: who decides on the processing."""
+
+    name: str
+    trade_name: str | None = None
+    business_id: str | None = None
+    address: Address
+    email: str | None = None
+    phone: str | None = None
+    timezone: str = "Europe/Helsinki"
+
+    @field_validator("business_id")
+    @classmethod
+    def _valid_business_id(cls, value: str | None) -> str | None:
+        from stdnum.fi import ytunnus
+
+        if value is not None and not ytunnus.is_valid(value):
+            raise ValueError(f"{value!r} is not a valid Finnish business id (Y-tunnus); its check digit is wrong")
+        return value
+
+
+class Person(Strict):
+    """A named contact person or data protection officer."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class DataCategory(Strict):
+    """A declared category of personal data, keyed to the fideslang taxonomy."""
+
+    id: str
+    fides_key: str
+    label: Label
+    stated_in_notice: bool = True
+    note: str | None = None
+
+
+class SubjectType(Strict):
+    """A type of data subject and the categories held about it."""
+
+    id: str
+    fides_key: str
+    label: Label
+    categories: list[str]
+
+
+LawfulBasis = Literal["consent", "contract", "legal_obligation", "vital_interests", "public_task",
+                      "legitimate_interests"]
+
+
+class Purpose(Strict):
+    """A purpose of processing, its fideslang data use and its lawful basis (GDPR Art. 6(1))."""
+
+    id: str
+    fides_use: str
+    label: Label
+    lawful_basis: LawfulBasis | None = None
+    legitimate_interest: Label | None = None
+    categories: list[str] = Field(default_factory=list)
+
+
+class Recipient(Strict):
+    """A recipient or processor of register data."""
+
+    id: str
+    kind: Literal["processor", "controller", "joint_controller", "authority"]
+    label: Label
+    purposes: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    country: str | None = None
+    safeguards: str | None = None
+    art28_contract: bool | None = None
+    listed_in_notice_as_recipient: bool = True
+    note: str | None = None
+
+
+class Disclosures(Strict):
+    """What the notice says about disclosures and transfers."""
+
+    to_third_parties: bool = False
+    transfers_outside_eea: bool | None = None
+    transfer_safeguards: str | None = None
+
+
+class MarketingChannel(Strict):
+    """A marketing channel and what a message on it needs."""
+
+    channel: str
+    requires: Literal["opt_in_consent", "no_marketing_ban"]
+    legal: list[str] = Field(default_factory=list)
+
+
+class Marketing(Strict):
+    """Marketing channels, bans and whether the existing-customer exception is claimed."""
+
+    existing_customer_exception: bool = False
+    channels: list[MarketingChannel] = Field(default_factory=list)
+    bans: dict[str, Label] = Field(default_factory=dict)
+
+
+class Erasure(Strict):
+    """Erasure on request and the minimised columns a legal obligation keeps."""
+
+    on_request: bool = True
+    kept_after_erasure: dict[str, list[str]] = Field(default_factory=dict)
+
+
+Right = Literal["access", "rectification", "erasure", "restriction", "objection", "objection_to_marketing",
+                "portability"]
+
+
+class Rights(Strict):
+    """The data-subject rights the notice states."""
+
+    stated: list[Right] = Field(default_factory=list)
+    withdrawal_of_consent_stated: bool = False
+    complaint_to_authority_stated: bool = False
+    request_channel: str | None = None
+    erasure: Erasure = Field(default_factory=Erasure)
+
+
+class Profiling(Strict):
+    """Profiling and automated decisions."""
+
+    collected: bool = False
+    statement: Label | None = None
+    automated_decisions: Label | None = None
+
+
+class SpecialCategories(Strict):
+    """Special categories of data (GDPR Art. 9)."""
+
+    art9_condition: str | None = None
+
+
+class Requests(Strict):
+    """Deadlines for data-subject requests (GDPR Art. 12(3))."""
+
+    deadline: IsoDuration = "P1M"
+    extension: IsoDuration = "P2M"
+    extension_notice_within: IsoDuration = "P1M"
+    legal: list[str] = Field(default_factory=lambda: ["GDPR Art. 12(3)"])
+
+
+class RetentionRule(Strict):
+    """A machine-checkable retention rule: duration from a start field, optional anchor, action."""
+
+    id: str
+    label: Label
+    role: str
+    start: str | list[str]
+    duration: IsoDuration
+    anchor: Literal["end_of_year"] | None = None
+    action: Literal["delete", "anonymise"] = "delete"
+    legal: list[str] = Field(default_factory=list)
+    stated_in_notice: bool = True
+    note: str | None = None
+
+    @property
+    def start_fields(self) -> list[str]:
+        """The start field, or the fields whose first non-empty value starts the period."""
+        return [self.start] if isinstance(self.start, str) else list(self.start)
+
+
+class Retention(Strict):
+    """What the notice says about retention, and the rules the audit applies."""
+
+    notice_statement: Label | None = None
+    laws_cited: list[str] = Field(default_factory=list)
+    rules: list[RetentionRule] = Field(default_factory=list)
+
+
+class AccessRole(Strict):
+    """A staff role and the canonical roles (tables) it may read."""
+
+    id: str
+    label: Label
+    may_access: list[str]
+
+
+class Access(Strict):
+    """Access control: personal accounts, staff roles, bulk-read threshold."""
+
+    personal_accounts_required: bool = True
+    bulk_read_threshold_per_day: int | None = Field(None, gt=0)
+    stated_in_notice: bool = True
+    roles: list[AccessRole] = Field(default_factory=list)
+
+
+class Register(Strict):
+    """register.yaml: the register description as code."""
+
+    schema_version: Literal[1] = 1
+    # Named with an alias: pydantic models already have a `register` attribute (ABC.register).
+    register_info: RegisterInfo = Field(alias="register")
+    controller: Controller
+    contact_person: Person | None = None
+    dpo: Person | None = None
+    data_categories: list[DataCategory]
+    subject_types: list[SubjectType]
+    purposes: list[Purpose]
+    recipients: list[Recipient] = Field(default_factory=list)
+    disclosures: Disclosures = Field(default_factory=Disclosures)
+    marketing: Marketing = Field(default_factory=Marketing)
+    rights: Rights = Field(default_factory=Rights)
+    profiling: Profiling = Field(default_factory=Profiling)
+    special_categories: SpecialCategories = Field(default_factory=SpecialCategories)
+    requests: Requests = Field(default_factory=Requests)
+    retention: Retention = Field(default_factory=Retention)
+    access: Access = Field(default_factory=Access)
+    security_measures: list[Label] = Field(default_factory=list)
+
+    def category(self, category_id: str) -> DataCategory:
+        """The declared category with id ``category_id``."""
+        return next(c for c in self.data_categories if c.id == category_id)

@@ -1,0 +1,98 @@
+"""The findings table: one row per violating record, with pseudonymous subject references."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Iterable
+
+from audit_lib.pseudonym import pseudonym
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from audit_lib.checks.spec import CheckResult
+
+FINDING_COLUMNS = ["run_id", "period", "check_id", "family", "severity", "legal_refs", "record_ref", "subject_ref",
+                   "event_at", "message", "evidence", "fingerprint", "state", "accepted_reason", "accepted_by",
+                   "accepted_until"]
+RESULT_COLUMNS = ["check_id", "family", "title", "severity", "legal_refs", "status", "population", "failures",
+                  "reason", "duration_s"]
+# Row columns that identify a person directly; they never reach a finding's evidence or message.
+_DIRECT_IDENTIFIERS = {"subject_id", "email", "phone", "first_name", "last_name", "name", "address", "text"}
+
+
+def _display(value: Any, timezone: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            from zoneinfo import ZoneInfo
+
+            value = value.astimezone(ZoneInfo(timezone))
+        return value.strftime("%Y-%m-%d %H:%M:%S") if value.second else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+class _Row(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render_message(template: str, row: dict[str, Any], timezone: str) -> str:
+    """Fill ``{column}`` placeholders of ``template`` from ``row``; unknown ones stay visible."""
+    values = _Row({k: _display(v, timezone) for k, v in row.items()})
+    return string.Formatter().vformat(template, (), values)
+
+
+def fingerprint(check_id: str, record_ref: str, parts: Iterable[Any] = ()) -> str:
+    """A stable id of a finding: same check, record and identifying fields -> same fingerprint."""
+    payload = json.dumps([check_id, record_ref, *[str(p) for p in parts]], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
+
+
+def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str, key: bytes, lang: str = "en",
+                   timezone: str = "Europe/Helsinki") -> "pd.DataFrame":
+    """The findings of ``results`` as one DataFrame with FINDING_COLUMNS, sorted deterministically."""
+    import pandas as pd
+
+    records = []
+    for result in results:
+        meta = result.check.meta
+        for row in result.rows:
+            subject_ref = pseudonym(row.get("subject_id"), key)
+            namespace = {**row, "subject_ref": subject_ref or "-"}
+            evidence = {k: _display(row.get(k), timezone) for k in meta.evidence if k not in _DIRECT_IDENTIFIERS}
+            event_at = row.get("event_at")
+            records.append({
+                "run_id": run_id, "period": period, "check_id": meta.id, "family": result.check.family,
+                "severity": meta.severity, "legal_refs": "; ".join(meta.legal), "record_ref": str(row["record_ref"]),
+                "subject_ref": subject_ref, "event_at": _display(event_at, timezone) or None,
+                "message": render_message(meta.message.get(lang), namespace, timezone),
+                "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
+                "fingerprint": fingerprint(meta.id, str(row["record_ref"]), [row.get(f) for f in meta.fingerprint]),
+                "state": "open", "accepted_reason": None, "accepted_by": None, "accepted_until": None,
+            })
+    frame = pd.DataFrame(records, columns=FINDING_COLUMNS)
+    return frame.sort_values(["family", "check_id", "record_ref", "fingerprint"], kind="stable").reset_index(drop=True)
+
+
+def build_results(results: Iterable["CheckResult"], lang: str = "en") -> "pd.DataFrame":
+    """One row per check: status, records tested, failures, reason, time taken."""
+    import pandas as pd
+
+    rows = [{
+        "check_id": r.check.id, "family": r.check.family, "title": r.check.meta.title.get(lang),
+        "severity": r.check.meta.severity, "legal_refs": "; ".join(r.check.meta.legal), "status": r.status.value,
+        "population": r.population, "failures": r.failures, "reason": r.reason, "duration_s": round(r.duration_s, 4),
+    } for r in results]
+    frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    frame["population"] = frame["population"].astype("Int64")
+    return frame

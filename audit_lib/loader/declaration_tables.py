@@ -1,0 +1,100 @@
+"""The declaration as DuckDB tables, so that checks compare data with promises in SQL alone."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from audit_lib.durations import parse_duration
+from audit_lib.roles import ROLES
+from audit_lib.sql import ident, literal
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from audit_lib.declaration import Register
+
+# Years the working-day calendar covers; deadlines outside it are not computed (NULL).
+CALENDAR_YEARS = range(2000, 2041)
+
+
+def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Register",
+                              available: dict[str, set[str]]) -> None:
+    """Create the ``decl_*`` tables, the working-day ``calendar`` and the ``retention_items`` view."""
+    _table(con, "decl_categories", "category_id VARCHAR, fides_key VARCHAR, label_fi VARCHAR, label_en VARCHAR",
+           [(c.id, c.fides_key, c.label.fi, c.label.en) for c in register.data_categories])
+    _table(con, "decl_subject_type_categories", "subject_type VARCHAR, category_id VARCHAR",
+           [(s.id, c) for s in register.subject_types for c in s.categories])
+    _table(con, "decl_marketing_channels", "channel VARCHAR, requires VARCHAR",
+           [(c.channel, c.requires) for c in register.marketing.channels])
+    _table(con, "decl_access_roles", "staff_role VARCHAR, table_name VARCHAR",
+           [(r.id, t) for r in register.access.roles for t in r.may_access])
+    _table(con, "decl_recipients", "recipient_id VARCHAR, kind VARCHAR, country VARCHAR, safeguards VARCHAR",
+           [(r.id, r.kind, r.country, r.safeguards) for r in register.recipients])
+    _table(con, "decl_recipient_categories", "recipient_id VARCHAR, category_id VARCHAR",
+           [(r.id, c) for r in register.recipients for c in r.categories])
+    _table(con, "decl_kept_after_erasure", "table_name VARCHAR, field VARCHAR",
+           [(t, f) for t, fields in register.rights.erasure.kept_after_erasure.items() for f in fields])
+    deadline, extension = parse_duration(register.requests.deadline), parse_duration(register.requests.extension)
+    notice = parse_duration(register.requests.extension_notice_within)
+    _table(con, "decl_settings", "name VARCHAR, value BIGINT", [
+        ("request_deadline_months", deadline.months), ("request_deadline_days", deadline.days),
+        ("request_extension_months", extension.months), ("request_extension_days", extension.days),
+        ("extension_notice_months", notice.months), ("extension_notice_days", notice.days),
+        ("bulk_read_threshold_per_day", register.access.bulk_read_threshold_per_day),
+    ])
+    rules = []
+    for rule in register.retention.rules:
+        duration = parse_duration(rule.duration)
+        rules.append((rule.id, rule.role, duration.months, duration.days, rule.anchor, rule.action,
+                      "; ".join(rule.legal)))
+    _table(con, "decl_retention_rules", "rule_id VARCHAR, role VARCHAR, months BIGINT, days BIGINT, "
+                                        "anchor VARCHAR, action VARCHAR, legal VARCHAR", rules)
+    _create_calendar(con, register.controller.timezone)
+    _create_retention_items(con, register, available)
+
+
+def _table(con, name: str, columns: str, rows: list[tuple]) -> None:
+    con.execute(f"CREATE TABLE {ident(name)} ({columns})")
+    if rows:
+        placeholders = ", ".join("?" for _ in rows[0])
+        con.executemany(f"INSERT INTO {ident(name)} VALUES ({placeholders})", [list(r) for r in rows])
+
+
+def _create_calendar(con, timezone: str) -> None:
+    """Days with whether each is a working day in Finland (Mon–Fri and not a public holiday)."""
+    import holidays
+
+    public = holidays.Finland(years=CALENDAR_YEARS)
+    first, last = date(CALENDAR_YEARS.start, 1, 1), date(CALENDAR_YEARS.stop - 1, 12, 31)
+    rows, day = [], first
+    while day <= last:
+        rows.append((day, day.weekday() < 5 and day not in public, public.get(day)))
+        day += timedelta(days=1)
+    _table(con, "calendar", "day DATE, is_working_day BOOLEAN, holiday VARCHAR", rows)
+    # next_working_day(d): d itself if a working day, else the first working day after it (1182/71 Art. 3(4)).
+    con.execute("""
+        CREATE TABLE next_working_day AS
+        SELECT c.day, min(w.day) AS working_day
+        FROM calendar c JOIN calendar w ON w.day >= c.day AND w.day < c.day + INTERVAL 15 DAY AND w.is_working_day
+        GROUP BY c.day""")
+
+
+def _create_retention_items(con, register: "Register", available: dict[str, set[str]]) -> None:
+    """A view of (rule_id, record_ref, subject_id, start_at) over every rule whose inputs are loaded."""
+    parts = []
+    for rule in register.retention.rules:
+        fields = available.get(rule.role, set())
+        starts = [f for f in rule.start_fields if f in fields]
+        if not starts:
+            continue
+        role = ROLES[rule.role]
+        subject = ident("subject_id") if "subject_id" in fields else "NULL"
+        start_sql = f"coalesce({', '.join(ident(s) for s in starts)})" if len(starts) > 1 else ident(starts[0])
+        parts.append(
+            f"SELECT {literal(rule.id)} AS rule_id, {literal(rule.role + '/')} || {ident(role.key)} AS record_ref, "
+            f"CAST({subject} AS VARCHAR) AS subject_id, {start_sql} AS start_at FROM {ident(rule.role)}")
+    if not parts:
+        parts.append("SELECT NULL::VARCHAR AS rule_id, NULL::VARCHAR AS record_ref, NULL::VARCHAR AS subject_id, "
+                     "NULL::TIMESTAMPTZ AS start_at WHERE false")
+    con.execute(f"CREATE VIEW retention_items AS {' UNION ALL '.join(parts)}")

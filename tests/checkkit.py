@@ -1,0 +1,66 @@
+"""Tiny inline registers for check tests: tables as lists of dicts, written as CSV and audited."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from audit_lib.audit import AuditResult, run_audit
+from audit_lib.checks.registry import catalogue
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data_samples" / "hyvinvoivin"
+KEY = b"test-pseudonym-key"
+
+
+def write_register(folder: Path, tables: dict[str, list[dict[str, Any]]], *,
+                   register_patch: dict[str, Any] | None = None, extra_columns: dict[str, dict] | None = None) -> Path:
+    """Write ``tables`` (role -> rows) as CSV exports with a 1:1 mapping; return exports.yaml's path."""
+    exports_dir = folder / "exports"
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    register = yaml.safe_load((SAMPLE / "register.yaml").read_text(encoding="utf-8"))
+    for dotted, value in (register_patch or {}).items():
+        target = register
+        *parents, last = dotted.split(".")
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        target[last] = value
+    (folder / "register.yaml").write_text(yaml.safe_dump(register, allow_unicode=True, sort_keys=False),
+                                          encoding="utf-8")
+    exports = []
+    for role, rows in tables.items():
+        columns = list(dict.fromkeys(k for row in rows for k in row)) if rows else []
+        with (exports_dir / f"{role}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        mapping = {c: {"field": c} for c in columns}
+        mapping.update((extra_columns or {}).get(role, {}))
+        exports.append({"file": f"{role}.csv", "role": role, "columns": mapping})
+    (folder / "exports.yaml").write_text(yaml.safe_dump({"schema_version": 1, "register": "register.yaml",
+                                                          "exports_dir": "exports", "exports": exports},
+                                                         sort_keys=False), encoding="utf-8")
+    return folder / "exports.yaml"
+
+
+def audit(folder: Path, tables: dict[str, list[dict[str, Any]]], check_id: str, period: str = "2026-Q3",
+          **kwargs: Any) -> AuditResult:
+    """Audit ``tables`` with the single check ``check_id``."""
+    exports = write_register(folder, tables, **kwargs)
+    checks = tuple(c for c in catalogue() if c.id == check_id)
+    assert checks, f"no check {check_id}"
+    return run_audit(None, exports, period, pseudonym_key=KEY, checks=checks)
+
+
+def refs(result: AuditResult) -> list[str]:
+    """The record references of the findings, sorted."""
+    return sorted(result.findings["record_ref"])
+
+
+def copy_sample(target: Path) -> Path:
+    """Copy the bundled sample into ``target``; return the copy's folder."""
+    shutil.copytree(SAMPLE, target, dirs_exist_ok=True)
+    return target
