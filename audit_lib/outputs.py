@@ -38,19 +38,25 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
 
 
 def neutralise_formula(value: object) -> object:
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe.
+
+    Negative numbers are prefixed too: a cell starting with "-" is a formula to some spreadsheets,
+    and the rule "no cell starts with = + - @" is simpler to audit than exceptions to it.
+    """
+    if value is None:
+        return value
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
     return value
 
 
 def spreadsheet_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """Return a copy of ``frame`` whose text cells and headers can never start a formula."""
+    """Return a copy of ``frame`` whose cells and headers can never start a formula."""
     safe = frame.copy()
     safe.columns = [neutralise_formula(str(c)) for c in safe.columns]
     for column in safe.columns:
-        if safe[column].dtype == object or str(safe[column].dtype).startswith("string"):
-            safe[column] = safe[column].map(neutralise_formula)
+        safe[column] = safe[column].astype(object).map(neutralise_formula, na_action="ignore")
     return safe
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from audit_lib.durations import parse_duration
@@ -50,34 +49,42 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
                       "; ".join(rule.legal)))
     _table(con, "decl_retention_rules", "rule_id VARCHAR, role VARCHAR, months BIGINT, days BIGINT, "
                                         "anchor VARCHAR, action VARCHAR, legal VARCHAR", rules)
-    _create_calendar(con, register.controller.timezone)
+    _create_calendar(con)
     _create_retention_items(con, register, available)
 
 
 def _table(con, name: str, columns: str, rows: list[tuple]) -> None:
+    import pandas as pd
+
     con.execute(f"CREATE TABLE {ident(name)} ({columns})")
     if rows:
-        placeholders = ", ".join("?" for _ in rows[0])
-        con.executemany(f"INSERT INTO {ident(name)} VALUES ({placeholders})", [list(r) for r in rows])
+        # One bulk insert from a DataFrame: executemany costs a round trip per row.
+        frame = pd.DataFrame([list(r) for r in rows], dtype="object")
+        con.register("_declaration_rows", frame)
+        try:
+            con.execute(f"INSERT INTO {ident(name)} SELECT * FROM _declaration_rows")
+        finally:
+            con.unregister("_declaration_rows")
 
 
-def _create_calendar(con, timezone: str) -> None:
-    """Days with whether each is a working day in Finland (Mon–Fri and not a public holiday)."""
+def _create_calendar(con) -> None:
+    """Days with whether each is a working day in Finland (Mon–Fri and not a public holiday), and for
+    every day the working day a period ending on it moves to (Regulation 1182/71 Art. 3(4))."""
     import holidays
 
     public = holidays.Finland(years=CALENDAR_YEARS)
-    first, last = date(CALENDAR_YEARS.start, 1, 1), date(CALENDAR_YEARS.stop - 1, 12, 31)
-    rows, day = [], first
-    while day <= last:
-        rows.append((day, day.weekday() < 5 and day not in public, public.get(day)))
-        day += timedelta(days=1)
-    _table(con, "calendar", "day DATE, is_working_day BOOLEAN, holiday VARCHAR", rows)
-    # next_working_day(d): d itself if a working day, else the first working day after it (1182/71 Art. 3(4)).
+    _table(con, "public_holidays", "day DATE, name VARCHAR", sorted(public.items()))
+    con.execute("""
+        CREATE TABLE calendar AS
+        SELECT CAST(d AS DATE) AS day, isodow(d) <= 5 AND h.day IS NULL AS is_working_day, h.name AS holiday
+        FROM range(make_date($first, 1, 1), make_date($last + 1, 1, 1), INTERVAL 1 DAY) AS days(d)
+        LEFT JOIN public_holidays h ON h.day = CAST(d AS DATE)""",
+                {"first": CALENDAR_YEARS.start, "last": CALENDAR_YEARS.stop - 1})
     con.execute("""
         CREATE TABLE next_working_day AS
-        SELECT c.day, min(w.day) AS working_day
-        FROM calendar c JOIN calendar w ON w.day >= c.day AND w.day < c.day + INTERVAL 15 DAY AND w.is_working_day
-        GROUP BY c.day""")
+        SELECT day, min(CASE WHEN is_working_day THEN day END)
+                    OVER (ORDER BY day ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS working_day
+        FROM calendar""")
 
 
 def _create_retention_items(con, register: "Register", available: dict[str, set[str]]) -> None:

@@ -1,0 +1,35 @@
+"""Rights checks: Art. 12(3) deadlines counted as Regulation 1182/71 counts months, Finnish holidays."""
+
+from checkkit import audit, refs
+
+
+def request(request_id, received, completed="", extension=""):
+    return {"request_id": request_id, "subject_id": "C1", "kind": "erasure", "received_at": received,
+            "completed_at": completed, "extension_notified_at": extension}
+
+
+def test_answer_on_the_last_legal_day_passes(tmp_path):
+    result = audit(tmp_path, {"requests": [
+        request("R1", "2026-05-31 10:00:00", "2026-06-30 23:00:00"),   # June has no 31st: due 30 June
+        request("R2", "2026-07-01 10:00:00", "2026-08-03 16:00:00"),   # 1 Aug is a Saturday: due Monday 3 Aug
+        request("R3", "2026-05-20 10:00:00", "2026-08-20 10:00:00", "2026-06-01 09:00:00"),  # extended to 3 months
+    ]}, "rights_request_late", period="2026-Q3")
+    assert result.check_results.loc[0, "status"] == "pass"
+
+
+def test_deadline_on_a_finnish_public_holiday_moves_to_the_next_working_day(tmp_path):
+    # Received 6 Nov 2026 -> 6 Dec 2026 is Independence Day (a Sunday too) -> due Monday 7 Dec.
+    result = audit(tmp_path, {"requests": [request("R1", "2026-11-06 09:00:00", "2026-12-07 15:00:00"),
+                                           request("R2", "2026-11-06 09:00:00", "2026-12-08 09:00:00")]},
+                   "rights_request_late", period="2026-Q4")
+    assert refs(result) == ["requests/R2"]
+
+
+def test_late_answer_and_request_open_past_deadline_fail(tmp_path):
+    rows = [request("R1", "2026-07-01 10:00:00", "2026-08-04 10:00:00"),
+            request("R2", "2026-05-02 10:00:00")]
+    q3 = audit(tmp_path / "q3", {"requests": rows}, "rights_request_late", period="2026-Q3")
+    assert refs(q3) == ["requests/R1", "requests/R2"]
+    q2 = audit(tmp_path / "q2", {"requests": rows}, "rights_request_late", period="2026-Q2")
+    assert refs(q2) == ["requests/R2"]
+    assert "S-" in q3.findings.loc[0, "message"]

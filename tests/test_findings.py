@@ -1,0 +1,38 @@
+"""Findings: stable fingerprints, pseudonymous subjects, spreadsheet-safe CSV, messages."""
+
+import csv
+
+import pandas as pd
+
+from audit_lib.findings import fingerprint, render_message
+from audit_lib.outputs import write_csv_safe
+from audit_lib.pseudonym import pseudonym
+
+
+def test_fingerprint_depends_on_check_record_and_identifying_fields_only():
+    assert fingerprint("c", "orders/1", ["r"]) == fingerprint("c", "orders/1", ["r"])
+    assert fingerprint("c", "orders/1", ["r"]) != fingerprint("c", "orders/2", ["r"])
+    assert fingerprint("c", "orders/1", ["r"]) != fingerprint("c", "orders/1", ["s"])
+    assert fingerprint("c", "orders/1") != fingerprint("d", "orders/1")
+
+
+def test_pseudonym_is_keyed_and_stable():
+    assert pseudonym("C1", b"k1") == pseudonym("C1", b"k1")
+    assert pseudonym("C1", b"k1") != pseudonym("C1", b"k2")
+    assert pseudonym("C1", b"k1") != pseudonym("C2", b"k1")
+    assert "C1" not in pseudonym("C1", b"k1")
+    assert pseudonym(None, b"k1") is None
+
+
+def test_csv_cells_never_start_a_formula(tmp_path):
+    frame = pd.DataFrame({"=cmd": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain", "\tx"]})
+    path = write_csv_safe(frame, tmp_path / "f.csv")
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    cells = [cell for row in rows for cell in row]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for cell in cells)
+    assert "plain" in cells and "'=HYPERLINK(\"http://x\")" in cells
+
+
+def test_message_keeps_unknown_placeholders_visible():
+    assert render_message("{a} and {b}", {"a": 1}, "Europe/Helsinki") == "1 and {b}"
