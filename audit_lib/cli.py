@@ -141,6 +141,130 @@ def sample(out: Path = typer.Option(..., help="Folder to write register.yaml, ex
     _guard(body)
 
 
+LINT_EXIT_CODES = "Exit codes: 0 valid and no notice findings; 1 notice findings; 3 invalid file; 4 other errors."
+
+
+@app.command(help="Validate register.yaml (or exports.yaml and the register it names) and run the notice "
+                  "checks: GDPR Art. 13 and current Finnish law against what the declaration states.\n\n"
+                  + LINT_EXIT_CODES)
+def lint(path: Path = typer.Argument(..., help="register.yaml or exports.yaml."),
+         lang: str = typer.Option("en", help="Language of the findings: en or fi.")) -> None:
+    def body() -> int:
+        from rich.console import Console
+
+        from audit_lib.lint import lint as run_lint, render
+
+        result = run_lint(path, lang=lang)
+        render(result, Console(width=max(Console().width, 120)))
+        return result.exit_code
+    raise typer.Exit(_guard(body))
+
+
+@app.command(short_help="Write the record of processing activities (GDPR Art. 30) from register.yaml.")
+def ropa(register: Path = typer.Option(..., help="register.yaml."),
+         out: Path = typer.Option(..., help="Folder for ropa_<lang>.md, .html and .csv."),
+         lang: str = typer.Option("both", help="fi, en or both.")) -> None:
+    """Write the record of processing activities (GDPR Art. 30(1)(a)–(g)) from register.yaml.
+
+    Exit codes: 0 written, 3 invalid register.yaml, 4 other errors.
+    """
+    def body() -> None:
+        from audit_lib.declaration import load_register
+        from audit_lib.ropa import LANGS, write_ropa
+
+        if lang not in ("fi", "en", "both"):
+            raise _fail(f"--lang {lang!r}: use fi, en or both", 4)
+        model, source = load_register(register)
+        for written in write_ropa(model, out, LANGS if lang == "both" else (lang,), source_sha256=source.sha256):
+            typer.echo(f"wrote {written}")
+    _guard(body)
+
+
+@app.command()
+def schema(out: Path = typer.Option(REPO_DIR / "audit_lib" / "schemas", help="Folder for the schema files."),
+           check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files in --out are "
+                                                             "stale.")) -> None:
+    """Generate the JSON Schemas of register.yaml and exports.yaml from the models.
+
+    Exit codes: 0 written (or up to date with --check), 1 stale (with --check), 4 other errors.
+    """
+    def body() -> int:
+        from audit_lib.declaration.schema import stale_schemas, write_schemas
+
+        if check:
+            stale = stale_schemas(out)
+            for name in stale:
+                typer.echo(f"stale: {out / name} (run `regaudit schema --out {out}`)")
+            return 1 if stale else 0
+        for written in write_schemas(out):
+            typer.echo(f"wrote {written}")
+        return 0
+    raise typer.Exit(_guard(body))
+
+
+fides_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                        help="Exchange the declaration with Fides (fideslang datasets and systems).")
+app.add_typer(fides_app, name="fides")
+
+
+@fides_app.command("export")
+def fides_export(exports: Path = typer.Option(..., help="exports.yaml (its register.yaml is read too)."),
+                 register: Optional[Path] = typer.Option(None, help="register.yaml (default: the one exports.yaml "
+                                                                    "names)."),
+                 out: Path = typer.Option(..., help="Folder for dataset.yml and system.yml.")) -> None:
+    """Write the export map as a Fides dataset and the purposes as a Fides system, validated by fideslang.
+
+    Exit codes: 0 written, 3 invalid declaration, 4 other errors.
+    """
+    def body() -> None:
+        from audit_lib.declaration import load_declaration
+        from audit_lib.fides import write_fides
+
+        for written in write_fides(load_declaration(register, exports), out):
+            typer.echo(f"wrote {written}")
+    _guard(body)
+
+
+@fides_app.command("import")
+def fides_import(dataset: Path = typer.Argument(..., help="A Fides dataset YAML file."),
+                 out: Path = typer.Option(..., help="exports.yaml skeleton to write."),
+                 register: Optional[Path] = typer.Option(None, help="register.yaml whose category ids replace the "
+                                                                    "fideslang keys.")) -> None:
+    """Read a Fides dataset into an exports.yaml skeleton (columns with categories; roles marked TODO).
+
+    Exit codes: 0 written, 3 invalid dataset or register.yaml, 4 other errors.
+    """
+    def body() -> None:
+        from audit_lib.declaration import load_register
+        from audit_lib.fides import write_import
+
+        model = load_register(register)[0] if register is not None else None
+        if out.exists():
+            raise _fail(f"{out} exists; choose another --out (an import never overwrites a mapping)", 4)
+        typer.echo(f"wrote {write_import(dataset, out, model)}; fill in every TODO, then run `regaudit lint {out}`")
+    _guard(body)
+
+
+@app.command()
+def explore(exports: Optional[Path] = typer.Option(None, help="exports.yaml of the register to explore "
+                                                             "(default: the bundled sample)."),
+            register: Optional[Path] = typer.Option(None, help="register.yaml (default: the one exports.yaml names)."),
+            period: str = typer.Option("2026-Q3", help="Period the event charts cover; states are as of its end."),
+            browser: bool = typer.Option(True, help="Open a browser; --no-browser prints the URL instead."),
+            execute: bool = typer.Option(True, help="Run the notebook first, so that the charts are drawn "
+                                                    "when it opens."),
+            work_dir: Path = typer.Option(REPO_DIR / "reports" / "explore", help="Folder the working copy of "
+                                                                                  "the notebook goes into."),
+            port: Optional[int] = typer.Option(None, help="Port for JupyterLab (default: a free one).")) -> None:
+    """Open JupyterLab on the register-statistics notebook with the register (default: the sample) loaded."""
+    def body() -> int:
+        from audit_lib.explore.launch import launch
+
+        return launch(register, exports, period, work_dir=work_dir, browser=browser, execute=execute, port=port,
+                      echo=typer.echo)
+    raise typer.Exit(_guard(body))
+
+
 def main() -> None:
     """Entry point of the ``regaudit`` script."""
     app()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,17 +40,100 @@ class Declaration:
                 self.exports_source.path.name: self.exports_source.sha256}
 
 
-def _problems_from_validation(source: YamlSource, error: ValidationError) -> list[Problem]:
+def did_you_mean(value: str, choices: typing.Iterable[str]) -> str:
+    """`did you mean 'x'? ` when a choice is close to ``value``, else an empty string."""
+    close = difflib.get_close_matches(str(value), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def _model_at(model: type[BaseModel], location: Location) -> type[BaseModel] | None:
+    """The pydantic model that the mapping at ``location`` is validated against (None if not a model)."""
+    current: typing.Any = model
+    for part in location:
+        current = _unwrap_model(current, part)
+        if current is None:
+            return None
+    return _as_model(current)
+
+
+def _as_model(annotation: typing.Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):  # Optional[Model], Annotated[Model, ...]
+        found = _as_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _unwrap_model(current: typing.Any, part: str | int) -> typing.Any:
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        if not isinstance(part, str):
+            return None
+        for name, info in current.model_fields.items():
+            if part in (name, info.alias):
+                return info.annotation
+        return None
+    origin, args = typing.get_origin(current), typing.get_args(current)
+    if origin is typing.Annotated:
+        return _unwrap_model(args[0], part)
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            found = _unwrap_model(arg, part)
+            if found is not None:
+                return found
+        return None
+    if origin is list and isinstance(part, int):
+        return args[0]
+    if origin is dict and isinstance(part, str):
+        return args[1]
+    return None
+
+
+def _allowed_keys(model: type[BaseModel], parent: Location) -> list[str]:
+    target = _model_at(model, parent)
+    if target is None:
+        return []
+    return [info.alias or name for name, info in target.model_fields.items()]
+
+
+def _without_union_tags(location: Location, source: YamlSource) -> Location:
+    kept: list[str | int] = []
+    for part in location:
+        candidate = (*kept, part)
+        # A real key has a line in the YAML file; a union tag never does.
+        if isinstance(part, str) and candidate not in source.lines and tuple(kept) in source.lines \
+                and (part[:1].isupper() or "[" in part or part in ("str", "int", "bool", "float", "none")):
+            continue
+        kept.append(part)
+    return tuple(kept)
+
+
+def _problems_from_validation(source: YamlSource, error: ValidationError, model: type[BaseModel]) -> list[Problem]:
     problems = []
     for item in error.errors():
         location: Location = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # A union reports each member's errors under the member's tag ("Label", "list[str]"); drop the tag.
+        location = _without_union_tags(location, source)
         message = item["msg"].removeprefix("Value error, ")
         fix = None
-        if item["type"] == "extra_forbidden":
+        kind = item["type"]
+        if kind == "extra_forbidden":
             message = f"unknown key {location[-1]!r}"
-            fix = "remove it or correct its spelling (see the JSON Schema for the allowed keys)"
-        elif item["type"] == "missing":
-            fix = f"add {location[-1]!r}"
+            allowed = _allowed_keys(model, location[:-1])
+            fix = (did_you_mean(str(location[-1]), allowed) + "allowed here: " + ", ".join(allowed)) if allowed else \
+                "remove it or correct its spelling (see the JSON Schema for the allowed keys)"
+        elif kind == "missing":
+            parent = format_location(location[:-1]) or "the top level"
+            fix = f"add the key {location[-1]!r} under {parent}"
+        elif kind == "iso_duration":
+            fix = "write an ISO 8601 duration of years, months, weeks or days, for example P6Y, P3M, P30D or P1Y6M"
+        elif kind in ("literal_error", "enum"):
+            expected = item.get("ctx", {}).get("expected", "")
+            fix = did_you_mean(str(item.get("input")), [e.strip(" '") for e in expected.replace(" or ", ",").split(",")]) \
+                + f"use one of {expected}"
+        elif kind.endswith("_type") or kind.endswith("_parsing"):
+            fix = f"write a value of the expected type here ({message.removeprefix('Input should be ')})"
         problems.append(Problem(str(source.path), format_location(location), message,
                                 line=source.line_of(location), fix=fix))
     return problems
@@ -60,7 +146,7 @@ def _parse(source: YamlSource, model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
-        raise DeclarationError(_problems_from_validation(source, exc)) from exc
+        raise DeclarationError(_problems_from_validation(source, exc, model)) from exc
 
 
 def load_register(path: str | Path) -> tuple[Register, YamlSource]:
@@ -108,7 +194,8 @@ def register_problems(register: Register, source: YamlSource) -> list[Problem]:
         for position, category_id in enumerate(used):
             if category_id not in known:
                 add(location + (position,), f"category {category_id!r} is not declared in data_categories",
-                    f"declare it under data_categories or use one of: {', '.join(sorted(known))}")
+                    did_you_mean(category_id, known)
+                    + f"declare it under data_categories or use one of: {', '.join(sorted(known))}")
 
     for index, subject in enumerate(register.subject_types):
         if subject.fides_key not in taxonomy.keys("data_subject"):
@@ -127,16 +214,25 @@ def register_problems(register: Register, source: YamlSource) -> list[Problem]:
             if purpose_id not in purpose_ids:
                 add(("recipients", index, "purposes", position), f"purpose {purpose_id!r} is not declared",
                     f"use one of: {', '.join(sorted(purpose_ids))}")
+    check_categories(("special_categories", "revealed_by"), register.special_categories.revealed_by)
     for index, rule in enumerate(register.retention.rules):
+        check_categories(("retention", "rules", index, "categories"), rule.categories)
         role = ROLES.get(rule.role)
         if role is None:
-            add(("retention", "rules", index, "role"), f"retention rule on unknown table {rule.role!r}",
-                f"use a canonical role: {', '.join(sorted(ROLES))}")
+            add(("retention", "rules", index, "role"),
+                f"retention rule {rule.id!r} is on unknown table {rule.role!r}",
+                did_you_mean(rule.role, ROLES) + f"use a canonical role: {', '.join(sorted(ROLES))}")
             continue
-        for start in rule.start_fields:
+        timestamps = [f.name for f in role.fields if f.type == "TIMESTAMPTZ"]
+        for position, start in enumerate(rule.start_fields):
             if start not in role.field_names:
-                add(("retention", "rules", index, "start"), f"{rule.role} has no field {start!r}",
-                    f"start from one of: {', '.join(f.name for f in role.fields if f.type == 'TIMESTAMPTZ')}")
+                where = ("retention", "rules", index, "start") + ((position,) if isinstance(rule.start, list) else ())
+                add(where, f"retention rule {rule.id!r}: table {rule.role} has no column {start!r}",
+                    did_you_mean(start, timestamps) + f"start from one of its time columns: {', '.join(timestamps)}")
+            elif start not in timestamps:
+                where = ("retention", "rules", index, "start") + ((position,) if isinstance(rule.start, list) else ())
+                add(where, f"retention rule {rule.id!r}: {rule.role}.{start} is not a time column, so no period "
+                           "can run from it", f"start from one of its time columns: {', '.join(timestamps)}")
     for index, access_role in enumerate(register.access.roles):
         for position, role_name in enumerate(access_role.may_access):
             if role_name not in ROLES:
@@ -175,7 +271,8 @@ def export_problems(exports: ExportMap, source: YamlSource, register: Register) 
             add(where + ("file",), f"{export.file!r} is mapped twice", "map each file once")
         role = ROLES.get(export.role)
         if role is None:
-            add(where + ("role",), f"unknown role {export.role!r}", f"use one of: {', '.join(sorted(ROLES))}")
+            add(where + ("role",), f"unknown role {export.role!r} for {export.file}",
+                did_you_mean(export.role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
             continue
         mapped_fields: dict[str, str] = {}
         for column, spec in export.columns.items():
@@ -183,7 +280,7 @@ def export_problems(exports: ExportMap, source: YamlSource, register: Register) 
             if spec.field is not None:
                 if spec.field not in role.field_names:
                     add(column_where + ("field",), f"role {export.role} has no field {spec.field!r}",
-                        f"use one of: {', '.join(role.field_names)}")
+                        did_you_mean(spec.field, role.field_names) + f"use one of: {', '.join(role.field_names)}")
                 elif spec.field in mapped_fields:
                     add(column_where + ("field",),
                         f"field {spec.field!r} is already mapped from column {mapped_fields[spec.field]!r}",
@@ -191,8 +288,11 @@ def export_problems(exports: ExportMap, source: YamlSource, register: Register) 
                 else:
                     mapped_fields[spec.field] = column
             if spec.category is not None and spec.category not in categories:
-                add(column_where + ("category",), f"category {spec.category!r} is not declared in register.yaml",
-                    f"declare it in register.yaml or use one of: {', '.join(sorted(categories))}")
+                add(column_where + ("category",),
+                    f"column {column!r} of {export.file} maps to category {spec.category!r}, which register.yaml "
+                    "does not declare",
+                    did_you_mean(spec.category, categories) + "declare it under data_categories in register.yaml "
+                    f"or use one of: {', '.join(sorted(categories))}")
         for required in (f.name for f in role.fields if f.required):
             if required not in mapped_fields:
                 add(where + ("columns",), f"role {export.role} needs field {required!r}, which no column maps",

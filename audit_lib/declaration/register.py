@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from audit_lib.durations import parse_duration
 
 
 def _iso_duration(value: str) -> str:
-    parse_duration(value)
+    from pydantic_core import PydanticCustomError
+
+    try:
+        parse_duration(value)
+    except ValueError:
+        # A custom error type lets the loader give the fix separately from the message.
+        raise PydanticCustomError("iso_duration", "'{value}' is not an ISO 8601 duration",
+                                  {"value": str(value)}) from None
     return value
 
 
-IsoDuration = Annotated[str, AfterValidator(_iso_duration)]
+# The JSON Schema carries the same pattern as audit_lib.durations, so editors flag "6 years" as you type.
+IsoDuration = Annotated[str, AfterValidator(_iso_duration), WithJsonSchema({
+    "type": "string", "pattern": r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$",
+    "description": "ISO 8601 duration of years, months, weeks or days: P6Y, P3M, P30D, P1Y6M"})]
 
 
 class Strict(BaseModel):
@@ -58,6 +68,9 @@ class RegisterInfo(Strict):
     notice: Notice
     collection_basis: Label | None = None
     sources: list[str] = Field(default_factory=lambda: ["data_subject"])
+    provision_requirement: Label | None = Field(
+        None, description="GDPR Art. 13(2)(e): whether providing the data is a statutory or contractual requirement "
+                          "or needed to enter a contract, and what follows from not providing it; null = not stated")
 
 
 class Controller(Strict):
@@ -118,8 +131,9 @@ class Purpose(Strict):
     id: str
     fides_use: str
     label: Label
-    lawful_basis: LawfulBasis | None = None
-    legitimate_interest: Label | None = None
+    lawful_basis: LawfulBasis | None = Field(None, description="GDPR Art. 6(1) basis; null = the notice states none")
+    legitimate_interest: Label | None = Field(None, description="GDPR Art. 13(1)(d): the interest pursued, where "
+                                                                 "the basis is legitimate_interests")
     categories: list[str] = Field(default_factory=list)
 
 
@@ -194,7 +208,12 @@ class Profiling(Strict):
 class SpecialCategories(Strict):
     """Special categories of data (GDPR Art. 9)."""
 
-    art9_condition: str | None = None
+    art9_condition: str | None = Field(None, description="the GDPR Art. 9(2) condition relied on, e.g. "
+                                                          "'Art. 9(2)(a) explicit consent'; null = none declared")
+    revealed_by: list[str] = Field(
+        default_factory=list,
+        description="declared categories whose content may reveal special categories of data (for example the "
+                    "services bought on a wellness platform revealing health); an Art. 9(2) condition is then due")
 
 
 class Requests(Strict):
@@ -217,6 +236,8 @@ class RetentionRule(Strict):
     anchor: Literal["end_of_year"] | None = None
     action: Literal["delete", "anonymise"] = "delete"
     legal: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list, description="declared categories whose storage period "
+                                                                     "this rule sets (GDPR Art. 13(2)(a), 30(1)(f))")
     stated_in_notice: bool = True
     note: str | None = None
 
@@ -260,6 +281,9 @@ class Register(Strict):
     controller: Controller
     contact_person: Person | None = None
     dpo: Person | None = None
+    dpo_appointed: bool | None = Field(
+        None, description="GDPR Art. 13(1)(b), 37: false = the notice states that no data protection officer is "
+                          "appointed; null = the notice is silent")
     data_categories: list[DataCategory]
     subject_types: list[SubjectType]
     purposes: list[Purpose]

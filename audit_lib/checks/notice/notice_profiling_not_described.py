@@ -1,0 +1,61 @@
+"""Profiling data is collected but the notice says nothing of profiling or automated decisions (Art. 13(2)(f))."""
+
+from __future__ import annotations
+
+from audit_lib.checks.notice._common import profiling_categories, ref, register_of, uses_profiling
+
+CHECK = {
+    "id": "notice_profiling_not_described",
+    "title": {"en": "Profiling not described in the notice",
+              "fi": "Profilointia ei ole kuvattu selosteessa"},
+    "severity": "medium",
+    "legal": ["GDPR Art. 13(2)(f)", "GDPR Art. 22", "GDPR Art. 21(2)"],
+    "scope": "declaration",
+    "needs": {},
+    "message": {
+        "en": "The register holds profiling data ({evidence_of_profiling}) but the notice {missing_en}.",
+        "fi": "Rekisterissä on profilointitietoja ({evidence_of_profiling}), mutta seloste {missing_fi}.",
+    },
+    "remediation": {
+        "en": "Describe the profiling (what is inferred, from which data, for what) and state whether decisions "
+              "with legal or similarly significant effects are made automatically, with their logic and effects.",
+        "fi": "Kuvaa profilointi (mitä päätellään, mistä tiedoista ja mihin tarkoitukseen) ja kerro, tehdäänkö "
+              "oikeusvaikutuksia tai vastaavia vaikutuksia aiheuttavia automaattisia päätöksiä, niiden logiikka ja "
+              "merkitys.",
+    },
+    "evidence": ["evidence_of_profiling"],
+}
+
+
+def _evidence(register) -> list[str]:
+    found = []
+    if register.profiling.collected:
+        found.append("profiling.collected")
+    # Key paths and ids only: the same words in either language of the message.
+    found += [f"data_categories: {c}" for c in profiling_categories(register)]
+    found += [f"purposes: {p.id}" for p in register.purposes if uses_profiling(register, p)]
+    return found
+
+
+def find(context):
+    """A row for a missing profiling statement, and one for a missing statement on automated decisions."""
+    register = register_of(context)
+    evidence = _evidence(register)
+    if not evidence:
+        return []
+    rows = []
+    common = {"evidence_of_profiling": ", ".join(evidence)}
+    if register.profiling.statement is None:
+        rows.append({"record_ref": ref(context, "profiling", "statement"), **common,
+                     "missing_en": "does not describe the profiling",
+                     "missing_fi": "ei kuvaa profilointia"})
+    if register.profiling.automated_decisions is None:
+        rows.append({"record_ref": ref(context, "profiling", "automated_decisions"), **common,
+                     "missing_en": "does not say whether automated decisions are made",
+                     "missing_fi": "ei kerro, tehdäänkö automaattisia päätöksiä"})
+    return rows
+
+
+def population(context) -> int:
+    """Statements due: a profiling description and a statement on automated decisions, where profiling exists."""
+    return 2 if _evidence(register_of(context)) else 0

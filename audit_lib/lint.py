@@ -1,0 +1,149 @@
+"""Linting a declaration file: validation errors, or the notice checks' findings, with documented exit codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from audit_lib.errors import DeclarationError, Problem
+
+if TYPE_CHECKING:
+    from audit_lib.checks.spec import Check, CheckResult
+    from audit_lib.declaration.register import Register
+    from audit_lib.declaration.yaml_source import YamlSource
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INVALID = 0, 1, 3
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+@dataclass
+class RegisterOnly:
+    """What a declaration-scope check reads when there is no export map: the register and its source."""
+
+    register: "Register"
+    register_source: "YamlSource | None" = None
+
+
+@dataclass
+class LintFinding:
+    """One notice finding, located in the file."""
+
+    check_id: str
+    severity: str
+    legal: list[str]
+    record_ref: str
+    line: int | None
+    message: str
+
+
+@dataclass
+class LintResult:
+    """The outcome of linting one file: problems (invalid file) or findings (valid, with gaps)."""
+
+    path: Path
+    kind: str
+    problems: list[Problem] = field(default_factory=list)
+    findings: list[LintFinding] = field(default_factory=list)
+    results: list["CheckResult"] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """3 invalid file, 1 findings, 0 clean."""
+        if self.problems:
+            return EXIT_INVALID
+        return EXIT_FINDINGS if self.findings else EXIT_CLEAN
+
+
+def notice_checks() -> tuple["Check", ...]:
+    """The checks of the notice family (declaration scope: they need no data)."""
+    from audit_lib.checks.registry import catalogue
+
+    return tuple(c for c in catalogue() if c.family == "notice")
+
+
+def run_notice_checks(register: "Register", source: "YamlSource | None" = None,
+                      checks: tuple["Check", ...] | None = None) -> list["CheckResult"]:
+    """Run the notice checks over ``register`` alone (no DuckDB connection, no exports)."""
+    from audit_lib.checks.runner import CheckContext, run_checks
+
+    context = CheckContext(con=None, params={}, available={},  # type: ignore[arg-type]
+                           declaration=RegisterOnly(register, source))  # type: ignore[arg-type]
+    return run_checks(checks if checks is not None else notice_checks(), context)
+
+
+def parse_record_ref(record_ref: str) -> tuple[str | int, ...]:
+    """``register.yaml#purposes[3].lawful_basis`` -> ('purposes', 3, 'lawful_basis')."""
+    path = record_ref.split("#", 1)[-1]
+    return tuple(int(index) if index else key for index, key in _PART.findall(path))
+
+
+def detect_kind(path: str | Path) -> str:
+    """'exports' if the YAML file maps export files, else 'register'."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, yaml.YAMLError):
+        return "register"  # the loader reports the file's own error with its line
+    return "exports" if isinstance(data, dict) and "exports" in data else "register"
+
+
+def lint(path: str | Path, lang: str = "en") -> LintResult:
+    """Validate ``path`` (register.yaml, or exports.yaml and its register) and run the notice checks."""
+    from audit_lib.declaration.load import load_declaration, load_register
+    from audit_lib.findings import render_message
+
+    kind = detect_kind(path)
+    try:
+        if kind == "exports":
+            declaration = load_declaration(None, path)
+            register, source = declaration.register, declaration.register_source
+        else:
+            register, source = load_register(path)
+    except DeclarationError as exc:
+        return LintResult(Path(path), kind, problems=exc.problems)
+    results = run_notice_checks(register, source)
+    findings = []
+    for result in results:
+        meta = result.check.meta
+        if result.status.value == "error":
+            findings.append(LintFinding(meta.id, meta.severity, meta.legal, "", None,
+                                        f"the check broke: {result.reason}"))
+        for row in result.rows:
+            findings.append(LintFinding(
+                meta.id, meta.severity, meta.legal, str(row["record_ref"]),
+                source.line_of(parse_record_ref(str(row["record_ref"]))),
+                render_message(meta.message.get(lang), row, register.controller.timezone)))
+    # In file order, so a person fixes the file from the top.
+    findings.sort(key=lambda f: (f.line or 0, f.check_id, f.record_ref))
+    return LintResult(Path(path), kind, findings=findings, results=results)
+
+
+def render(result: LintResult, console: Any) -> None:
+    """Print ``result`` to a rich console: problems as a list, findings as a table, then a summary."""
+    from rich.table import Table
+
+    if result.problems:
+        console.print(f"[bold red]{result.path}: {len(result.problems)} problem"
+                      f"{'s' if len(result.problems) != 1 else ''}; the file is invalid[/]", highlight=False)
+        for problem in result.problems:
+            console.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+        return
+    ran = len(result.results)
+    if not result.findings:
+        console.print(f"[green]{result.path}: valid; {ran} notice checks, no findings[/]", highlight=False)
+        return
+    colours = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+    table = Table(title=f"Notice findings in {result.path}")
+    for column in ("line", "check", "severity", "provision", "finding"):
+        table.add_column(column, overflow="fold")
+    for finding in result.findings:
+        table.add_row("" if finding.line is None else str(finding.line), finding.check_id,
+                      f"[{colours.get(finding.severity, '')}]{finding.severity}[/]", finding.legal[0],
+                      finding.message)
+    console.print(table)
+    failed = sum(1 for r in result.results if r.rows)
+    console.print(f"{result.path}: valid; {len(result.findings)} findings from {failed} of {ran} notice checks",
+                  highlight=False)
