@@ -46,8 +46,9 @@ class AuditResult:
 
     @property
     def quarantine(self) -> "pd.DataFrame":
-        """Rows set aside by the loader, with file, row, reason and raw text."""
-        return self.con.execute("SELECT file, row, reason, raw FROM quarantine ORDER BY file, row").fetch_df()
+        """Rows set aside by the loader: file, data row, physical line, column, reason (text and code), raw text."""
+        return self.con.execute("SELECT file, row, line, column_name, reason_code, reason, raw FROM quarantine "
+                                "ORDER BY file, row").fetch_df()
 
     @property
     def declaration_hashes(self) -> dict[str, str]:

@@ -82,14 +82,41 @@ def cast_expression(column: str, spec: CastSpec) -> str:
     raise ValueError(f"no cast to {spec.target}")
 
 
-def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, required: bool) -> str:
-    """SQL giving why ``column`` fails as ``field`` on a row (NULL when it does not)."""
+# Stable reason codes of quarantined rows (the reader's own: column_count, bad_quoting, bad_encoding,
+# line_too_long, bad_row; see readers.py).
+REASON_CODES = {TIMESTAMP: "bad_date", BOOLEAN: "bad_boolean", DECIMAL: "bad_number", INTEGER: "bad_number",
+                TEXT: "bad_value"}
+
+
+def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, required: bool,
+                   key: bool = False) -> tuple[str, str]:
+    """SQL giving why ``column`` fails as ``field`` on a row and its reason code (both NULL when it does not).
+
+    ``typed_sql`` is the already computed typed value (a column reference), so nothing is cast twice.
+    """
     text = _text(ident(column))
     kind = {TIMESTAMP: "date/time", BOOLEAN: "yes/no value", DECIMAL: "number", INTEGER: "whole number",
             TEXT: "value"}[spec.target]
     bad = f"{literal(f'unparseable {kind} in column {column}: ')} || {text}"
-    missing = literal(f"missing {field} (column {column})")
-    reason = f"CASE WHEN {text} IS NOT NULL AND ({typed_sql}) IS NULL THEN {bad}"
+    if spec.target == TEXT and spec.values:
+        bad = f"{literal(f'unknown value in column {column} (not in its values: map): ')} || {text}"
+    missing = literal(f"missing {'key ' if key else ''}{field} (column {column})")
+    missing_code = literal("missing_key" if key else "missing_value")
+    # The cheap test first: a typed value present means the row is fine for this field.
+    can_fail = not (spec.target == TEXT and not spec.values)
+    if spec.target == TEXT and not spec.values:
+        # Plain text is not copied into the stage (the role view trims it): test emptiness cheaply,
+        # trimming only values that start with a blank.
+        raw = f"CAST({ident(column)} AS VARCHAR)"
+        empty = f"{raw} IS NULL OR {raw} = '' OR (ascii({raw}) = 32 AND trim({raw}) = '')"
+        if not required:
+            return "NULL::VARCHAR", "NULL::VARCHAR"
+        return f"CASE WHEN {empty} THEN {missing} END", f"CASE WHEN {empty} THEN {missing_code} END"
+    reason, code = f"CASE WHEN {typed_sql} IS NOT NULL THEN NULL", f"CASE WHEN {typed_sql} IS NOT NULL THEN NULL"
+    if can_fail:
+        reason += f" WHEN {text} IS NOT NULL THEN {bad}"
+        code += f" WHEN {text} IS NOT NULL THEN {literal(REASON_CODES[spec.target])}"
     if required:
         reason += f" WHEN {text} IS NULL THEN {missing}"
-    return reason + " END"
+        code += f" WHEN {text} IS NULL THEN {missing_code}"
+    return reason + " END", code + " END"

@@ -1,4 +1,23 @@
-"""Loading every mapped export into DuckDB: raw tables, typed staging, quarantine, canonical views."""
+"""Loading every mapped export into DuckDB: typed staging, quarantine, reconciliation, canonical views.
+
+One pass per export: DuckDB's reader feeds a ``CREATE TABLE stg_NN AS SELECT`` that keeps every
+column as read and adds the canonical fields, typed, plus why the row fails (``regaudit:reason``
+and a stable ``regaudit:code``) — nothing is copied twice. Rows the reader itself rejects (wrong
+column count, broken quoting, invalid encoding, a value it could not cast) come from its rejects
+table. Per file, ``rows_read = rows_loaded + rows_quarantined`` holds by construction and is tested.
+
+Row numbers: ``row`` is the data row number in its file (1 = the first row after the header,
+counting rejected rows too). ``line`` is the physical line (sheet row for XLSX): exact for rows the
+reader rejected (from their byte offset); for other CSV rows it is the row number plus the header
+and skipped lines plus the newlines inside quoted values of the rows loaded before it (a rejected
+multi-line row before it is counted as one line). Parquet and JSON arrays have no lines (NULL).
+
+Time: a naive timestamp is read in the export's time zone (default Europe/Helsinki) and stored as an
+instant (TIMESTAMPTZ). Across DST changes DuckDB's ICU rules apply: a local time that does not exist
+(2026-03-29 03:30, in the spring gap) is moved forward by the gap (04:30+03, 01:30 UTC); an
+ambiguous one (2026-10-25 03:30, which occurs twice) is taken as the later, standard-time instant
+(03:30+02, 01:30 UTC). Timestamps with an offset or ``Z`` keep their instant.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit_lib.errors import LoadError
-from audit_lib.loader.casting import CastSpec, TIMESTAMP_FORMATS, TRUE_VALUES, FALSE_VALUES, cast_expression, failure_reason
-from audit_lib.loader.readers import FILE_COLUMN, ROW_COLUMN, RawTable, read_raw, resolve_files
-from audit_lib.roles import ROLES
+from audit_lib.loader.casting import FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, cast_expression, failure_reason
+from audit_lib.loader.readers import duck_message, FILE_COLUMN, LINE_COLUMN, ROW_COLUMN, Source, open_source, resolve_files
+from audit_lib.roles import ROLES, TEXT
 from audit_lib.sql import ident, literal
 
 if TYPE_CHECKING:
@@ -20,7 +39,11 @@ if TYPE_CHECKING:
     from audit_lib.declaration import Declaration, Export
 
 INPUT_COLUMNS = ["file", "role", "format", "sha256", "bytes", "rows_read", "rows_loaded", "rows_quarantined",
-                 "status", "detail"]
+                 "status", "detail", "detected"]
+QUARANTINE_COLUMNS = ["file", "row", "reason", "raw", "line", "column_name", "reason_code"]
+REASON_COLUMN = "regaudit:reason"
+CODE_COLUMN = "regaudit:code"
+FIELD_PREFIX = "regaudit:f:"
 
 
 @dataclass
@@ -32,10 +55,15 @@ class LoadReport:
     problems: list[str] = field(default_factory=list)
 
     def inputs_frame(self) -> "pd.DataFrame":
-        """The per-file reconciliation as a DataFrame (columns INPUT_COLUMNS)."""
+        """The per-file reconciliation as a DataFrame (columns INPUT_COLUMNS; ``detected`` holds dicts)."""
         import pandas as pd
 
         return pd.DataFrame(self.inputs, columns=INPUT_COLUMNS)
+
+    @property
+    def detected(self) -> dict[str, dict[str, object]]:
+        """Per file, what the reader detected or was told (encoding, delimiter, ...): for the manifest."""
+        return {str(row["file"]): dict(row["detected"] or {}) for row in self.inputs}  # type: ignore[call-overload]
 
     @property
     def complete(self) -> bool:
@@ -53,7 +81,8 @@ def sha256_file(path: Path) -> str:
 
 
 def _create_support_tables(con: "duckdb.DuckDBPyConnection") -> None:
-    con.execute("CREATE TABLE quarantine (file VARCHAR, row BIGINT, reason VARCHAR, raw VARCHAR)")
+    con.execute("CREATE TABLE quarantine (file VARCHAR, row BIGINT, reason VARCHAR, raw VARCHAR, line BIGINT, "
+                "column_name VARCHAR, reason_code VARCHAR)")
     con.execute("CREATE TABLE export_columns (file VARCHAR, role VARCHAR, column_name VARCHAR, field VARCHAR, "
                 "category VARCHAR, not_personal VARCHAR, in_file BOOLEAN, in_mapping BOOLEAN)")
 
@@ -62,18 +91,17 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
     """Load every export of ``declaration`` into ``con``; never raises for one bad file."""
     report = LoadReport()
     _create_support_tables(con)
-    staged: dict[str, list[tuple[str, "Export"]]] = {}
+    staged: dict[str, list[tuple[tuple[str, dict[str, str]], "Export"]]] = {}
     for index, export in enumerate(declaration.exports.exports):
-        table = f"raw_{index:02d}"
+        key = f"{index:02d}"
         try:
             files = resolve_files(declaration.exports_dir, export.file)
-            raw = read_raw(con, export, files, table, declaration.exports_dir)
-            stage = _stage(con, declaration, export, raw, f"stg_{index:02d}", report)
+            stage = _stage(con, declaration, export, files, key, report)
         except LoadError as exc:
             report.problems.append(str(exc))
             report.inputs.append({"file": export.file, "role": export.role, "format": export.format,
                                   "sha256": None, "bytes": None, "rows_read": 0, "rows_loaded": 0,
-                                  "rows_quarantined": 0, "status": "error", "detail": str(exc)})
+                                  "rows_quarantined": 0, "status": "error", "detail": str(exc), "detected": {}})
             continue
         staged.setdefault(export.role, []).append((stage, export))
     for role_name, stages in staged.items():
@@ -81,98 +109,208 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
     return report
 
 
-def _stage(con, declaration, export, raw: RawTable, stage: str, report: LoadReport) -> str:
-    """Type the mapped columns of ``raw`` into ``stage``, quarantine rows that fail, reconcile counts."""
+def _stage(con, declaration, export, files: list[Path], key: str, report: LoadReport) -> tuple[str, dict[str, str]]:
+    """Read and type ``export`` into ``stg_<key>`` (and its numbered view), quarantine, reconcile."""
     role = ROLES[export.role]
-    timezone = export.timezone or declaration.exports.timezone
-    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
-                             [raw.table]).fetchall())
-    _record_columns(con, export, raw)
-    missing = [c for c in export.columns if c not in raw.columns]
-    if missing:
-        raise LoadError(export.file, f"column(s) {', '.join(map(repr, missing))} named in exports.yaml are not in "
-                                     f"the file; its columns are: {', '.join(map(repr, raw.columns))}")
+    fields = export.field_columns()
+    native = {column: role.field(name).type for name, column in fields.items() if not export.columns[column].values}
+    source = open_source(con, export, files, declaration.exports_dir, native, key)
+    try:
+        _record_columns(con, export, source.columns)
+        missing = [c for c in export.columns if c not in source.columns]
+        if missing:
+            raise LoadError(source.names[0], f"column(s) {', '.join(map(repr, missing))} named in exports.yaml are "
+                                             f"not in the file; its columns are: {', '.join(map(repr, source.columns))}",
+                            column=missing[0])
+        table = f"stg_{key}"
+        view_exprs = _create_stage(con, declaration, export, source, table)
+        source.collect_rejects(con)
+        _mark_duplicates(con, export, table, view_exprs)
+        view = _numbered_view(con, source, table, key)
+        _quarantine(con, export, source, view)
+        _reconcile(con, declaration, export, source, table, report)
+        return view, view_exprs
+    finally:
+        source.close()
+
+
+def _create_stage(con, declaration, export, source: Source, table: str) -> None:
+    role = ROLES[export.role]
     options = export.options
-    selects, reasons = [], []
+    timezone = export.timezone or declaration.exports.timezone
+    typed, reasons, codes = [], [], []
+    view_exprs: dict[str, str] = {}
+    key_field = export.columns[export.key].field if export.key else None
     for field_name, column in export.field_columns().items():
         canonical = role.field(field_name)
         spec = CastSpec(
-            target=canonical.type, source_type=types[column], timezone=timezone,
+            target=canonical.type, source_type=source.types[column], timezone=timezone,
             values=export.columns[column].values,
             timestamp_formats=tuple(options.timestamp_formats or TIMESTAMP_FORMATS),
             true_values=tuple(options.true_values or TRUE_VALUES),
             false_values=tuple(options.false_values or FALSE_VALUES),
             decimal_separator=options.decimal_separator)
-        typed = cast_expression(column, spec)
-        selects.append(f"{typed} AS {ident(field_name)}")
-        reasons.append(failure_reason(column, field_name, spec, typed, canonical.required))
-    reason_sql = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "NULL::VARCHAR"
-    key_field = export.columns[export.key].field if export.key else None
-    duplicate = "NULL"
-    if key_field:
-        # The first good row of a key wins; later ones are quarantined rather than silently merged.
-        key = ident(key_field)
-        duplicate = (f"CASE WHEN _cast_reason IS NULL AND {key} IS NOT NULL AND row_number() OVER "
-                     f"(PARTITION BY {key}, _cast_reason IS NULL ORDER BY {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}) > 1 "
-                     f"THEN 'duplicate key in column ' || {literal(export.key)} || ': ' || {key} END")
-    con.execute(
-        f"CREATE TABLE {ident(stage)} AS "
-        f"WITH typed AS (SELECT {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {', '.join(selects)}, "
-        f"{reason_sql} AS _cast_reason FROM {ident(raw.table)}) "
-        f"SELECT * EXCLUDE (_cast_reason), coalesce(_cast_reason, {duplicate}) AS _reject_reason FROM typed")
-    con.execute(
-        f"INSERT INTO quarantine SELECT s.{ident(FILE_COLUMN)}, s.{ident(ROW_COLUMN)}, s._reject_reason, "
-        f"to_json(r) FROM {ident(stage)} s JOIN {ident(raw.table)} r USING ({ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}) "
-        f"WHERE s._reject_reason IS NOT NULL")
-    for reject in raw.rejects:
-        con.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?)",
-                    [reject["file"], reject["line"], reject["reason"], reject["raw"]])
-    _reconcile(con, declaration, export, raw, stage, report)
-    return stage
+        typed_name = ident(FIELD_PREFIX + field_name)
+        if canonical.type == TEXT and not spec.values:
+            # Not copied: the role view trims the raw column (see _create_role_view).
+            view_exprs[field_name] = cast_expression(column, spec)
+        else:
+            typed.append(f"{cast_expression(column, spec)} AS {typed_name}")
+            view_exprs[field_name] = typed_name
+        reason, code = failure_reason(column, field_name, spec, typed_name, canonical.required or field_name == key_field,
+                                      key=field_name == key_field)
+        reasons.append(reason)
+        codes.append(code)
+    code_sql = f"coalesce({', '.join(codes)})" if codes else "NULL::VARCHAR"
+    reason_sql = (f"CASE WHEN {ident(CODE_COLUMN)} IS NOT NULL THEN concat_ws('; ', {', '.join(reasons)}) END"
+                  if reasons else "NULL::VARCHAR")
+    # One statement per file, in file order: the rowid then numbers each file's rows contiguously.
+    for number, (part_sql, params) in enumerate(source.parts):
+        typed_sql = f"SELECT *, {', '.join(typed)} FROM ({part_sql})" if typed else f"SELECT * FROM ({part_sql})"
+        select = (f"SELECT *, {reason_sql} AS {ident(REASON_COLUMN)} FROM "
+                  f"(SELECT *, {code_sql} AS {ident(CODE_COLUMN)} FROM ({typed_sql}))")
+        verb = f"CREATE TABLE {ident(table)} AS " if number == 0 else f"INSERT INTO {ident(table)} "
+        try:
+            con.execute(verb + select, params)
+        except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
+            name = source.names[min(number, len(source.names) - 1)]
+            paths = [str(p) for p in source.files]
+            raise LoadError(name, f"cannot be read as {export.format}: {duck_message(exc, paths, source.names)}") from exc
+    return view_exprs
 
 
-def _reconcile(con, declaration, export, raw: RawTable, stage: str, report: LoadReport) -> None:
-    counts = dict(((row[0]), row[1:]) for row in con.execute(
-        f"SELECT {ident(FILE_COLUMN)}, count(*), count(*) FILTER (WHERE _reject_reason IS NOT NULL) "
-        f"FROM {ident(stage)} GROUP BY ALL").fetchall())
+def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> None:
+    """The first good row of a key wins; later ones are quarantined rather than silently merged."""
+    if not export.key:
+        return
+    spec = export.columns[export.key]
+    # Typed keys as typed; text keys as read (grouping trimmed copies of every key costs more than the read).
+    key = view_exprs[spec.field] if spec.field and not view_exprs[spec.field].startswith("NULLIF") else \
+        f"NULLIF(CAST({ident(export.key)} AS VARCHAR), '')"
+    good = f"{ident(CODE_COLUMN)} IS NULL AND {key} IS NOT NULL"
+    duplicated = f"SELECT {key} FROM {ident(table)} WHERE {good} GROUP BY 1 HAVING count(*) > 1"
+    if not con.execute(f"SELECT count(*) FROM ({duplicated})").fetchone()[0]:
+        return
+    con.execute(
+        f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = 'duplicate_key', {ident(REASON_COLUMN)} = "
+        f"{literal(f'duplicate key in column {export.key}: ')} || CAST({key} AS VARCHAR) "
+        f"WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) "
+        f"AS n FROM {ident(table)} WHERE {good} AND {key} IN ({duplicated})) WHERE n > 1)")
+
+
+def _numbered_view(con, source: Source, table: str, key: str) -> str:
+    """A view of the stage with each row's data row number in its file (``regaudit:row``).
+
+    Readers that know it give it (Parquet, XLSX); otherwise the stage keeps file order, so the
+    rowid less the file's first rowid is the row's place among the rows the reader kept, and the
+    reader's rejects before it are added back (an ASOF join, only when there are any).
+    """
+    view = f"{table}_rows"
+    if source.row_provided:
+        con.execute(f"CREATE VIEW {ident(view)} AS SELECT * FROM {ident(table)}")
+        return view
+    firsts = con.execute(f"SELECT {ident(FILE_COLUMN)}, min(rowid) FROM {ident(table)} GROUP BY 1").fetchall()
+    file_sql = ident(FILE_COLUMN)
+    if len(firsts) <= 1:
+        first = f"{firsts[0][1] if firsts else 0}"
+    else:
+        first = "CASE " + file_sql + " " + " ".join(f"WHEN {literal(f)} THEN {int(r)}" for f, r in firsts) + " END"
+    ordinal = f"rowid + 1 - {first}"
+    if not source.rejects:
+        con.execute(f"CREATE VIEW {ident(view)} AS SELECT *, {ordinal} AS {ident(ROW_COLUMN)} FROM {ident(table)}")
+        return view
+    gaps: dict[tuple[str, int], int] = {}
+    counters: dict[str, int] = {}
+    for reject in sorted(source.rejects, key=lambda r: (r.file, r.row or 0)):
+        counters[reject.file] = counters.get(reject.file, 0) + 1
+        gaps[(reject.file, (reject.row or 0) - counters[reject.file])] = counters[reject.file]
+    gap_table = f"{table}_gaps"
+    con.execute(f"CREATE TABLE {ident(gap_table)} (file VARCHAR, kept_before BIGINT, skipped BIGINT)")
+    con.executemany(f"INSERT INTO {ident(gap_table)} VALUES (?, ?, ?)", [[f, k, s] for (f, k), s in gaps.items()])
+    con.execute(
+        f"CREATE VIEW {ident(view)} AS SELECT s.* EXCLUDE (\"regaudit:k\"), "
+        f"s.\"regaudit:k\" + coalesce(g.skipped, 0) AS {ident(ROW_COLUMN)} "
+        f"FROM (SELECT *, {ordinal} AS \"regaudit:k\" FROM {ident(table)}) s "
+        f"ASOF LEFT JOIN {ident(gap_table)} g ON s.{file_sql} = g.file AND s.\"regaudit:k\" > g.kept_before")
+    return view
+
+
+def _quarantine(con, export, source: Source, view: str) -> None:
+    raw = "to_json({" + ", ".join(f"{literal(c)}: {ident(c)}" for c in source.columns) + "})"
+    line = ident(LINE_COLUMN) if source.row_provided else "NULL::BIGINT"
+    con.execute(
+        f"INSERT INTO quarantine SELECT {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {ident(REASON_COLUMN)}, {raw}, "
+        f"{line}, NULL, {ident(CODE_COLUMN)} FROM {ident(view)} WHERE {ident(CODE_COLUMN)} IS NOT NULL")
+    if export.format == "csv":
+        _csv_lines(con, source, view)
+    if source.rejects:
+        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [[r.file, r.row, r.reason, r.raw, r.line, r.column, r.code] for r in source.rejects])
+
+
+def _csv_lines(con, source: Source, view: str) -> None:
+    """Physical lines of a CSV's quarantined rows: row + header + newlines inside earlier quoted values."""
+    pending = con.execute("SELECT count(*) FROM quarantine WHERE line IS NULL AND file IN (SELECT unnest($names))",
+                          {"names": source.names}).fetchone()[0]
+    if not pending:
+        return
+    text_columns = [c for c in source.columns if source.types.get(c) == "VARCHAR"]
+    newlines = " + ".join(f"coalesce(length({ident(c)}) - length(replace({ident(c)}, chr(10), '')), 0)"
+                          for c in text_columns) or "0"
+    con.execute(f"CREATE TEMP TABLE _newlines AS SELECT * FROM (SELECT {ident(FILE_COLUMN)} AS file, "
+                f"{ident(ROW_COLUMN)} AS row, {newlines} AS n FROM {ident(view)}) WHERE n > 0")
+    header = " ".join(f"WHEN {literal(n)} THEN {int(h)}" for n, h in source.header_lines.items())
+    con.execute(
+        f"UPDATE quarantine q SET line = q.row + (CASE q.file {header} ELSE 0 END) + coalesce((SELECT sum(n) "
+        f"FROM _newlines w WHERE w.file = q.file AND w.row < q.row), 0) "
+        "WHERE q.line IS NULL AND q.file IN (SELECT unnest($names))", {"names": source.names})
+    con.execute("DROP TABLE _newlines")
+
+
+def _reconcile(con, declaration, export, source: Source, table: str, report: LoadReport) -> None:
+    counts = {row[0]: row[1:] for row in con.execute(
+        f"SELECT {ident(FILE_COLUMN)}, count(*), count({ident(CODE_COLUMN)}) FROM {ident(table)} GROUP BY ALL").fetchall()}
     threshold = export.max_reject_ratio if export.max_reject_ratio is not None else declaration.exports.max_reject_ratio
-    for path in raw.files:
-        name = path.relative_to(declaration.exports_dir).as_posix()
+    for path, name in zip(source.files, source.names):
         staged, rejected = counts.get(name, (0, 0))
-        structural = sum(1 for r in raw.rejects if r["file"] == name)
+        structural = sum(1 for r in source.rejects if r.file == name)
         read = staged + structural
         quarantined = rejected + structural
         ratio = quarantined / read if read else 0.0
         status = "rejected" if ratio > threshold else "loaded"
-        detail = (f"{quarantined} of {read} rows quarantined ({ratio:.1%}), above the threshold {threshold:.1%}"
-                  if status == "rejected" else ", ".join(f"{k}={v}" for k, v in raw.detected.items()))
+        detected = source.detected.get(name, {})
+        described = ", ".join(f"{k}={v}" for k, v in detected.items() if k not in ("renamed_columns",))
+        detail = (f"{quarantined} of {read} rows quarantined ({ratio:.1%}), above the threshold {threshold:.1%}; "
+                  f"{described}" if status == "rejected" else described)
         report.inputs.append({
             "file": name, "role": export.role, "format": export.format, "sha256": sha256_file(path),
             "bytes": path.stat().st_size, "rows_read": read, "rows_loaded": read - quarantined,
-            "rows_quarantined": quarantined, "status": status, "detail": detail})
+            "rows_quarantined": quarantined, "status": status, "detail": detail, "detected": detected})
 
 
-def _record_columns(con, export, raw: RawTable) -> None:
+def _record_columns(con, export, columns: list[str]) -> None:
     rows = []
-    for column in raw.columns:
+    for column in columns:
         spec = export.columns.get(column)
         rows.append([export.file, export.role, column, spec.field if spec else None, spec.category if spec else None,
                      spec.not_personal if spec else None, True, spec is not None])
     for column, spec in export.columns.items():
-        if column not in raw.columns:
+        if column not in columns:
             rows.append([export.file, export.role, column, spec.field, spec.category, spec.not_personal, False, True])
-    con.executemany("INSERT INTO export_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    if rows:
+        con.executemany("INSERT INTO export_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def _create_role_view(con, role_name: str, stages: list[tuple[str, "Export"]], report: LoadReport) -> None:
+def _create_role_view(con, role_name: str, stages: list[tuple[tuple[str, dict[str, str]], "Export"]],
+                      report: LoadReport) -> None:
     """One view per role over its exports' good rows, every canonical field present (NULL if unmapped)."""
     role = ROLES[role_name]
     parts = []
-    for stage, export in stages:
-        own = set(export.field_columns())
-        columns = [ident(f.name) if f.name in own else f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields]
+    for (stage, exprs), export in stages:
+        columns = [f"{exprs[f.name]} AS {ident(f.name)}" if f.name in exprs
+                   else f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields]
         parts.append(f"SELECT {', '.join(columns)}, {ident(FILE_COLUMN)} AS _source_file, "
-                     f"{ident(ROW_COLUMN)} AS _source_row FROM {ident(stage)} WHERE _reject_reason IS NULL")
+                     f"{ident(ROW_COLUMN)} AS _source_row FROM {ident(stage)} WHERE {ident(CODE_COLUMN)} IS NULL")
     con.execute(f"CREATE VIEW {ident(role_name)} AS {' UNION ALL '.join(parts)}")
     # A field counts as available only if every export of the role maps it: a check must not
     # silently test half of the role's rows.

@@ -1,169 +1,438 @@
-"""Reading export files into raw DuckDB tables with DuckDB's own readers (XLSX through calamine)."""
+"""Export files as relations DuckDB can stage from: DuckDB's own readers, XLSX through calamine.
+
+A reader returns a ``Source``: a SELECT over the export's files giving every column as read, the
+file's name relative to the exports folder and, where the format knows it, the row's number; plus
+what was detected (per file) and, for CSV, the reader's rejects once the SELECT has run.
+CSV is read with an explicit dialect (sniffed here, see ``encoding.sniff_dialect``), in strict mode
+with ``store_rejects``: a row with the wrong number of columns, broken quoting, invalid UTF-8 or a
+value the reader could not cast is set aside with its line instead of failing the file or being
+silently cut to fit.
+"""
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit_lib.errors import LoadError
-from audit_lib.sql import ident
+from audit_lib.loader import encoding as enc
+from audit_lib.roles import DECIMAL, INTEGER, TIMESTAMP
+from audit_lib.sql import ident, literal
 
 if TYPE_CHECKING:
     import duckdb
 
     from audit_lib.declaration.exports import Export
 
-# Columns the loader adds to every raw table.
-FILE_COLUMN = "_file"
-ROW_COLUMN = "_row"
-_FILENAME_OPTION = f"filename = '{FILE_COLUMN}'"
+# Columns the loader adds; a file column may not start with the prefix (checked), so no clash.
+RESERVED_PREFIX = "regaudit:"
+FILE_COLUMN = "regaudit:file"
+ROW_COLUMN = "regaudit:row"
+LINE_COLUMN = "regaudit:line"
+_PATH_COLUMN = "regaudit:path"
+
+# Values DuckDB's CSV reader can cast itself (fast path): only when every sampled value has this form.
+_NATIVE_PATTERNS = {
+    TIMESTAMP: r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?",
+    DECIMAL: r"-?\d{1,12}(\.\d{1,2})?",
+    INTEGER: r"-?\d{1,18}",
+}
+_NATIVE_TYPES = {TIMESTAMP: "TIMESTAMP", DECIMAL: DECIMAL, INTEGER: INTEGER}
+SAMPLE_ROWS = 5000
 
 
 @dataclass
-class RawTable:
-    """A raw table in DuckDB holding one export's files, and what the reader detected."""
+class Reject:
+    """A row the reader itself set aside."""
 
-    table: str
+    file: str
+    row: int | None
+    line: int | None
+    code: str
+    reason: str
+    raw: str | None
+    column: str | None = None
+
+
+@dataclass
+class Source:
+    """SELECTs over one export's files (one per file, staged in file order: a filename column per
+    row costs more than the read), with columns, types and what was detected per file."""
+
+    parts: list[tuple[str, dict[str, object]]]
     files: list[Path]
-    columns: list[str]
-    detected: dict[str, object] = field(default_factory=dict)
-    rejects: list[dict[str, object]] = field(default_factory=list)
+    names: list[str]
+    columns: list[str] = field(default_factory=list)
+    types: dict[str, str] = field(default_factory=dict)
+    detected: dict[str, dict[str, object]] = field(default_factory=dict)
+    row_provided: bool = False
+    header_lines: dict[str, int] = field(default_factory=dict)
+    rejects: list[Reject] = field(default_factory=list)
+    temp_dir: Path | None = None
+    _collect: object = None
+
+    def collect_rejects(self, con: "duckdb.DuckDBPyConnection") -> None:
+        """Fetch the reader's rejects (after the SELECT has run)."""
+        if self._collect is not None:
+            self.rejects = self._collect(con)  # type: ignore[operator]
+
+    def close(self) -> None:
+        """Remove temporary transcoded files."""
+        if self.temp_dir is not None:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+            self.temp_dir = None
 
 
 def resolve_files(exports_dir: Path, pattern: str) -> list[Path]:
-    """The files ``pattern`` (a name or glob) names inside ``exports_dir``, sorted; never outside it."""
+    """The files ``pattern`` (a name or glob) names inside ``exports_dir``, sorted; never outside it,
+    not even through a symbolic link."""
     root = exports_dir.resolve()
     matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
     files = []
     for match in matches:
         real = match.resolve()
         if not real.is_relative_to(root):
-            raise LoadError(pattern, f"resolves to {real}, outside the exports folder {root}; "
-                                     "keep export files inside exports_dir")
+            raise LoadError(pattern, f"{match.name} resolves to a path outside the exports folder {root}; "
+                                     "keep export files (and what their links point to) inside exports_dir")
         if real.is_file():
-            files.append(real)
+            files.append(match)
     if not files:
         raise LoadError(pattern, f"no such file in {root}; check `file:` in exports.yaml")
     return files
 
 
-def read_raw(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[Path], table: str,
-             exports_dir: Path) -> RawTable:
-    """Create ``table`` from ``files``: every column as read, the file's name relative to
-    ``exports_dir`` and the row's position in its file."""
-    reader = {"csv": _read_csv, "parquet": _read_parquet, "json": _read_json, "xlsx": _read_xlsx}[export.format]
-    raw = reader(con, export, files, table)
-    prefix = str(exports_dir.resolve()) + "/"
-    con.execute(f"UPDATE {ident(table)} SET {ident(FILE_COLUMN)} = replace({ident(FILE_COLUMN)}, $prefix, '')",
-                {"prefix": prefix})
-    for reject in raw.rejects:
-        reject["file"] = str(reject["file"]).replace(prefix, "")
-    raw.columns = [c for c in _columns(con, table) if c not in (FILE_COLUMN, ROW_COLUMN)]
-    return raw
+def relative_name(path: Path, exports_dir: Path) -> str:
+    """How a file is named in reports: its path relative to the exports folder."""
+    return path.relative_to(exports_dir.resolve()).as_posix()
 
 
-def _columns(con: "duckdb.DuckDBPyConnection", table: str) -> list[str]:
-    return [row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [table]).fetchall()]
+def open_source(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[Path], exports_dir: Path,
+                native: dict[str, str], key: str) -> Source:
+    """A Source over ``files``; ``native`` maps columns to canonical types the reader may cast itself."""
+    names = [relative_name(f, exports_dir) for f in files]
+    reader = {"csv": _csv_source, "parquet": _parquet_source, "json": _json_source,
+              "xlsx": _xlsx_source}[export.format]  # type: ignore[index]
+    source = reader(con, export, files, names, native, key)
+    bad = [c for c in source.columns if c.startswith(RESERVED_PREFIX)]
+    if bad:
+        source.close()
+        raise LoadError(names[0], f"column name {bad[0]!r} starts with {RESERVED_PREFIX!r}, which regaudit "
+                                  "reserves; rename the column in the export", column=bad[0])
+    return source
 
 
-def _numbered(con: "duckdb.DuckDBPyConnection", table: str, source_sql: str, params: dict) -> None:
-    # Insertion order is file order (DuckDB preserves it), so rowid gives each row its position;
-    # the window restarts numbering per file for globs of several files.
-    con.execute(f"CREATE TEMP TABLE {ident(table + '_scan')} AS {source_sql}", params)
-    con.execute(
-        f"CREATE TABLE {ident(table)} AS SELECT *, "
-        f"row_number() OVER (PARTITION BY {ident(FILE_COLUMN)} ORDER BY rowid) AS {ident(ROW_COLUMN)} "
-        f"FROM {ident(table + '_scan')}")
-    con.execute(f"DROP TABLE {ident(table + '_scan')}")
+def _file_case(path_sql: str, paths: list[str], names: list[str]) -> str:
+    if len(paths) == 1:
+        return f"{literal(names[0])}"
+    cases = " ".join(f"WHEN {literal(p)} THEN {literal(n)}" for p, n in zip(paths, names))
+    return f"CASE {path_sql} {cases} END"
 
 
-def _read_csv(con, export, files, table) -> RawTable:
+def duck_message(exc: Exception, paths: list[str] | None = None, names: list[str] | None = None) -> str:
+    """DuckDB's error without the echoed SQL, file paths shortened to the export's names."""
+    text = str(exc).split("\n\nLINE ")[0].strip()
+    for path, name in zip(paths or [], names or []):
+        text = text.replace(path, name)
+    return text
+
+
+def _struct(types: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{literal(c)}: {literal(t)}" for c, t in types.items()) + "}"
+
+
+def _describe(con, sql: str, params: dict) -> dict[str, str]:
+    return {row[0]: row[1] for row in con.execute(f"DESCRIBE {sql}", params).fetchall()}
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+def _dedupe_header(fields: list[str]) -> tuple[list[str], dict[str, str]]:
+    names, renamed, seen = [], {}, set()
+    for position, raw in enumerate(fields, start=1):
+        name = raw.strip().lstrip("\ufeff") or f"column{position}"
+        base, counter = name, 2
+        while name in seen:
+            name, counter = f"{base}_{counter}", counter + 1
+        if name != raw:
+            renamed[raw or f"(empty header {position})"] = name
+        seen.add(name)
+        names.append(name)
+    return names, renamed
+
+
+def _csv_source(con, export, files, names, native, key) -> Source:
     options = export.options
-    named = {"files": [str(f) for f in files]}
-    # All text: the loader casts canonical fields itself, so a bad value is quarantined, not lost.
-    arguments = ["all_varchar = true", _FILENAME_OPTION, "store_rejects = true", "strict_mode = false",
-                 f"rejects_table = '{table}_rejects'", f"rejects_scan = '{table}_scans'"]
-    for option, duck_name in (("delimiter", "delim"), ("quote", "quote"), ("encoding", "encoding")):
-        value = getattr(options, option)
-        if value is not None:
-            named[duck_name] = value
-            arguments.append(f"{duck_name} = ${duck_name}")
-    if options.header is not None:
-        named["header"] = options.header
-        arguments.append("header = $header")
-    if options.skip_rows is not None:
-        named["skip"] = options.skip_rows
-        arguments.append("skip = $skip")
+    temp_dir: Path | None = None
+    read_paths: list[Path] = []
+    detected: dict[str, dict[str, object]] = {}
+    header_fields: list[str] | None = None
+    dialect: tuple[str, str] | None = None
+    delimiters: list[str] = []
+    skip = options.skip_rows or 0
+    header = True if options.header is None else options.header
+    for path, name in zip(files, names):
+        sample = enc.read_sample(path)
+        found = enc.detect_encoding(sample)
+        encoding = enc.normalise(options.encoding) if options.encoding else found
+        compressed = enc.is_gzip(path)
+        info: dict[str, object] = {"encoding": "utf-8" if encoding == "utf-8-sig" else encoding,
+                                   "encoding_source": "exports.yaml" if options.encoding else "detected",
+                                   "bom": encoding in ("utf-8-sig", "utf-16") and not options.encoding}
+        if compressed:
+            info["compression"] = "gzip"
+        text = enc.decode_sample(sample, encoding)
+        if encoding in ("utf-8", "utf-8-sig"):
+            read_paths.append(path)
+        else:
+            temp_dir = temp_dir or Path(tempfile.mkdtemp(prefix="regaudit-transcode-"))
+            target = temp_dir / f"{len(read_paths):04d}.csv"
+            enc.transcode_to_utf8(path, encoding, target)
+            info["transcoded"] = True
+            read_paths.append(target)
+        # Each file its own dialect (a monthly log saved once with another spreadsheet), same header.
+        delimiter, quote, fields = enc.sniff_dialect(text.lstrip("\ufeff"), skip, options.delimiter, options.quote)
+        if dialect is None:
+            header_fields = fields
+        elif fields and header and _dedupe_header(fields)[0] != _dedupe_header(header_fields or [])[0]:
+            _cleanup(temp_dir)
+            raise LoadError(name, f"its header {fields} differs from the first file's {header_fields}; "
+                                  "map files with different columns as separate exports")
+        dialect = (delimiter, quote)
+        delimiters.append(delimiter)
+        info.update({"delimiter": delimiter, "quote": quote, "header": header, "skip_rows": skip})
+        detected[name] = info
+    assert dialect is not None
+    if not header_fields:
+        if temp_dir:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+        raise LoadError(names[0], "is empty: no header line found", row=skip + 1)
+    if header:
+        columns, renamed = _dedupe_header(header_fields)
+        if renamed:
+            for info in detected.values():
+                info["renamed_columns"] = renamed
+    else:
+        columns = [f"column{i}" for i in range(1, len(header_fields) + 1)]
+    paths = [str(p) for p in read_paths]
+    params: dict[str, object] = {"files": paths, "delim": dialect[0], "quote": dialect[1]}
+    base_args = ["auto_detect = false", "delim = $delim", "quote = $quote", "escape = $quote",
+                 f"header = {'true' if header else 'false'}", f"skip = {int(skip)}"]
+    if all(enc.is_gzip(p) for p in read_paths):
+        base_args.append("compression = 'gzip'")
     if options.null_values is not None:
-        named["nullstr"] = options.null_values
-        arguments.append("nullstr = $nullstr")
-    source = f"SELECT * FROM read_csv($files, {', '.join(arguments)})"
+        params["nullstr"] = options.null_values
+        base_args.append("nullstr = $nullstr")
     try:
-        _numbered(con, table, source, named)
+        types = {c: "VARCHAR" for c in columns}
+        chosen = _native_choice(con, paths, delimiters, columns, base_args, params, native)
+        types.update(chosen)
+    except ValueError as exc:  # a NUL in a header cannot be a name
+        _cleanup(temp_dir)
+        raise LoadError(names[0], f"has a column name DuckDB cannot hold: {exc}") from exc
     except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
-        raise LoadError(", ".join(f.name for f in files), f"cannot be read as CSV: {exc}") from exc
-    rejects = con.execute(
-        "SELECT s.file_path, e.line, e.column_name, e.error_type, e.csv_line, e.error_message "
-        f"FROM {ident(table + '_rejects')} e JOIN {ident(table + '_scans')} s USING (scan_id, file_id) "
-        "ORDER BY s.file_path, e.line").fetchall()
-    sniffed = con.execute("SELECT Delimiter, Quote, HasHeader FROM sniff_csv(?)", [str(files[0])]).fetchone()
-    detected = {"delimiter": options.delimiter or sniffed[0], "quote": options.quote or sniffed[1],
-                "header": options.header if options.header is not None else sniffed[2],
-                "encoding": options.encoding or "utf-8"}
-    return RawTable(table, files, [], detected, [
-        {"file": r[0], "line": r[1], "column": r[2], "reason": f"{r[3]}: {r[5]}", "raw": r[4]}
-        for r in rejects])
+        _cleanup(temp_dir)
+        raise LoadError(names[0], f"cannot be read as CSV: {duck_message(exc, paths, names)}") from exc
+    for info in detected.values():
+        info["read_natively"] = {c: t for c, t in chosen.items()}
+    struct = "{" + ", ".join(f"{literal(c)}: {literal(t)}" for c, t in types.items()) + "}"
+    select = ", ".join(ident(c) for c in columns)
+    parts, tables = [], []
+    for number, (path, name) in enumerate(zip(paths, names)):
+        reject_table, scan_table = f"rejects_{key}_{number}", f"scans_{key}_{number}"
+        args = base_args + [f"columns = {struct}", "strict_mode = true", "store_rejects = true",
+                            f"rejects_table = {literal(reject_table)}", f"rejects_scan = {literal(scan_table)}"]
+        part_params = {k: v for k, v in params.items() if k != "files"} | {"file": path, "delim": delimiters[number]}
+        parts.append((f"SELECT {select}, {literal(name)} AS {ident(FILE_COLUMN)} FROM read_csv($file, {', '.join(args)})",
+                      part_params))
+        tables.append((reject_table, scan_table, path, name))
+    header_lines = {n: skip + (1 if header else 0) for n in names}
+    read_by_name = dict(zip(names, read_paths))
+
+    def collect(con) -> list[Reject]:
+        found: list[Reject] = []
+        for reject_table, scan_table, path, name in tables:
+            found += _csv_rejects(con, reject_table, scan_table, name, read_by_name[name], header_lines[name], native)
+        return found
+
+    return Source(parts=parts, files=files, names=names, columns=columns, types=types,
+                  detected=detected, header_lines=header_lines, temp_dir=temp_dir, _collect=collect)
 
 
-def _read_parquet(con, export, files, table) -> RawTable:
-    source = f"SELECT * FROM read_parquet($files, {_FILENAME_OPTION})"
+def _cleanup(temp_dir: Path | None) -> None:
+    if temp_dir is not None:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def _native_choice(con, paths, delimiters, columns, base_args, params, native) -> dict[str, str]:
+    """Columns whose sampled values all have the plain form DuckDB's reader casts itself."""
+    wanted = {c: t for c, t in native.items() if c in columns and t in _NATIVE_PATTERNS}
+    if not wanted:
+        return {}
+    struct = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
+    checks = []
+    for column, target in wanted.items():
+        text = f"NULLIF({ident(column)}, '')"
+        checks.append(f"count({text}) > 0 AND count({text}) FILTER (WHERE NOT regexp_full_match({text}, "
+                      f"{literal(_NATIVE_PATTERNS[target])})) = 0")
+    chosen = dict(wanted)
+    for path, delimiter in zip(paths, delimiters):
+        sample = (f"SELECT * FROM read_csv($file, {', '.join(base_args)}, columns = {struct}, ignore_errors = true,"
+                  f" strict_mode = false) LIMIT {SAMPLE_ROWS}")
+        file_params = {k: v for k, v in params.items() if k != "files"} | {"file": path, "delim": delimiter}
+        row = con.execute(f"SELECT {', '.join(checks)} FROM ({sample})", file_params).fetchone()
+        for (column, _), ok in zip(wanted.items(), row):
+            if not ok:
+                chosen.pop(column, None)
+    return {c: _NATIVE_TYPES[t] for c, t in chosen.items()}
+
+
+_STRUCTURAL = {"TOO MANY COLUMNS": "column_count", "MISSING COLUMNS": "column_count",
+               "UNQUOTED VALUE": "bad_quoting", "INVALID ENCODING": "bad_encoding",
+               "LINE SIZE OVER MAXIMUM": "line_too_long", "INVALID STATE": "bad_row"}
+_CAST_VALUE = re.compile(r'Could not convert string "(.*)" to', re.DOTALL)
+
+
+def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines, native) -> list[Reject]:
+    rows = con.execute(
+        "SELECT e.line, min(e.line_byte_position), list(e.error_type::VARCHAR ORDER BY e.byte_position), "
+        "list(e.column_name ORDER BY e.byte_position), list(e.error_message ORDER BY e.byte_position), "
+        f"first(e.csv_line) FROM {ident(reject_table)} e GROUP BY ALL ORDER BY e.line").fetchall()
+    physical = _physical_lines(read_path, sorted({r[1] for r in rows if r[1] is not None}))
+    rejects: list[Reject] = []
+    for line, byte_pos, kinds, columns, messages, csv_line in rows:
+        structural = [(k, c, m) for k, c, m in zip(kinds, columns, messages) if k != "CAST"]
+        if structural:
+            kind, column, message = structural[0]
+            code = _STRUCTURAL.get(kind, "bad_row")
+            reason = {"column_count": f"wrong number of columns ({(message or '').rstrip('.')})",
+                      "bad_quoting": f"broken quoting in column {column} ({(message or '').rstrip('.')})",
+                      "bad_encoding": "invalid characters for the file's encoding",
+                      "line_too_long": "line too long"}.get(code, f"unreadable row: {message}")
+        else:
+            kind, column, message = kinds[0], columns[0], messages[0]
+            target = native.get(column)
+            code = "bad_date" if target == TIMESTAMP else "bad_number"
+            match = _CAST_VALUE.search(message or "")
+            label = "date/time" if target == TIMESTAMP else ("whole number" if target == INTEGER else "number")
+            reason = f"unparseable {label} in column {column}: {match.group(1) if match else message}"
+        rejects.append(Reject(file=name, row=int(line) - header_lines if line is not None else None,
+                              line=physical.get(byte_pos), code=code, reason=reason, raw=csv_line, column=column))
+    return rejects
+
+
+def _physical_lines(path: Path, byte_positions: list[int]) -> dict[int, int]:
+    """1-based line numbers of byte offsets in ``path`` (counting newlines in one streamed pass)."""
+    result: dict[int, int] = {}
+    if not byte_positions:
+        return result
+    import gzip
+
+    opener = gzip.open if enc.is_gzip(path) else open
+    newlines, offset, index = 0, 0, 0
+    with opener(path, "rb") as handle:
+        while index < len(byte_positions):
+            block = handle.read(1 << 20)
+            while index < len(byte_positions) and (not block or byte_positions[index] <= offset + len(block)):
+                result[byte_positions[index]] = newlines + block[: max(byte_positions[index] - offset, 0)].count(b"\n") + 1
+                index += 1
+            if not block:
+                break
+            newlines += block.count(b"\n")
+            offset += len(block)
+    return result
+
+
+# ------------------------------------------------------------------------------- Parquet, JSON, XLSX
+
+def _parquet_source(con, export, files, names, native, key) -> Source:
+    paths = [str(f) for f in files]
+    inner = f"read_parquet($files, filename = {literal(_PATH_COLUMN)}, file_row_number = true)"
     try:
-        _numbered(con, table, source, {"files": [str(f) for f in files]})
+        described = _describe(con, f"SELECT * FROM {inner}", {"files": paths})
     except Exception as exc:
-        raise LoadError(", ".join(f.name for f in files), f"cannot be read as Parquet: {exc}") from exc
-    return RawTable(table, files, [], {"format": "parquet"})
+        raise LoadError(names[0], f"cannot be read as Parquet: {duck_message(exc, paths, names)}") from exc
+    columns = [c for c in described if c not in (_PATH_COLUMN, "file_row_number")]
+    types = {c: described[c] for c in columns}
+    select = ", ".join(ident(c) for c in columns)
+    parts = [(f"SELECT {select}, {literal(name)} AS {ident(FILE_COLUMN)}, file_row_number + 1 AS {ident(ROW_COLUMN)}, "
+              f"NULL::BIGINT AS {ident(LINE_COLUMN)} FROM read_parquet($file, file_row_number = true)", {"file": path})
+             for path, name in zip(paths, names)]
+    return Source(parts=parts, files=files, names=names, columns=columns, types=types,
+                  detected={n: {"format": "parquet"} for n in names}, row_provided=True,
+                  header_lines={n: 0 for n in names})
 
 
-def _read_json(con, export, files, table) -> RawTable:
+def _json_source(con, export, files, names, native, key) -> Source:
+    paths = [str(f) for f in files]
     json_format = export.options.json_format or "auto"
-    source = f"SELECT * FROM read_json($files, format = $format, {_FILENAME_OPTION})"
+    inner = f"read_json($files, format = $format, filename = {literal(_PATH_COLUMN)})"
+    params = {"files": paths, "format": json_format}
     try:
-        _numbered(con, table, source, {"files": [str(f) for f in files], "format": json_format})
+        described = _describe(con, f"SELECT * FROM {inner}", params)
     except Exception as exc:
-        raise LoadError(", ".join(f.name for f in files), f"cannot be read as JSON: {exc}") from exc
-    return RawTable(table, files, [], {"json_format": json_format})
+        raise LoadError(names[0], f"cannot be read as JSON: {duck_message(exc, paths, names)}") from exc
+    columns = [c for c in described if c != _PATH_COLUMN]
+    types = {c: described[c] for c in columns}
+    select = ", ".join(ident(c) for c in columns)
+    parts = [(f"SELECT {select}, {literal(name)} AS {ident(FILE_COLUMN)} FROM read_json($file, format = $format, "
+              f"columns = {_struct(types)})", {"file": path, "format": json_format}) for path, name in zip(paths, names)]
+    detected = {}
+    for path, name in zip(files, names):
+        head = enc.read_sample(path, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        found = json_format if json_format != "auto" else ("array" if head.startswith(b"[") else "newline_delimited")
+        detected[name] = {"json_format": found, "encoding": "utf-8"}
+    return Source(parts=parts, files=files, names=names, columns=columns, types=types,
+                  detected=detected, header_lines={n: 0 for n in names})
 
 
-def _read_xlsx(con, export, files, table) -> RawTable:
+def _xlsx_source(con, export, files, names, native, key) -> Source:
     import pandas as pd
     from python_calamine import CalamineWorkbook
 
-    frames = []
-    for path in files:
+    frames, detected = [], {}
+    columns: list[str] | None = None
+    for path, name in zip(files, names):
         try:
             workbook = CalamineWorkbook.from_path(str(path))
             sheet_name = export.options.sheet or workbook.sheet_names[0]
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise LoadError(path.name, f"cannot be read as XLSX: {exc}") from exc
+            raise LoadError(name, f"cannot be read as XLSX: {exc}") from exc
+        skip = export.options.skip_rows or 0
+        rows = rows[skip:]
         if not rows:
-            raise LoadError(path.name, f"sheet {sheet_name!r} is empty")
-        header = [str(h) for h in rows[0]]
+            raise LoadError(name, f"sheet {sheet_name!r} is empty")
+        header, renamed = _dedupe_header([_cell_text(h) or "" for h in rows[0]])
+        if columns is None:
+            columns = header
+        elif header != columns:
+            raise LoadError(name, f"its header {header} differs from the first file's {columns}")
+        body, numbers = [], []
         # Every cell as text: the loader casts canonical fields itself and quarantines what fails.
-        body = [[_cell_text(v) for v in row] for row in rows[1:] if any(v not in ("", None) for v in row)]
+        for number, row in enumerate(rows[1:], start=1):
+            if any(v not in ("", None) for v in row):
+                cells = [_cell_text(v) for v in row][: len(header)]
+                body.append(cells + [None] * (len(header) - len(cells)))
+                numbers.append(number)
         frame = pd.DataFrame(body, columns=header, dtype="object")
-        frame[FILE_COLUMN] = str(path)
+        frame[FILE_COLUMN] = name
+        frame[ROW_COLUMN] = pd.Series(numbers, dtype="int64")
+        frame[LINE_COLUMN] = frame[ROW_COLUMN] + 1 + skip
         frames.append(frame)
+        detected[name] = {"sheet": sheet_name, "skip_rows": skip} | ({"renamed_columns": renamed} if renamed else {})
     combined = pd.concat(frames, ignore_index=True)
-    con.register("_xlsx_frame", combined)
-    try:
-        _numbered(con, table, "SELECT * FROM _xlsx_frame", {})
-    finally:
-        con.unregister("_xlsx_frame")
-    return RawTable(table, files, [], {"sheet": export.options.sheet or "first"})
+    view = f"xlsx_{key}"
+    con.register(view, combined)
+    assert columns is not None
+    select = ", ".join(ident(c) for c in columns)
+    sql = f"SELECT {select}, {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {ident(LINE_COLUMN)} FROM {ident(view)}"
+    return Source(parts=[(sql, {})], files=files, names=names, columns=columns,
+                  types={c: "VARCHAR" for c in columns}, detected=detected, row_provided=True,
+                  header_lines={n: 1 for n in names}, _collect=lambda con: (con.unregister(view), [])[1])
 
 
 def _cell_text(value: object) -> str | None:

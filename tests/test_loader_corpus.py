@@ -1,0 +1,67 @@
+"""Walk tests/loader_corpus: every broken or hostile file loads (or fails) exactly as cases.yaml says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from loaderkit import load, quarantine
+
+CORPUS = Path(__file__).resolve().parent / "loader_corpus"
+CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+DEFAULT_COLUMNS = {"message_id": {"field": "message_id"}, "customer_id": {"field": "subject_id"},
+                   "channel": {"field": "channel"}, "sent_at": {"field": "sent_at"}}
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return "None"
+    return str(value)
+
+
+def test_corpus_is_big_enough_and_every_file_has_a_case() -> None:
+    files = {p.relative_to(CORPUS / "files").as_posix() for p in (CORPUS / "files").rglob("*") if p.is_file()}
+    covered = set()
+    for case in CASES:
+        covered |= {p.relative_to(CORPUS / "files").as_posix() for p in (CORPUS / "files").glob(case["file"])}
+    assert len(files) >= 30
+    assert files == covered, f"files without a case: {sorted(files - covered)}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['file']}-{i}" for i, c in enumerate(CASES)])
+def test_corpus_case(case: dict) -> None:
+    export = {"file": case["file"], "role": case.get("role", "marketing_messages"),
+              "key": case.get("key", "message_id"), "columns": case.get("columns", DEFAULT_COLUMNS),
+              "options": case.get("options", {})}
+    con, report = load(CORPUS / "files", [export], **case.get("settings", {}))
+    expect = case["expect"]
+    if expect["status"] == "error":
+        assert [row["status"] for row in report.inputs] == ["error"]
+        for text in expect["error"]:
+            assert text in report.inputs[0]["detail"], report.inputs[0]["detail"]
+        return
+    assert report.problems == []
+    rows = report.inputs
+    # Every row accounted for, file by file.
+    for row in rows:
+        assert row["rows_read"] == row["rows_loaded"] + row["rows_quarantined"], row
+        assert len(row["sha256"]) == 64
+    assert sum(r["rows_read"] for r in rows) == expect["read"]
+    assert sum(r["rows_loaded"] for r in rows) == expect["loaded"]
+    statuses = {r["status"] for r in rows}
+    assert ("rejected" if "rejected" in statuses else "loaded") == expect["status"]
+    for name, (read, quarantined, status) in expect.get("per_file", {}).items():
+        row = next(r for r in rows if r["file"] == name)
+        assert (row["rows_read"], row["rows_quarantined"], row["status"]) == (read, quarantined, status)
+    found = quarantine(con)
+    assert [[q["row"], q["line"], q["reason_code"]] for q in found] == expect["quarantined"]
+    for q in found:
+        assert q["file"] and q["reason"] and q["raw"], q
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == sum(r["rows_quarantined"] for r in rows)
+    for key, value in expect.get("detected", {}).items():
+        assert rows[0]["detected"].get(key) == value, (key, rows[0]["detected"])
+    if "sql" in expect:
+        result = con.execute(expect["sql"]["query"]).fetchall()
+        assert [[_text(v) for v in r] for r in result] == expect["sql"]["rows"]

@@ -1,0 +1,207 @@
+"""Focused loader tests: encodings, time zones, path safety, hostile names, thresholds, formats."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from audit_lib.declaration.exports import Export
+from audit_lib.errors import LoadError
+from audit_lib.loader import INPUT_COLUMNS, QUARANTINE_COLUMNS
+from audit_lib.loader.encoding import detect_encoding, sniff_dialect, transcode_to_utf8
+from audit_lib.loader.readers import resolve_files
+from loaderkit import load, quarantine
+
+MM = {"message_id": {"field": "message_id"}, "customer_id": {"field": "subject_id"}, "channel": {"field": "channel"},
+      "sent_at": {"field": "sent_at"}}
+HEADER = "message_id,customer_id,channel,sent_at\n"
+
+
+def _mm(name: str = "mm.csv", **extra) -> dict:
+    return {"file": name, "role": "marketing_messages", "key": "message_id", "columns": MM, **extra}
+
+
+# --- encodings ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ("a;€\n".encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + "a;ä\n".encode("utf-8"), "utf-8-sig"),
+    ("a;ä\n".encode("utf-16"), "utf-16"),
+    ("a;ä\n".encode("utf-16-le"), "utf-16-le"),
+    ("a;5 € – ä\n".encode("cp1252"), "cp1252"),
+    ("a;ä ö å\n".encode("latin-1"), "latin-1"),
+])
+def test_detect_encoding(data: bytes, expected: str) -> None:
+    assert detect_encoding(data) == expected
+
+
+def test_transcode_streams_cp1252_to_utf8(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(("x\n" + "5 €\n" * 400_000).encode("cp1252"))  # > one block
+    target = tmp_path / "out.csv"
+    transcode_to_utf8(source, "cp1252", target)
+    assert target.read_text(encoding="utf-8") == "x\n" + "5 €\n" * 400_000
+
+
+def test_transcode_error_names_the_file(tmp_path: Path) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_bytes(b"a\n\x81\n")
+    with pytest.raises(LoadError, match="bad.csv.*not valid cp1252"):
+        transcode_to_utf8(source, "cp1252", tmp_path / "out.csv")
+
+
+@pytest.mark.parametrize(("text", "delimiter"), [
+    ("a,b,c\n1,2,3\n", ","), ("a;b;c\n1,5;2;3\n", ";"), ("a\tb\n1\t2\n", "\t"), ('"a;b",c\n"1;2",3\n', ","),
+])
+def test_sniff_dialect(text: str, delimiter: str) -> None:
+    assert sniff_dialect(text, 0, None, None)[0] == delimiter
+
+
+# --- time ----------------------------------------------------------------------------------------
+
+def test_naive_times_are_read_in_the_declared_zone_across_dst(tmp_path: Path) -> None:
+    (tmp_path / "mm.csv").write_text(HEADER + "M1,C1,sms,2026-09-30 23:30\nM2,C2,sms,1.10.2026 00:30\n"
+                                     "M3,C3,sms,2026-03-29 03:30\nM4,C4,sms,2026-10-25 03:30\n")
+    con, report = load(tmp_path, [_mm()])
+    got = dict(con.execute("SELECT message_id, strftime(sent_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') "
+                           "FROM marketing_messages").fetchall())
+    # Quarter boundary: 23:30 on 30 September in Helsinki (EEST, +03) is still Q3.
+    assert got["M1"] == "2026-09-30 20:30"
+    assert got["M2"] == "2026-09-30 21:30"
+    # The spring gap: 03:30 does not exist and is moved forward by the gap (04:30+03).
+    assert got["M3"] == "2026-03-29 01:30"
+    # The autumn fold: 03:30 occurs twice; the later (standard time, +02) instant is taken.
+    assert got["M4"] == "2026-10-25 01:30"
+    assert con.execute("SELECT typeof(sent_at) FROM marketing_messages LIMIT 1").fetchone()[0] == \
+        "TIMESTAMP WITH TIME ZONE"
+
+
+def test_export_timezone_overrides_the_default(tmp_path: Path) -> None:
+    (tmp_path / "mm.csv").write_text(HEADER + "M1,C1,sms,2026-07-01 12:00\n")
+    con, _ = load(tmp_path, [_mm(timezone="UTC")])
+    assert con.execute("SELECT strftime(sent_at AT TIME ZONE 'UTC', '%H:%M') FROM marketing_messages").fetchone() == \
+        ("12:00",)
+
+
+# --- paths and hostile names ------------------------------------------------------------------------
+
+def test_symlink_out_of_the_exports_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.csv"
+    outside.write_text(HEADER + "M1,C1,sms,2026-07-01\n")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    os.symlink(outside, exports / "mm.csv")
+    with pytest.raises(LoadError, match="outside the exports folder"):
+        resolve_files(exports, "mm.csv")
+    con, report = load(exports, [_mm()])
+    assert report.inputs[0]["status"] == "error"
+    assert "outside the exports folder" in report.inputs[0]["detail"]
+
+
+def test_symlinked_folder_in_a_glob_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "a.csv").write_text(HEADER)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    os.symlink(tmp_path / "other", exports / "logs")
+    with pytest.raises(LoadError, match="outside"):
+        resolve_files(exports, "logs/*.csv")
+
+
+@pytest.mark.parametrize("name", ["../x.csv", "/etc/passwd", "a/../../x.csv", "~/x.csv", "C:/x.csv"])
+def test_export_paths_must_stay_inside(name: str) -> None:
+    with pytest.raises(ValueError, match="outside the exports folder"):
+        Export.model_validate({"file": name, "role": "subjects", "format": "csv", "columns": {}})
+
+
+def test_hostile_names_and_values_stay_data(tmp_path: Path) -> None:
+    hostile = ['=HYPERLINK("http://x")', "'; DROP TABLE quarantine; --", 'a"b', "../../etc/passwd", "<script>"]
+    with (tmp_path / "mm.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["message_id", "customer_id", "channel", "sent_at", *hostile])
+        writer.writerow(["M1", hostile[1], "sms", "2026-07-01", *hostile])
+        writer.writerow(["M2", hostile[0], "sms", "not a date", *hostile])
+    columns = dict(MM) | {name: {"category": "email"} for name in hostile}
+    con, report = load(tmp_path, [_mm(columns=columns)])
+    assert report.inputs[0]["rows_read"] == 2
+    assert con.execute("SELECT subject_id FROM marketing_messages").fetchall() == [(hostile[1],)]
+    assert sorted(r[0] for r in con.execute("SELECT column_name FROM export_columns").fetchall()) == \
+        sorted(["message_id", "customer_id", "channel", "sent_at", *hostile])
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "quarantine" in tables
+    (row,) = quarantine(con)
+    assert '=HYPERLINK(\\"http://x\\")' in row["raw"]
+    # The quarantine CSV beside the findings never starts a cell with a formula character.
+    from audit_lib.outputs import write_csv_safe
+
+    frame = con.execute("SELECT * FROM quarantine").fetch_df()
+    path = write_csv_safe(frame, tmp_path / "out" / "quarantine.csv")
+    for cells in csv.reader(Path(path).open(encoding="utf-8")):
+        assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells), cells
+
+
+# --- reconciliation, thresholds, reporting columns --------------------------------------------------
+
+def test_threshold_marks_the_file_rejected_and_the_report_incomplete(tmp_path: Path) -> None:
+    rows = "".join(f"M{i},C{i},sms,2026-07-01\n" for i in range(98)) + "X1,C,sms,bad\nX2,C,sms,bad\n"
+    (tmp_path / "mm.csv").write_text(HEADER + rows)
+    _, lenient = load(tmp_path, [_mm(max_reject_ratio=0.02)])
+    assert lenient.inputs[0]["status"] == "loaded" and lenient.complete
+    _, strict = load(tmp_path, [_mm()], max_reject_ratio=0.01)
+    row = strict.inputs[0]
+    assert row["status"] == "rejected" and not strict.complete
+    assert "2 of 100 rows quarantined" in row["detail"]
+
+
+def test_input_and_quarantine_columns(tmp_path: Path) -> None:
+    (tmp_path / "mm.csv").write_text(HEADER + "M1,C1,sms,2026-07-01\n")
+    con, report = load(tmp_path, [_mm()])
+    assert list(report.inputs_frame().columns) == INPUT_COLUMNS
+    assert report.detected == {"mm.csv": report.inputs[0]["detected"]}
+    assert report.detected["mm.csv"]["encoding"] == "utf-8"
+    assert [r[0] for r in con.execute("DESCRIBE quarantine").fetchall()] == QUARANTINE_COLUMNS
+    # AuditResult.quarantine selects these four first.
+    assert QUARANTINE_COLUMNS[:4] == ["file", "row", "reason", "raw"]
+
+
+def test_parquet_and_json_read_with_duckdb(tmp_path: Path) -> None:
+    import duckdb
+
+    duck = duckdb.connect()
+    duck.execute(f"COPY (SELECT 'M' || i AS message_id, 'C' || i AS customer_id, 'sms' AS channel, "
+                 f"TIMESTAMP '2026-07-01 12:00' + INTERVAL (i) HOUR AS sent_at, i % 2 = 0 AS has_opt_out "
+                 f"FROM range(5) t(i)) TO '{tmp_path / 'mm.parquet'}' (FORMAT parquet)")
+    duck.execute(f"COPY (SELECT * FROM '{tmp_path / 'mm.parquet'}') TO '{tmp_path / 'mm.json'}' (FORMAT json, ARRAY true)")
+    columns = MM | {"has_opt_out": {"field": "has_opt_out"}}
+    for name in ("mm.parquet", "mm.json"):
+        con, report = load(tmp_path, [_mm(name, columns=columns)])
+        assert report.inputs[0]["rows_loaded"] == 5, report.inputs
+        assert con.execute("SELECT count(*) FILTER (WHERE has_opt_out), max(_source_row), "
+                           "strftime(min(sent_at) AT TIME ZONE 'UTC', '%H:%M') FROM marketing_messages").fetchone() == \
+            (3, 5, "09:00")
+
+
+def test_native_fast_path_still_quarantines_a_late_bad_value(tmp_path: Path) -> None:
+    good = "".join(f"M{i},C{i},sms,2026-07-01 10:00:00\n" for i in range(6000))
+    (tmp_path / "mm.csv").write_text(HEADER + good + "M9999,C,sms,31.12.2026\n")
+    con, report = load(tmp_path, [_mm()], max_reject_ratio=0.5)
+    row = report.inputs[0]
+    assert row["detected"]["read_natively"] == {"sent_at": "TIMESTAMP"}
+    assert (row["rows_read"], row["rows_quarantined"]) == (6001, 1)
+    (q,) = quarantine(con)
+    assert (q["row"], q["line"], q["reason_code"]) == (6001, 6002, "bad_date")
+    assert "31.12.2026" in q["reason"] and q["raw"] == "M9999,C,sms,31.12.2026"
+    # Row numbers of loaded rows after a reader reject are the file's data row numbers.
+    assert con.execute("SELECT max(_source_row) FROM marketing_messages").fetchone() == (6000,)
+
+
+def test_row_numbers_after_a_structural_reject(tmp_path: Path) -> None:
+    (tmp_path / "mm.csv").write_text(HEADER + "M1,C1,sms,2026-07-01\nM2,C2\nM3,C3,sms,2026-07-01\n"
+                                     "M4,C4,sms,2026-07-01,X\nM5,C5,sms,2026-07-01\n")
+    con, _ = load(tmp_path, [_mm()], max_reject_ratio=1)
+    assert con.execute("SELECT message_id, _source_row FROM marketing_messages ORDER BY 1").fetchall() == \
+        [("M1", 1), ("M3", 3), ("M5", 5)]
