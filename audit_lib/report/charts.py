@@ -1,0 +1,142 @@
+"""Plotly figures of an audit (check outcomes, findings by family and severity) that draw offline."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from audit_lib.report.labels import FAMILIES, SEVERITIES, STATUSES, text
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+RENDERER_NAME = "regaudit_offline"
+# plotly_mimetype keeps the figure live in JupyterLab; our HTML renderer is what nbconvert draws.
+DEFAULT_RENDERERS = f"plotly_mimetype+{RENDERER_NAME}"
+
+# Colours chosen to survive greyscale printing: lightness falls with severity.
+SEVERITY_COLOURS = {"critical": "#67000d", "high": "#cb181d", "medium": "#fb6a4a", "low": "#fcbba1"}
+STATUS_COLOURS = {"pass": "#1a9850", "fail": "#d73027", "error": "#7b3294", "not_run": "#969696"}
+
+
+def _offline_renderer_class():
+    """Build the renderer class lazily so that importing this module does not import plotly."""
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        """plotly's ``notebook`` renderer without MathJax from a CDN, activated at most once.
+
+        plotly's own ``notebook`` renderer adds ``<script src="https://cdnjs…/mathjax…">`` to every
+        figure, so the exported HTML would need the network; our labels hold no TeX, so we drop it.
+        plotly.js itself is embedded once by ``activate`` (``connected=False``).
+        """
+
+        def __init__(self) -> None:
+            super().__init__(connected=False, config={"displaylogo": False, "responsive": True})
+            self._activated = False
+
+        def activate(self) -> None:
+            # plotly activates pending renderers before the first figure, and we activate
+            # explicitly in the set-up cell; embedding the 4 MB bundle twice would be waste.
+            if not self._activated:
+                super().activate()
+                self._activated = True
+
+        def to_mimebundle(self, fig_dict):
+            from plotly.io import to_html
+
+            html = to_html(
+                fig_dict,
+                config=self.config,
+                include_plotlyjs=False,
+                include_mathjax=False,
+                full_html=False,
+                default_width="100%",
+                default_height=460,
+                validate=False,
+            )
+            return {"text/html": html}
+
+    return OfflineNotebookRenderer
+
+
+def use_offline_renderer(activate: bool = True) -> str:
+    """Make figures display as plotly's mimetype plus offline HTML, embedding plotly.js once.
+
+    Returns the renderer string set as plotly's default. Under papermill plotly's default renderer
+    writes only the plotly mimetype, which nbconvert's HTML does not draw (architecture, Known traps).
+    """
+    import plotly.io as pio
+
+    if RENDERER_NAME not in pio.renderers:
+        pio.renderers[RENDERER_NAME] = _offline_renderer_class()()
+    pio.renderers.default = DEFAULT_RENDERERS
+    if activate:
+        try:
+            pio.renderers[RENDERER_NAME].activate()
+        except ValueError:
+            # Outside IPython (plain Python, tests) there is nothing to activate into.
+            pass
+    return DEFAULT_RENDERERS
+
+
+def _layout(fig: "go.Figure", title: str) -> "go.Figure":
+    fig.update_layout(
+        title=title,
+        template="plotly_white",
+        height=420,
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+        legend={"orientation": "h", "y": -0.18, "traceorder": "normal"},
+        font={"family": "DejaVu Sans, Arial, sans-serif", "size": 12},
+    )
+    return fig
+
+
+def check_status_chart(check_results: "pd.DataFrame", lang: str = "en") -> "go.Figure":
+    """Stacked bars: number of checks per family, split by status (pass, fail, error, not run)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    families = [f for f in FAMILIES if f in set(check_results["family"])] + sorted(
+        set(check_results["family"]) - set(FAMILIES)
+    )
+    for status in STATUSES:
+        subset = check_results[check_results["status"] == status]
+        counts = subset.groupby("family").size().reindex(families, fill_value=0)
+        fig.add_bar(
+            name=text(f"status.{status}", lang),
+            x=[text(f"family.{f}", lang) for f in families],
+            y=counts.tolist(),
+            marker_color=STATUS_COLOURS[status],
+        )
+    fig.update_layout(barmode="stack", yaxis_title=text("chart.checks", lang))
+    return _layout(fig, text("chart.check_status", lang))
+
+
+def findings_chart(findings: "pd.DataFrame", lang: str = "en") -> "go.Figure":
+    """Stacked bars: open findings per family, split by severity; accepted findings are left out."""
+    import plotly.graph_objects as go
+
+    open_findings = findings[findings["state"] != "accepted"] if "state" in findings else findings
+    families = [f for f in FAMILIES if f in set(open_findings["family"])] + sorted(
+        set(open_findings["family"]) - set(FAMILIES)
+    )
+    fig = go.Figure()
+    for severity in SEVERITIES:
+        subset = open_findings[open_findings["severity"] == severity]
+        counts = subset.groupby("family").size().reindex(families, fill_value=0)
+        fig.add_bar(
+            name=text(f"severity.{severity}", lang),
+            x=[text(f"family.{f}", lang) for f in families],
+            y=counts.tolist(),
+            marker_color=SEVERITY_COLOURS[severity],
+        )
+    if not families:
+        fig.add_annotation(text=text("chart.no_findings", lang), showarrow=False, x=0.5, y=0.5,
+                           xref="paper", yref="paper", font={"size": 16})
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        fig.update_layout(showlegend=False, height=200)
+        return _layout(fig, text("chart.findings_by_family", lang)).update_layout(height=200)
+    fig.update_layout(barmode="stack", yaxis_title=text("chart.findings", lang))
+    return _layout(fig, text("chart.findings_by_family", lang))

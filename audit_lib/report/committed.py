@@ -1,0 +1,46 @@
+"""Re-execute the committed report notebook in place, so that nbval has current outputs to compare.
+
+Run ``python -m audit_lib.report.committed`` after changing the sample, a check or a report section;
+``tests/test_notebook_nbval.py`` fails until the committed outputs match what the code now shows.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from audit_lib.outputs import atomic_write_text
+
+# Cells whose output is plotly.js itself (4 MB): not worth committing, and nbval ignores it anyway.
+STRIP_OUTPUT_TAGS = {"setup"}
+
+
+def refresh(notebook: str | Path | None = None) -> Path:
+    """Execute ``notebook`` (default: notebooks/quarterly_audit.ipynb) with its default parameters
+    and write it back with outputs, minus bulky plotly.js and papermill's timing metadata."""
+    import nbformat
+
+    from audit_lib.report.pipeline import NOTEBOOK, execute_notebook, kernel_name
+
+    path = Path(notebook).resolve() if notebook else NOTEBOOK
+    with tempfile.TemporaryDirectory(prefix="regaudit-refresh-") as tmp:
+        executed = Path(tmp) / path.name
+        # No parameters: the defaults of the parameters cell, relative to the notebook's folder.
+        execute_notebook(path, executed, {}, kernel_name())
+        nb = nbformat.read(executed, as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if STRIP_OUTPUT_TAGS & set(cell.metadata.get("tags", [])):
+            cell.outputs = []
+    # The stored kernelspec is a hint for JupyterLab only: papermill and nbval are always told
+    # the kernel explicitly, and python3 exists wherever ipykernel is installed.
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    atomic_write_text(path, nbformat.writes(nb) + "\n")
+    return path
+
+
+if __name__ == "__main__":
+    print(refresh(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -1,0 +1,105 @@
+"""manifest.json: hashes and row counts of every input, parameters, versions, times, output hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from audit_lib.outputs import atomic_write_text
+
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+PACKAGES = ("regaudit", "duckdb", "pandas", "plotly", "papermill", "nbconvert")
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes, read in chunks (exports can be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str | None]:
+    """Installed versions of ``names`` (None for one that is not installed as a distribution)."""
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    if "regaudit" in versions and versions["regaudit"] is None:
+        # A checkout run without `pip install -e .` still knows its own version.
+        import audit_lib
+
+        versions["regaudit"] = getattr(audit_lib, "__version__", None)
+    return versions
+
+
+def output_hashes(folder: str | os.PathLike) -> list[dict[str, Any]]:
+    """Every file in ``folder`` except the manifest (and hidden temporaries): path, bytes, SHA-256."""
+    root = Path(folder)
+    files = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if relative == MANIFEST or any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        files.append({"file": relative, "bytes": path.stat().st_size, "sha256": sha256_file(path)})
+    return files
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-ready dicts (numpy integers and NaN made plain)."""
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
+
+
+def build_manifest(*, run_id: str, period: str, parameters: dict[str, Any], inputs: Any,
+                   declaration_hashes: dict[str, str], started_at: datetime, finished_at: datetime,
+                   folder: str | os.PathLike, complete: bool | None = None) -> dict[str, Any]:
+    """The manifest as a dict; ``inputs`` is AuditResult.inputs (file, role, sha256, row counts)."""
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "run_id": run_id,
+        "period": period,
+        "complete": complete,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": finished_at.isoformat(timespec="seconds"),
+        "parameters": parameters,
+        "declaration": dict(sorted(declaration_hashes.items())),
+        "inputs": _records(inputs),
+        "packages": package_versions(),
+        "outputs": output_hashes(folder),
+    }
+
+
+def write_manifest(folder: str | os.PathLike, **fields: Any) -> Path:
+    """Write manifest.json into ``folder``, last, so it covers every other output there."""
+    manifest = build_manifest(folder=folder, **fields)
+    return atomic_write_text(Path(folder) / MANIFEST,
+                             json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def verify_manifest(folder: str | os.PathLike) -> list[str]:
+    """Problems found re-hashing the outputs a manifest lists (empty when every hash matches)."""
+    root = Path(folder)
+    manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    problems = []
+    listed = set()
+    for entry in manifest["outputs"]:
+        listed.add(entry["file"])
+        path = root / entry["file"]
+        if not path.is_file():
+            problems.append(f"{entry['file']}: listed but missing")
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(f"{entry['file']}: SHA-256 differs from the manifest")
+    for entry in output_hashes(root):
+        if entry["file"] not in listed:
+            problems.append(f"{entry['file']}: present but not in the manifest")
+    return problems

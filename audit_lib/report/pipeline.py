@@ -1,0 +1,242 @@
+"""The report pipeline: papermill → tables → HTML → PDF → manifest, published atomically.
+
+A run works in ``out_dir/.<name>.tmp-<run_id>/`` and becomes ``out_dir/<name>/`` only when every
+output, the manifest last, is written; so a folder named like a period is always complete. A run
+whose notebook fails leaves ``out_dir/<name>.failed-<timestamp>/`` with the executed notebook
+(papermill marks the failing cell) and raises ReportError naming the cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from audit_lib.errors import RegauditError, ReportError
+from audit_lib.report.labels import LANGUAGES, text
+from audit_lib.report.runtime import DEMO_KEY_NAME, new_run_id, read_summary
+
+# The folder that holds audit_lib: the repository in a checkout (where the notebook lives).
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = PACKAGE_ROOT / "notebooks" / "quarterly_audit.ipynb"
+DEMO_SAMPLE = PACKAGE_ROOT / "data_samples" / "hyvinvoivin"
+DEMO_KEY = PACKAGE_ROOT / ".regaudit" / DEMO_KEY_NAME
+DEMO_PERIOD = "2026-Q3"
+
+EXECUTED_NOTEBOOK = "quarterly_audit.ipynb"
+HTML = "report.html"
+PDF = "report.pdf"
+KERNEL_ENV = "REGAUDIT_KERNEL"
+PREFERRED_KERNEL = "regaudit"
+FALLBACK_KERNEL = "python3"
+
+
+def kernel_name() -> str:
+    """The Jupyter kernel to run the notebook with: ``$REGAUDIT_KERNEL``, else "regaudit" if
+    installed (``make`` installs it), else "python3". Always passed explicitly, never read from the
+    notebook, because a stored kernelspec missing here fails with NoSuchKernel."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    wanted = os.environ.get(KERNEL_ENV)
+    available = KernelSpecManager().find_kernel_specs()
+    if wanted:
+        if wanted not in available:
+            raise ReportError(f"Notebook: kernel {wanted!r} (from {KERNEL_ENV}) is not installed; "
+                              f"installed: {', '.join(sorted(available)) or 'none'}.")
+        return wanted
+    if PREFERRED_KERNEL in available:
+        return PREFERRED_KERNEL
+    if FALLBACK_KERNEL in available:
+        return FALLBACK_KERNEL
+    raise ReportError("Notebook: no Jupyter kernel is installed; run `make` or "
+                      "`python -m ipykernel install --sys-prefix --name regaudit`.")
+
+
+@contextlib.contextmanager
+def _kernel_can_import_audit_lib() -> Iterator[None]:
+    """Put the folder holding this audit_lib first on the kernel's PYTHONPATH while it starts.
+
+    The kernel is a separate process started in the notebook's folder; without this it would
+    import whatever audit_lib its environment has (or none, in a checkout that is not installed),
+    not the one running this pipeline.
+    """
+    previous = os.environ.get("PYTHONPATH")
+    parts = [str(PACKAGE_ROOT)] + ([previous] if previous else [])
+    os.environ["PYTHONPATH"] = os.pathsep.join(parts)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = previous
+
+
+def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str) -> Path:
+    """Run ``notebook`` with papermill into ``output``; a failing cell raises ReportError naming it."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        with _kernel_can_import_audit_lib():
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, kernel_name=kernel,
+                cwd=str(notebook.parent), progress_bar=False, log_output=False,
+            )
+    except PapermillExecutionError as exc:
+        # Index in the executed notebook (after papermill's injected-parameters cell) plus the
+        # cell's first line, so the cell can be found in either notebook.
+        first_line = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
+        raise ReportError(
+            f"Notebook {notebook.name}: cell {exc.cell_index} ({first_line.strip()[:80]!r}) "
+            f"failed: {exc.ename}: {exc.evalue}"
+        ) from exc
+    return output
+
+
+def _timestamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def publish(staging: Path, final: Path) -> Path:
+    """Move ``staging`` to ``final``; an older ``final`` is renamed aside first, deleted last.
+
+    Both renames are within one folder, so each is atomic; between them ``final`` is briefly
+    absent, never half written. If the second rename fails the old folder is put back.
+    """
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{_timestamp()}")
+        os.rename(final, old)
+    try:
+        os.rename(staging, final)
+    except BaseException:
+        if old is not None:
+            os.rename(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def _keep_failed(staging: Path, out: Path, name: str) -> Path | None:
+    """Rename a failed run's folder to ``<name>.failed-<timestamp>`` so it is kept for inspection."""
+    if not staging.exists():
+        return None
+    failed = out / f"{name}.failed-{_timestamp()}"
+    os.rename(staging, failed)
+    return failed
+
+
+def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, period: str,
+               out_dir: str | os.PathLike, *, pseudonym_key_file: str | os.PathLike | None = None,
+               lang: str = "en", pdf: bool = True, name: str | None = None,
+               run_id: str | None = None, notebook: str | os.PathLike | None = None) -> Path:
+    """Audit ``register``/``exports`` for ``period`` and write the report to ``out_dir/<period>/``.
+
+    ``register`` None means the register.yaml that exports.yaml names.
+
+    The folder holds the executed notebook, report.html (no code, works offline), report.pdf
+    (unless ``pdf=False``), the findings and check results (CSV, Parquet, JSON), audit.json and
+    manifest.json. ``name`` replaces the folder name (``demo`` for ``regaudit demo``); ``notebook``
+    replaces the report notebook. Returns the published folder; raises ReportError on failure.
+    """
+    from audit_lib.periods import parse_period
+    from audit_lib.pseudonym import load_key
+    from audit_lib.report import manifest, pdf as pdf_module, render
+
+    started_at = datetime.now(timezone.utc)
+    parse_period(period)  # a bad period fails here, not inside the kernel
+    if lang not in LANGUAGES:
+        raise ReportError(f"Report language {lang!r} is not available; use one of {', '.join(LANGUAGES)}.")
+    register_path = Path(register).resolve() if register else None
+    exports_path = Path(exports).resolve()
+    for path in (register_path, exports_path):
+        if path is not None and not path.is_file():
+            raise ReportError(f"Report: {path} does not exist.")
+    # Validate the declaration here, before the kernel starts: a DeclarationError then reaches the
+    # CLI as itself (exit code 3, file and line), not as a failed notebook cell.
+    from audit_lib.declaration import load_declaration
+
+    load_declaration(register_path, exports_path)
+    key_path = Path(pseudonym_key_file).resolve() if pseudonym_key_file else None
+    if key_path is None or key_path.name != DEMO_KEY_NAME:
+        load_key(key_path)  # fails early with the message that says how to provide a key
+    if pdf:
+        pdf_module.find_browser()  # fail before a long audit, not after it
+    notebook_path = Path(notebook).resolve() if notebook else NOTEBOOK
+    if not notebook_path.is_file():
+        raise ReportError(f"Report: the notebook {notebook_path} does not exist "
+                          "(the report runs from a checkout of the regaudit repository).")
+
+    name = name or period
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    # Without a run id the audit derives one from what it reads (same inputs, same id), which is
+    # known only after it ran; the staging folder gets its own unique suffix meanwhile.
+    staging = out / f".{name}.tmp-{run_id or new_run_id('run')}"
+    staging.mkdir()
+    # The previous period's report beside this one, if any, for new / still open / resolved.
+    previous = out / parse_period(period).previous().label / "findings.parquet"
+    parameters = {
+        "register": str(register_path) if register_path else None,  # None: the one exports.yaml names
+        "exports": str(exports_path),
+        "period": period,
+        "output_dir": str(staging),
+        "pseudonym_key_file": str(key_path) if key_path else None,
+        "lang": lang,
+        "run_id": run_id,  # None: the audit derives it from its inputs
+        "previous_findings": str(previous) if previous.is_file() else None,
+    }
+    try:
+        execute_notebook(notebook_path, staging / EXECUTED_NOTEBOOK, parameters, kernel_name())
+        audit = read_summary(staging)
+        if run_id and audit.get("run_id") != run_id:
+            raise ReportError(f"Report: the notebook wrote results of run {audit.get('run_id')!r}, "
+                              f"not {run_id!r}.")
+        title = f"{text('title', lang)} {period}"
+        render.notebook_to_html(staging / EXECUTED_NOTEBOOK, staging / HTML, title=title, lang=lang)
+        if pdf:
+            pdf_module.html_to_pdf(staging / HTML, staging / PDF)
+        # The manifest records where the report is published, not the staging folder.
+        recorded = dict(parameters, output_dir=str(out / name))
+        manifest.write_manifest(
+            staging, run_id=audit["run_id"], period=period, parameters=recorded,
+            inputs=_frame(audit["inputs"]), declaration_hashes=audit["declaration_hashes"],
+            started_at=started_at, finished_at=datetime.now(timezone.utc),
+            complete=audit["complete"],
+        )
+        return publish(staging, out / name)
+    except BaseException as exc:
+        failed = _keep_failed(staging, out, name)
+        if isinstance(exc, RegauditError):
+            note = f" The executed notebook is kept in {failed}." if failed else ""
+            raise ReportError(f"{exc}{note}") from exc
+        raise
+
+
+def _frame(records: list[dict]):
+    """Rebuild the inputs table from audit.json for the manifest."""
+    import pandas as pd
+
+    return pd.DataFrame.from_records(records)
+
+
+def demo(out_dir: str | os.PathLike = "reports", *, lang: str = "en", pdf: bool = True) -> Path:
+    """Run the report on the bundled sample for 2026-Q3 into ``<out_dir>/demo/``.
+
+    Uses a demo pseudonym key at ``.regaudit/demo-pseudonym.key`` in the repository (created on
+    first use; the folder is gitignored and outside reports/). A relative ``out_dir`` is taken from
+    the repository, so ``regaudit demo`` writes to the same place from any working folder.
+    """
+    from audit_lib.pseudonym import ensure_key_file
+
+    key = ensure_key_file(DEMO_KEY)
+    target = Path(out_dir)
+    if not target.is_absolute():
+        target = PACKAGE_ROOT / target
+    return run_report(DEMO_SAMPLE / "register.yaml", DEMO_SAMPLE / "exports.yaml", DEMO_PERIOD,
+                      target, pseudonym_key_file=key, lang=lang, pdf=pdf, name="demo")

@@ -1,0 +1,243 @@
+"""End to end: run_report on the bundled sample (copied to a temporary folder) and inspect the folder."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from audit_lib.errors import ReportError
+from audit_lib.report import manifest, pipeline, render
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data_samples" / "hyvinvoivin"
+PERIOD = "2026-Q3"
+EXPECTED = {"quarterly_audit.ipynb", "report.html", "report.pdf", "findings.csv", "findings.parquet",
+            "findings.json", "check_results.csv", "inputs.csv", "audit.json", "manifest.json"}
+# The saturated status colours of the check chart (charts.STATUS_COLOURS: pass, fail, error) as RGB;
+# text and table rules are grey, so only a drawn chart puts these on a page.
+CHART_RGB = [(0x1a, 0x98, 0x50), (0xd7, 0x30, 0x27), (0x7b, 0x32, 0x94)]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    """A copy of the sample and a pseudonym key, in a temporary folder."""
+    root = tmp_path_factory.mktemp("report")
+    shutil.copytree(SAMPLE, root / "sample")
+    (root / "pseudonym.key").write_text("0" * 64 + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(workspace) -> dict:
+    """One run of the whole pipeline, shared by the tests of this module."""
+    began = time.monotonic()
+    folder = pipeline.run_report(workspace / "sample" / "register.yaml", workspace / "sample" / "exports.yaml",
+                                 PERIOD, workspace / "reports", pseudonym_key_file=workspace / "pseudonym.key")
+    return {"folder": folder, "seconds": time.monotonic() - began, "out": workspace / "reports"}
+
+
+def test_folder_layout(report):
+    folder = report["folder"]
+    assert folder == (report["out"] / PERIOD).resolve()
+    present = {p.name for p in folder.iterdir()}
+    assert EXPECTED <= present, EXPECTED - present
+
+
+def test_no_temporary_folder_left(report):
+    assert [p.name for p in report["out"].iterdir()] == [PERIOD]
+    assert not [p for p in report["folder"].rglob(".*")]
+
+
+def test_html_has_no_code_and_draws_plotly(report):
+    html = (report["folder"] / "report.html").read_text(encoding="utf-8")
+    # The stylesheet names these classes; no element may carry them.
+    assert not re.search(r'class="[^"]*\b(?:jp-InputArea|jp-Cell-inputWrapper|jp-InputPrompt)\b', html)
+    # No source code of the notebook leaks into the evidence.
+    assert "run_audit(" not in html and "write_outputs(" not in html and "notebook_key(" not in html
+    assert 'class="plotly-graph-div"' in html and "Plotly.newPlot" in html
+    # plotly.js is embedded exactly once (the renderer activates once).
+    assert html.count("Plotly.newPlot") >= 2
+    assert len(re.findall(r"plotly\.js v\d", html)) == 1
+
+
+def test_html_needs_no_network(report):
+    html = (report["folder"] / "report.html").read_text(encoding="utf-8")
+    assert render.external_references(html) == []
+    # The same, said independently of the module under test: no src/href to http(s) at all.
+    for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html, flags=re.I):
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", tag, flags=re.I), tag
+    # Every script is inline: the page loads nothing, not even from beside the file.
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, flags=re.I)
+
+
+def test_html_escapes_data(report):
+    html = (report["folder"] / "report.html").read_text(encoding="utf-8")
+    # Cover values come from register.yaml: the controller's name appears, escaped text only.
+    assert "Liikkuvaa Hyvinvointia Oy" in html
+    assert "<script>alert" not in html
+
+
+def test_manifest_hashes_every_output(report):
+    folder = report["folder"]
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["file"]: entry["sha256"] for entry in data["outputs"]}
+    assert set(listed) == {p.name for p in folder.iterdir()} - {"manifest.json"}
+    for name, digest in listed.items():
+        assert manifest.sha256_file(folder / name) == digest, name
+    assert manifest.verify_manifest(folder) == []
+    assert set(data["declaration"]) == {"register.yaml", "exports.yaml"}
+    assert data["declaration"]["register.yaml"] == manifest.sha256_file(SAMPLE / "register.yaml")
+    assert data["inputs"] and all({"file", "sha256", "rows_read", "rows_loaded"} <= set(row) for row in data["inputs"])
+    assert set(data["packages"]) >= {"duckdb", "pandas", "plotly", "papermill", "nbconvert", "regaudit"}
+    assert all(data["packages"].values())
+    assert data["parameters"]["period"] == PERIOD
+    assert data["parameters"]["output_dir"] == str(folder)
+    assert data["started_at"] <= data["finished_at"]
+    audit = json.loads((folder / "audit.json").read_text(encoding="utf-8"))
+    assert data["run_id"] == audit["run_id"] and data["complete"] == audit["complete"]
+    # The key itself never lands in the report folder.
+    assert not any("0" * 64 in p.read_text(errors="ignore") for p in folder.iterdir() if p.suffix != ".pdf")
+
+
+def test_findings_tables_match(report):
+    import pandas as pd
+
+    folder = report["folder"]
+    parquet = pd.read_parquet(folder / "findings.parquet")
+    records = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+    assert len(parquet) == len(records)
+    checks = pd.read_csv(folder / "check_results.csv")
+    assert set(checks["status"]) <= {"pass", "fail", "error", "not_run"} and len(checks) > 0
+
+
+def _pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, flags=re.M).group(1))
+
+
+def _read_ppm(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and RGB bytes of a binary PPM (P6), as pdftoppm writes it."""
+    data = path.read_bytes()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos) + 1
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    assert fields[0] == b"P6" and fields[3] == b"255"
+    width, height = int(fields[1]), int(fields[2])
+    pixels = data[pos + 1:]
+    assert len(pixels) == width * height * 3
+    return width, height, pixels
+
+
+def test_pdf_has_pages_and_drawn_charts(report, tmp_path):
+    pdf = report["folder"] / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pages = _pdf_pages(pdf)
+    assert pages > 1
+    subprocess.run(["pdftoppm", "-r", "30", str(pdf), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.ppm"))
+    assert len(images) == pages
+    _, _, first = _read_ppm(images[0])
+    # Not blank: a page of text has many distinct grey levels and a spread of values.
+    values = first[::3]
+    mean = sum(values) / len(values)
+    variance = sum((v - mean) ** 2 for v in values) / len(values)
+    assert variance > 50 and len(set(values)) > 10
+    # The check chart was drawn by plotly in Chromium: some page has its bar colours.
+    def has_chart_colour(pixels: bytes) -> bool:
+        for i in range(0, len(pixels), 3):
+            r, g, b = pixels[i], pixels[i + 1], pixels[i + 2]
+            if any(abs(r - cr) < 12 and abs(g - cg) < 12 and abs(b - cb) < 12 for cr, cg, cb in CHART_RGB):
+                return True
+        return False
+    assert any(has_chart_colour(_read_ppm(image)[2]) for image in images)
+
+
+def test_run_takes_reasonable_time(report):
+    # Recorded for the record; generous so that a slow CI machine does not fail it.
+    assert report["seconds"] < 300
+
+
+def test_failing_notebook_keeps_failed_folder(workspace, tmp_path):
+    import nbformat
+
+    # The report notebook with one cell that breaks after the audit ran, as a section bug would.
+    notebook = nbformat.read(pipeline.NOTEBOOK, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("section broke")'))
+    broken = tmp_path / "notebooks" / "quarterly_audit.ipynb"
+    broken.parent.mkdir()
+    nbformat.write(notebook, broken)
+    out = tmp_path / "reports"
+    sample = workspace / "sample"
+    with pytest.raises(ReportError) as caught:
+        pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", PERIOD, out,
+                            pseudonym_key_file=workspace / "pseudonym.key", pdf=False, notebook=broken)
+    message = str(caught.value)
+    # papermill's injected-parameters cell shifts the index by one
+    assert f"cell {len(notebook.cells)} ('raise RuntimeError(\"section broke\")')" in message
+    assert "RuntimeError: section broke" in message and ".failed-" in message
+    entries = list(out.iterdir())
+    assert len(entries) == 1 and entries[0].name.startswith(f"{PERIOD}.failed-")
+    executed = entries[0] / "quarterly_audit.ipynb"
+    assert executed.is_file()
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    assert any(output.get("output_type") == "error" for cell in notebook["cells"] for output in cell.get("outputs", []))
+    assert not (out / PERIOD).exists()
+
+
+def test_next_period_compares_with_previous_report(report, workspace, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(report["folder"], out / PERIOD)
+    sample = workspace / "sample"
+    folder = pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", "2026-Q4", out,
+                                 pseudonym_key_file=workspace / "pseudonym.key", pdf=False)
+    assert sorted(p.name for p in out.iterdir()) == [PERIOD, "2026-Q4"]
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert data["parameters"]["previous_findings"] == str(out / PERIOD / "findings.parquet")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Compared with the previous period" in html and "Still open" in html
+    assert "report.pdf" not in {p.name for p in folder.iterdir()}
+
+
+def test_publish_replaces_older_folder(tmp_path):
+    final, staging = tmp_path / PERIOD, tmp_path / f".{PERIOD}.tmp-x"
+    final.mkdir()
+    (final / "old.txt").write_text("old")
+    staging.mkdir()
+    (staging / "new.txt").write_text("new")
+    assert pipeline.publish(staging, final) == final
+    assert [p.name for p in final.iterdir()] == ["new.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == [PERIOD]
+
+
+def test_invalid_declaration_fails_before_running(workspace, tmp_path):
+    from audit_lib.errors import DeclarationError
+
+    broken = tmp_path / "sample"
+    shutil.copytree(workspace / "sample", broken)
+    (broken / "register.yaml").write_text("schema_version: 1\ncontroller: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DeclarationError):
+        pipeline.run_report(broken / "register.yaml", broken / "exports.yaml", PERIOD, tmp_path / "out",
+                            pseudonym_key_file=workspace / "pseudonym.key", pdf=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_inputs_fail_before_running(tmp_path):
+    with pytest.raises(ReportError, match="does not exist"):
+        pipeline.run_report(tmp_path / "nope.yaml", SAMPLE / "exports.yaml", PERIOD, tmp_path / "out",
+                            pseudonym_key_file=tmp_path / "k", pdf=False)
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,228 @@
+"""The report's parts on a small fake AuditResult: sections, charts, manifest, PDF and kernel lookup."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from audit_lib.errors import RegauditError, ReportError
+from audit_lib.findings import FINDING_COLUMNS, RESULT_COLUMNS
+from audit_lib.periods import parse_period
+from audit_lib.report import charts, labels, manifest, pdf, pipeline, render, runtime, sections
+
+
+def _finding(i: int, severity: str, family: str, check_id: str, **extra) -> dict:
+    row = dict.fromkeys(FINDING_COLUMNS)
+    row.update(run_id="r1", period="2026-Q3", check_id=check_id, family=family, severity=severity,
+               legal_refs="GDPR Art. 5", record_ref=f"R{i}", subject_ref=f"S-{i:016x}",
+               event_at=f"2026-08-{i + 1:02d} 10:00", message=f"Record R{i} broke the rule.",
+               evidence="{}", fingerprint=f"{i:024x}", state="open")
+    row.update(extra)
+    return row
+
+
+@pytest.fixture
+def result() -> SimpleNamespace:
+    """A fake AuditResult with the contract's attributes and hostile text in it."""
+    checks = pd.DataFrame([
+        dict(check_id="consent_a", family="consent", title="Marketing <b>without</b> consent", severity="high",
+             legal_refs="GDPR Art. 6(1)(a)", status="fail", population=10, failures=2, reason=None, duration_s=0.1),
+        dict(check_id="access_b", family="access", title="Shared accounts", severity="critical",
+             legal_refs="GDPR Art. 32", status="not_run", population=None, failures=0,
+             reason="needs staff_accounts", duration_s=0.0),
+        dict(check_id="quality_c", family="quality", title="Bad e-mails", severity="low", legal_refs="",
+             status="pass", population=5, failures=0, reason=None, duration_s=0.0),
+    ], columns=RESULT_COLUMNS)
+    checks["population"] = checks["population"].astype("Int64")
+    findings = pd.DataFrame([
+        _finding(0, "low", "quality", "quality_c"),
+        _finding(1, "high", "consent", "consent_a",
+                 message="<script>alert(1)</script> sent to maija.meikalainen@example.fi, +358 40 123 4567"),
+        _finding(2, "high", "consent", "consent_a", state="accepted", accepted_reason="legacy"),
+    ], columns=FINDING_COLUMNS)
+    inputs = pd.DataFrame([
+        dict(file="customers.csv", role="subjects", format="csv", sha256="ab" * 32, bytes=10, rows_read=3,
+             rows_loaded=2, rows_quarantined=1, status="loaded", detail=None),
+        dict(file="staff.csv", role="staff_accounts", format="csv", sha256=None, bytes=None, rows_read=0,
+             rows_loaded=0, rows_quarantined=0, status="error", detail="no such file"),
+    ])
+    register = SimpleNamespace(
+        register_info=SimpleNamespace(name=SimpleNamespace(fi="Asiakasrekisteri", en="Customer <register>")),
+        controller=SimpleNamespace(name="Oy & Ab", business_id="1234567-8"),
+    )
+    return SimpleNamespace(period=parse_period("2026-Q3"), run_id="run-1", register=register,
+                           check_results=checks, findings=findings, inputs=inputs, complete=False,
+                           declaration_hashes={"register.yaml": "a" * 64, "exports.yaml": "b" * 64},
+                           incomplete_reasons=["retention rule r1: not evaluated, no export provides x"])
+
+
+def test_cover_escapes_and_states_incomplete(result):
+    html = sections.cover(result)
+    assert "Customer &lt;register&gt;" in html and "Oy &amp; Ab" in html and "1234567-8" in html
+    assert "INCOMPLETE" in html and "2026-07-01" in html and "run-1" in html
+    assert "3 checks: 1 passed, 1 failed, 0 errors, 1 not run. 2 open findings, 1 accepted." in html
+    assert "Asiakasrekisteri" in sections.cover(result, "fi") and "KESKENERÄINEN" in sections.cover(result, "fi")
+
+
+def test_check_results_table_orders_and_escapes(result):
+    html = sections.check_results_table(result.check_results)
+    assert "&lt;b&gt;without&lt;/b&gt;" in html and "<b>without" not in html
+    assert html.index("consent_a") < html.index("access_b") < html.index("quality_c")  # fail, not run, pass
+
+
+def test_top_findings_pseudonymous_and_redacted(result):
+    html = sections.top_findings_table(result.findings)
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "example.fi" not in html and "123 4567" not in html and "[e-mail]" in html and "[phone]" in html
+    assert "S-0000000000000001" in html
+    assert "R2" not in html  # accepted findings are not among the open ones
+    assert html.index("R1") < html.index("R0")  # high before low
+    assert "The 2 most severe of 2 open findings" in html
+
+
+def test_redact_leaves_dates_and_ids():
+    assert sections.redact("Order 2026-0001 on 2026-09-01 12:00, id 12345678") == \
+        "Order 2026-0001 on 2026-09-01 12:00, id 12345678"
+    assert sections.redact("a.b@c.fi 040 1234567") == "[e-mail] [phone]"
+
+
+def test_inputs_and_not_run_sections(result):
+    html = sections.inputs_table(result.inputs)
+    assert "abababababab…" in html and "ab" * 32 not in html
+    not_run = sections.not_run_section(result)
+    assert "access_b" in not_run and "needs staff_accounts" in not_run
+    assert "staff.csv" in not_run and "customers.csv" in not_run  # error, and quarantined rows
+    assert "retention rule r1" in not_run
+
+
+def test_not_run_section_when_complete(result):
+    result.check_results = result.check_results[result.check_results["status"] != "not_run"]
+    result.inputs = result.inputs.iloc[:1].assign(rows_quarantined=0)
+    result.complete, result.incomplete_reasons = True, []
+    assert "Every check ran" in sections.not_run_section(result)
+
+
+def test_comparison_by_fingerprint(result):
+    previous = result.findings.copy()
+    previous.loc[0, "fingerprint"] = "gone"  # resolved since; and finding 0 is new now
+    html = sections.comparison_section(result.findings, previous, "2026-Q2")
+    assert "<th>New</th><td>1</td>" in html and "<th>Still open</th><td>1</td>" in html
+    assert "<th>Resolved</th><td>1</td>" in html and "2026-Q2" in html
+    assert "No report of the previous period (2026-Q2)" in sections.comparison_section(result.findings, None, "2026-Q2")
+
+
+def test_charts_count_by_status_and_severity(result):
+    fig = charts.check_status_chart(result.check_results)
+    by_name = {trace.name: list(trace.y) for trace in fig.data}
+    assert sum(sum(v) for v in by_name.values()) == 3 and by_name["fail"] == [1, 0, 0]
+    fig = charts.findings_chart(result.findings, "fi")
+    assert sum(sum(trace.y) for trace in fig.data) == 2  # the accepted one is left out
+    assert {trace.name for trace in fig.data} == {"kriittinen", "korkea", "keskitaso", "matala"}
+    empty = charts.findings_chart(result.findings.iloc[0:0])
+    assert empty.layout.annotations[0].text == "No open findings"
+
+
+def test_offline_renderer_has_no_cdn(result):
+    import plotly.io as pio
+
+    assert charts.use_offline_renderer(activate=False) == "plotly_mimetype+regaudit_offline"
+    bundle = pio.renderers[charts.RENDERER_NAME].to_mimebundle(charts.check_status_chart(result.check_results).to_dict())
+    assert "Plotly.newPlot" in bundle["text/html"]
+    assert render.external_references(bundle["text/html"]) == []
+    assert "mathjax" not in bundle["text/html"].lower()
+
+
+def test_external_references_detects_cdn_links():
+    assert render.external_references('<script src="https://cdn.example/x.js"></script>')
+    assert render.external_references("<link rel='stylesheet' href='//cdn.example/x.css'>")
+    assert render.external_references("<style>@import url(https://fonts.example/x.css);</style>")
+    assert not render.external_references('<script>var u = "https://example.fi";</script><a href="https://x">x</a>')
+
+
+def test_manifest_round_trip(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.json").write_text("[]")
+    (tmp_path / ".hidden.tmp").write_text("partial")
+    now = datetime.now(timezone.utc)
+    manifest.write_manifest(tmp_path, run_id="r", period="2026-Q3", parameters={"lang": "en"},
+                            inputs=pd.DataFrame([{"file": "a", "sha256": "0", "rows_read": 1}]),
+                            declaration_hashes={"register.yaml": "1"}, started_at=now, finished_at=now)
+    data = json.loads((tmp_path / "manifest.json").read_text())
+    assert [o["file"] for o in data["outputs"]] == ["a.csv", "sub/b.json"]
+    assert data["inputs"] == [{"file": "a", "sha256": "0", "rows_read": 1}]
+    assert manifest.verify_manifest(tmp_path) == []
+    (tmp_path / "a.csv").write_text("tampered")
+    assert manifest.verify_manifest(tmp_path) == ["a.csv: SHA-256 differs from the manifest"]
+
+
+def test_package_versions_include_missing_as_none():
+    versions = manifest.package_versions(("pandas", "no-such-package-regaudit"))
+    assert versions["pandas"] and versions["no-such-package-regaudit"] is None
+
+
+def test_missing_chromium_is_a_clear_error(monkeypatch):
+    monkeypatch.delenv(pdf.BROWSER_ENV, raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ReportError, match="Chromium was not found"):
+        pdf.find_browser()
+    monkeypatch.setenv(pdf.BROWSER_ENV, "/nonexistent/chromium")
+    with pytest.raises(ReportError, match="REGAUDIT_CHROMIUM"):
+        pdf.find_browser()
+
+
+def test_chromium_command_is_offline(tmp_path):
+    command = pdf.chromium_command("chromium", tmp_path / "r.html", tmp_path / "r.pdf", tmp_path / "p")
+    for flag in ("--headless", "--disable-background-networking", "--no-pdf-header-footer",
+                 "--disable-quic", "--disable-component-update", "--disable-sync", "--no-first-run"):
+        assert flag in command
+    assert any(arg.startswith("--virtual-time-budget=") for arg in command)
+    assert command[-1].startswith("file://")
+
+
+def test_kernel_name_is_installed(monkeypatch):
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert pipeline.kernel_name() in KernelSpecManager().find_kernel_specs()
+    monkeypatch.setenv(pipeline.KERNEL_ENV, "no-such-kernel")
+    with pytest.raises(ReportError, match="no-such-kernel"):
+        pipeline.kernel_name()
+
+
+def test_run_report_rejects_bad_arguments(tmp_path):
+    sample = pipeline.DEMO_SAMPLE
+    with pytest.raises(RegauditError, match="Period"):
+        pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", "2026-Q5", tmp_path)
+    with pytest.raises(ReportError, match="language"):
+        pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", "2026-Q3", tmp_path, lang="sv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_notebook_key_creates_only_the_demo_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("REGAUDIT_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("REGAUDIT_PSEUDONYM_KEY_FILE", raising=False)
+    demo = tmp_path / ".regaudit" / runtime.DEMO_KEY_NAME
+    assert len(runtime.notebook_key(demo)) == 64 and demo.is_file()
+    with pytest.raises(RegauditError, match="No pseudonym key"):
+        runtime.notebook_key(tmp_path / "other.key")
+
+
+def test_run_id_format():
+    run_id = runtime.new_run_id("2026-Q3", datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc))
+    assert run_id.startswith("2026-Q3-20261125T120000Z-") and len(run_id) == len("2026-Q3-20261125T120000Z-") + 6
+
+
+def test_labels_fall_back_for_unknown_keys():
+    assert labels.text("family.newfamily", "fi") == "newfamily"
+    assert labels.text("status.not_run", "fi") == "ajamatta"
+
+
+def test_demo_paths_are_in_the_repository():
+    root = Path(__file__).resolve().parents[1]
+    assert pipeline.NOTEBOOK == root / "notebooks" / "quarterly_audit.ipynb" and pipeline.NOTEBOOK.is_file()
+    assert pipeline.DEMO_KEY == root / ".regaudit" / "demo-pseudonym.key"
