@@ -1,0 +1,96 @@
+"""The ground truth's reading of each check: in which audited periods a planted record is a finding.
+
+Written independently of audit_lib/checks on purpose: the expected findings are a second
+implementation of the agreed semantics, so a bug in a check shows up as a difference.
+Times given here are naive local wall times of the controller (Europe/Helsinki).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from audit_lib.periods import Period, parse_period
+from audit_lib.sample.timeline import AUDITED_PERIODS, ZONE
+
+_ZONE = ZoneInfo(ZONE)
+
+# register.yaml's values these rules count with; tests/test_sample_generator.py checks they agree.
+REQUEST_DEADLINE_MONTHS = 1
+REQUEST_EXTENSION_MONTHS = 2
+RETENTION = {  # role -> (years, anchor at the end of the year?)
+    "orders": (6, True),
+    "subjects": (3, False),
+    "support_contacts": (3, False),
+}
+
+
+def periods() -> list[Period]:
+    """The audited periods, in order."""
+    return [parse_period(label, ZONE) for label in AUDITED_PERIODS]
+
+
+def instant(local: datetime) -> datetime:
+    """The aware instant of a naive local wall time; refuses times the DST change makes ambiguous."""
+    aware = local.replace(tzinfo=_ZONE)
+    if aware.utcoffset() != local.replace(tzinfo=_ZONE, fold=1).utcoffset():
+        raise ValueError(f"{local} is ambiguous or missing in {ZONE}; plant another time")
+    return aware
+
+
+def event_periods(local: datetime) -> list[str]:
+    """Periods whose [start, end) holds the instant (message checks)."""
+    at = instant(local)
+    return [p.label for p in periods() if p.start <= at < p.end]
+
+
+def retention_due(role: str, start_local: datetime) -> datetime:
+    """The instant a record of ``role`` starting at ``start_local`` is due for deletion."""
+    years, end_of_year = RETENTION[role]
+    start = datetime(start_local.year + 1, 1, 1) if end_of_year else start_local
+    return instant(start + relativedelta(years=years))
+
+
+def overdue_periods(role: str, start_local: datetime) -> list[str]:
+    """Periods at whose end (as_of) the record is past its retention."""
+    due = retention_due(role, start_local)
+    return [p.label for p in periods() if due < p.as_of]
+
+
+@lru_cache(maxsize=None)
+def _holidays(year: int):
+    import holidays
+
+    return holidays.Finland(years=[year - 1, year, year + 1])
+
+
+def request_deadline(received_local: datetime, extended: bool) -> date:
+    """The last local day to answer a request (Art. 12(3), counted as Regulation 1182/71 counts).
+
+    The same day number months later, or that month's last day (relativedelta clips), moved past
+    Saturdays, Sundays and Finnish public holidays.
+    """
+    months = REQUEST_DEADLINE_MONTHS + (REQUEST_EXTENSION_MONTHS if extended else 0)
+    day = received_local.date() + relativedelta(months=months)
+    while day.weekday() >= 5 or day in _holidays(day.year):
+        day += timedelta(days=1)
+    return day
+
+
+def late_periods(received: datetime, extension_notified: datetime | None, completed: datetime | None) -> list[str]:
+    """Periods in which the request counts as answered late (completed late in the period, or still
+    open at its end with the deadline day already over)."""
+    deadline = request_deadline(received, extension_notified is not None)
+    found = []
+    for p in periods():
+        if instant(received) >= p.end:
+            continue
+        done = instant(completed) if completed else None
+        completed_late_here = done is not None and p.start <= done < p.end and completed.date() > deadline
+        open_at_end = (done is None or done >= p.end) and deadline < p.end.date()
+        if completed_late_here or open_at_end:
+            found.append(p.label)
+    return found
