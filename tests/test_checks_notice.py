@@ -26,7 +26,8 @@ SAMPLE_EXPECTED = {
     "notice_lawful_basis_missing": [f"purposes[{i}].lawful_basis" for i in range(7)],
     "notice_legitimate_interest_missing": [f"purposes[{i}].legitimate_interest" for i in range(1, 7)],
     "notice_storage_period_missing": ["retention.notice_statement"],
-    "notice_rights_incomplete": ["rights.stated"] * 4,
+    "notice_rights_incomplete": [f"rights.stated/{right}"
+                                 for right in ("objection", "portability", "rectification", "restriction")],
     "notice_consent_withdrawal_missing": ["rights.withdrawal_of_consent_stated"],
     "notice_complaint_right_missing": ["rights.complaint_to_authority_stated"],
     "notice_profiling_not_described": ["profiling.automated_decisions", "profiling.statement"],

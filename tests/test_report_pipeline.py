@@ -241,3 +241,14 @@ def test_missing_inputs_fail_before_running(tmp_path):
         pipeline.run_report(tmp_path / "nope.yaml", SAMPLE / "exports.yaml", PERIOD, tmp_path / "out",
                             pseudonym_key_file=tmp_path / "k", pdf=False)
     assert not (tmp_path / "out").exists()
+
+
+def test_report_findings_equal_the_planted_ground_truth(report):
+    """The findings the report folder holds are exactly the sample's expected findings for the period."""
+    import csv
+
+    with (SAMPLE / "expected_findings.csv").open(encoding="utf-8", newline="") as handle:
+        expected = sorted((r["check_id"], r["record_ref"]) for r in csv.DictReader(handle) if r["period"] == PERIOD)
+    with (report["folder"] / "findings.csv").open(encoding="utf-8", newline="") as handle:
+        found = sorted((r["check_id"], r["record_ref"]) for r in csv.DictReader(handle))
+    assert found == expected

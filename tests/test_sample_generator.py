@@ -47,11 +47,26 @@ def _declared() -> dict[str, list[str]]:
     return {e["file"]: list(e["columns"]) for e in exports}
 
 
-def _expected(summary) -> list[tuple[str, str, str]]:
+def _expected_rows(summary) -> list[tuple[str, str, str]]:
     with summary.expected_findings.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["period", "check_id", "record_ref"]
     return [tuple(r) for r in rows[1:]]
+
+
+def _expected(summary) -> list[tuple[str, str, str]]:
+    """The expected findings of the planted data (the register's own gaps are tested apart)."""
+    return [r for r in _expected_rows(summary) if not r[1].startswith("notice_")]
+
+
+def test_register_gaps_are_expected_in_every_period(sample):
+    import audit_lib.sample
+
+    with (Path(audit_lib.sample.__file__).parent / "register_gaps.csv").open(encoding="utf-8", newline="") as handle:
+        gaps = {(r["check_id"], r["record_ref"]) for r in csv.DictReader(handle)}
+    notice = {r for r in _expected_rows(sample) if r[1].startswith("notice_")}
+    assert len(gaps) >= 20
+    assert notice == {(period, check, ref) for period in PERIODS for check, ref in gaps}
 
 
 # --- reproducibility --------------------------------------------------------------------------------

@@ -70,6 +70,21 @@ def _prepare_declaration(out_dir: Path, fmt: str) -> None:
         (out_dir / "exports.yaml").write_text(layout.parquet_exports_yaml(), encoding="utf-8")
 
 
+def register_gaps(out_dir: Path) -> list[plants.Finding]:
+    """The notice findings the bundled register.yaml must produce in every period (its known gaps,
+    reviewed against the seed's published text); none when ``out_dir`` holds another register."""
+    import csv
+
+    bundled = layout.BUNDLED_DIR / "register.yaml"
+    used = out_dir / "register.yaml"
+    if not used.is_file() or used.read_bytes() != bundled.read_bytes():
+        return []
+    with (Path(__file__).parent / "register_gaps.csv").open(encoding="utf-8", newline="") as handle:
+        gaps = list(csv.DictReader(handle))
+    return [plants.Finding(period, gap["check_id"], gap["record_ref"]) for period in timeline.AUDITED_PERIODS
+            for gap in gaps]
+
+
 def generate(out_dir: Path, seed: int = 42, subjects: int = 2000, fmt: str = "native") -> GenerationSummary:
     """Write a Hyvinvoivin register with planted violations into ``out_dir``.
 
@@ -111,7 +126,7 @@ def generate(out_dir: Path, seed: int = 42, subjects: int = 2000, fmt: str = "na
         finally:
             con.close()
     expected = out_dir / "expected_findings.csv"
-    findings = writers.write_expected_findings(planted.findings, expected)
+    findings = writers.write_expected_findings([*planted.findings, *register_gaps(out_dir)], expected)
     return GenerationSummary(out_dir=out_dir, exports_dir=exports_dir, expected_findings=expected,
                              row_counts=counts, findings=findings, seed=seed, subjects=subjects,
                              providers=sizes["n_providers"], fmt=fmt, violations=tuple(planted.violations),

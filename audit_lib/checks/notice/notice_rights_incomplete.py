@@ -52,7 +52,9 @@ def find(context):
     """One row per right due but not stated."""
     register = register_of(context)
     stated = set(register.rights.stated)
-    return [{"record_ref": ref(context, "rights", "stated"), "right": right, "right_en": RIGHTS[right][0],
+    # One finding per missing right, each with its own reference, so that a diff between periods
+    # shows exactly which statement was added.
+    return [{"record_ref": ref(context, "rights", "stated") + "/" + right, "right": right, "right_en": RIGHTS[right][0],
              "right_fi": RIGHTS[right][1], "article": "GDPR " + RIGHTS[right][2]}
             for right in _due(register) if right not in stated]
 
