@@ -1,0 +1,119 @@
+"""A loaded register to explore: the DuckDB connection with canonical views, and the filter params."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from audit_lib.audit import AuditResult
+    from audit_lib.declaration import Declaration
+    from audit_lib.loader import LoadReport
+    from audit_lib.periods import Period
+
+# Table that tells the category statistics which raw table holds which export's original columns.
+EXPORT_TABLES = "explore_export_tables"
+
+
+@dataclass
+class Session:
+    """A register loaded into DuckDB (canonical views, ``decl_*`` tables, calendar), no checks run."""
+
+    con: "duckdb.DuckDBPyConnection"
+    declaration: "Declaration"
+    load_report: "LoadReport"
+    period: "Period"
+
+    @property
+    def timezone(self) -> str:
+        """The controller's time zone (also the connection's session time zone)."""
+        return self.declaration.register.controller.timezone
+
+    def params(self, period: str | None = None, *, subject_type: str | None = None,
+               channel: str | None = None) -> dict[str, Any]:
+        """The params the statistics take, for ``period`` (default: the session's period)."""
+        return params_for(period or self.period.label, self.timezone, subject_type=subject_type, channel=channel)
+
+    @property
+    def subject_types(self) -> list[str]:
+        """Subject types declared in register.yaml, in declaration order."""
+        return [s.id for s in self.declaration.register.subject_types]
+
+    @property
+    def channels(self) -> list[str]:
+        """Marketing channels declared in register.yaml, in declaration order."""
+        return [c.channel for c in self.declaration.register.marketing.channels]
+
+
+def params_for(period: str, timezone: str = "Europe/Helsinki", *, subject_type: str | None = None,
+               channel: str | None = None) -> dict[str, Any]:
+    """Params for the statistics: ``period_start``, ``period_end``, ``as_of`` (as the checks bind
+    them), plus the optional ``subject_type`` and ``channel`` filters (None: all).
+
+    ``period`` is ``2026-Q3``, ``2026-09``, ``2026`` or ``all`` (everything up to now, as of now).
+    """
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from audit_lib.periods import parse_period
+
+    if period == "all":
+        zone = ZoneInfo(timezone)
+        start, end = datetime(1900, 1, 1, tzinfo=zone), datetime.now(zone).replace(microsecond=0)
+    else:
+        parsed = parse_period(period, timezone)
+        start, end = parsed.start, parsed.end
+    return {"period_start": start, "period_end": end, "as_of": end, "subject_type": subject_type,
+            "channel": channel}
+
+
+def open_register(register: str | Path | None = None, exports: str | Path = "exports.yaml",
+                  period: str = "2026-Q3", *, memory_limit: str | None = None) -> Session:
+    """Load ``exports`` (and its ``register``) into DuckDB for exploring; the checks are not run.
+
+    Raises DeclarationError when register.yaml or exports.yaml is invalid; a bad export file is
+    reported in ``load_report`` as in an audit, and its role is simply absent.
+    """
+    from audit_lib.declaration import load_declaration
+    from audit_lib.loader import connect, load_exports
+    from audit_lib.loader.declaration_tables import create_declaration_tables
+    from audit_lib.periods import parse_period
+
+    declaration = load_declaration(register, exports)
+    timezone = declaration.register.controller.timezone
+    audit_period = parse_period(period, timezone)
+    con = connect(timezone=timezone, memory_limit=memory_limit)
+    load_report = load_exports(con, declaration)
+    create_declaration_tables(con, declaration.register, load_report.available)
+    export_tables(con, declaration)
+    return Session(con=con, declaration=declaration, load_report=load_report, period=audit_period)
+
+
+def from_audit(result: "AuditResult") -> Session:
+    """The exploring session of an audit already run (the report reuses the audit's connection)."""
+    export_tables(result.con, result.declaration)
+    return Session(con=result.con, declaration=result.declaration, load_report=result.load_report,
+                   period=result.period)
+
+
+def export_tables(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -> None:
+    """Record which loader relation holds each export's columns as read, with the row's file and
+    number: ``stg_NN_rows`` (the loader's staging view) or ``raw_NN`` (its earlier raw tables), NN
+    being the export's position in exports.yaml; exports with neither are left out."""
+    from audit_lib.loader.readers import FILE_COLUMN, ROW_COLUMN
+
+    columns: dict[str, set[str]] = {}
+    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
+        columns.setdefault(table, set()).add(column)
+    rows = []
+    for index, export in enumerate(declaration.exports.exports):
+        for candidate in (f"stg_{index:02d}_rows", f"raw_{index:02d}"):
+            if {FILE_COLUMN, ROW_COLUMN} <= columns.get(candidate, set()):
+                rows.append((export.file, export.role, candidate))
+                break
+    con.execute(f"CREATE OR REPLACE TABLE {EXPORT_TABLES} (file VARCHAR, role VARCHAR, raw_table VARCHAR)")
+    if rows:
+        con.executemany(f"INSERT INTO {EXPORT_TABLES} VALUES (?, ?, ?)", rows)

@@ -1,0 +1,376 @@
+"""Register statistics as DuckDB aggregate queries, each returning a small DataFrame.
+
+Every function takes the connection (canonical views, ``decl_*`` tables, calendar) and a params
+mapping as ``audit_lib.explore.params_for`` makes it: ``period_start``, ``period_end``, ``as_of``
+and the optional filters ``subject_type`` and ``channel`` (None: all). Values are bound by DuckDB.
+The result's size depends on the declaration and the calendar, never on the number of records.
+
+Deadlines and retention due dates are counted exactly as the checks count them
+(``checks/rights/rights_request_late.sql``, ``checks/retention/retention_period_exceeded.sql``);
+tests/test_explore_stats.py holds the two in step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from audit_lib.sql import bind, ident
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+# Consent state of a subject on a channel, in force from each instant on: a grant and a withdrawal
+# at the same instant count as a withdrawal (as consent_sent_after_withdrawal counts it).
+CONSENT_STATE = """
+  SELECT subject_id, channel, "at",
+         CASE WHEN bool_or(action = 'withdrawn') THEN 'withdrawn' ELSE 'granted' END AS state
+  FROM consent_events
+  GROUP BY subject_id, channel, "at"
+"""
+
+# retention_period_exceeded's due date: end_of_year runs from 1 January after the start (local time).
+RETENTION_DUE = """
+  SELECT i.rule_id, i.record_ref, i.subject_id, i.start_at, r.months, r.days, r.action,
+         CASE WHEN r.anchor = 'end_of_year' THEN date_trunc('year', i.start_at) + INTERVAL 1 YEAR
+              ELSE i.start_at END AS counted_from,
+         (CASE WHEN r.anchor = 'end_of_year' THEN date_trunc('year', i.start_at) + INTERVAL 1 YEAR
+               ELSE i.start_at END) + to_months(r.months) + to_days(r.days) AS due_at
+  FROM retention_items i JOIN decl_retention_rules r USING (rule_id)
+  WHERE i.start_at IS NOT NULL
+"""
+
+# rights_request_late's deadline: the same day number months later (or that month's last day),
+# extended when an extension was notified, moved to the next Finnish working day.
+REQUEST_DEADLINE = """
+  WITH settings AS (
+    SELECT max(value) FILTER (WHERE name = 'request_deadline_months') AS dm,
+           max(value) FILTER (WHERE name = 'request_deadline_days') AS dd,
+           max(value) FILTER (WHERE name = 'request_extension_months') AS em,
+           max(value) FILTER (WHERE name = 'request_extension_days') AS ed
+    FROM decl_settings
+  ), dated AS (
+    SELECT q.*, CAST(q.received_at AS DATE) AS received_day, CAST(q.completed_at AS DATE) AS completed_day,
+           CAST(CAST(q.received_at AS DATE)
+                + to_months(s.dm + CASE WHEN q.extension_notified_at IS NOT NULL THEN s.em ELSE 0 END)
+                + to_days(s.dd + CASE WHEN q.extension_notified_at IS NOT NULL THEN s.ed ELSE 0 END) AS DATE)
+             AS nominal_deadline
+    FROM requests q, settings s
+  )
+  SELECT d.*, w.working_day AS deadline
+  FROM dated d LEFT JOIN next_working_day w ON w.day = d.nominal_deadline
+"""
+
+# Filters: a NULL parameter means "all".
+_TYPE = "(CAST($subject_type AS VARCHAR) IS NULL OR {col} = CAST($subject_type AS VARCHAR))"
+_CHANNEL = "(CAST($channel AS VARCHAR) IS NULL OR {col} = CAST($channel AS VARCHAR))"
+# Roles whose rows belong to a subject through a field other than subject_id.
+SUBJECT_FIELD = {"services": "provider_id"}
+NEVER_ASKED, NOT_REQUIRED = "never asked", "not required"
+
+
+def _fetch(con: "duckdb.DuckDBPyConnection", sql: str, params: Mapping[str, Any]) -> "pd.DataFrame":
+    return con.execute(sql, bind(sql, dict(params))).fetch_df()
+
+
+def _has(con: "duckdb.DuckDBPyConnection", name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                            [name]).fetchone()[0])
+
+
+def register_overview(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any] | None = None) -> "pd.DataFrame":
+    """Rows loaded per canonical role (role, rows), in the order of audit_lib.roles."""
+    import pandas as pd
+
+    from audit_lib.roles import ROLES
+
+    rows = [(name, con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0])
+            for name in ROLES if _has(con, name)]
+    return pd.DataFrame(rows, columns=["role", "rows"])
+
+
+def subjects_by_type(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
+    """Subjects registered before as_of, per subject type (subject_type, subjects)."""
+    return _fetch(con, f"""
+        SELECT subject_type, count(*) AS subjects FROM subjects
+        WHERE (created_at IS NULL OR created_at < $as_of) AND {_TYPE.format(col='subject_type')}
+        GROUP BY subject_type ORDER BY subject_type""", params)
+
+
+def registrations_by_month(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
+    """Subjects registered per local calendar month before as_of (month, subject_type, subjects)."""
+    return _fetch(con, f"""
+        SELECT CAST(date_trunc('month', created_at) AS DATE) AS month, subject_type, count(*) AS subjects
+        FROM subjects
+        WHERE created_at < $as_of AND {_TYPE.format(col='subject_type')}
+        GROUP BY ALL ORDER BY month, subject_type""", params)
+
+
+def account_states(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any],
+                   rule_id: str = "inactive_accounts") -> "pd.DataFrame":
+    """Accounts at as_of by state (subject_type, state, subjects): closed (closed_at before as_of),
+    inactive (past the declared ``rule_id`` retention rule, due as the retention check counts it),
+    active, or unknown (no start date for the rule, or no such rule loaded)."""
+    return _fetch(con, f"""
+        WITH due AS ({RETENTION_DUE})
+        SELECT s.subject_type,
+               CASE WHEN s.closed_at < $as_of THEN 'closed'
+                    WHEN d.due_at IS NULL THEN 'unknown'
+                    WHEN d.due_at < $as_of THEN 'inactive'
+                    ELSE 'active' END AS state,
+               count(*) AS subjects
+        FROM subjects s
+        LEFT JOIN due d ON d.rule_id = $rule_id AND d.subject_id = s.subject_id
+        WHERE (s.created_at IS NULL OR s.created_at < $as_of) AND {_TYPE.format(col='s.subject_type')}
+        GROUP BY ALL ORDER BY s.subject_type, state""", {**params, "rule_id": rule_id})
+
+
+def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
+    """Consent state per opt-in channel at each month's end, from the first consent event's month to
+    as_of (month, channel, state, subjects): granted / withdrawn / never asked among the subjects
+    registered by then.
+
+    The state at a month's end is the one of the latest consent event before it (as of the month's
+    end). Computed in one pass over the events: each subject-channel pair's state at the end of the
+    months it has events in, a +1/-1 where it changes, summed over the months (a running total), so
+    the cost grows with the events, not with subjects times months.
+    """
+    return _fetch(con, f"""
+        WITH consent_state AS ({CONSENT_STATE}),
+        channels AS (
+          SELECT channel FROM decl_marketing_channels WHERE requires = 'opt_in_consent'
+          UNION SELECT DISTINCT channel FROM consent_events
+        ),
+        typed AS (
+          SELECT subject_id, created_at FROM subjects WHERE {_TYPE.format(col='subject_type')}
+        ),
+        first_month AS (
+          SELECT date_trunc('month', min(e."at")) AS m FROM consent_events e WHERE e."at" < $as_of
+        ),
+        months AS (
+          SELECT CAST(t.m AS DATE) AS month
+          FROM first_month f, generate_series(f.m, $as_of - INTERVAL 1 MICROSECOND, INTERVAL 1 MONTH) AS t(m)
+          WHERE f.m IS NOT NULL
+        ),
+        month_end_state AS (
+          SELECT c.subject_id, c.channel, CAST(date_trunc('month', c."at") AS DATE) AS month,
+                 arg_max(c.state, c."at") AS state
+          FROM consent_state c SEMI JOIN typed t ON t.subject_id = c.subject_id
+          WHERE c."at" < $as_of AND {_CHANNEL.format(col='c.channel')}
+          GROUP BY ALL
+        ),
+        changes AS (
+          SELECT *, lag(state) OVER (PARTITION BY subject_id, channel ORDER BY month) AS before
+          FROM month_end_state
+        ),
+        deltas AS (
+          SELECT month, channel, state, sum(n) AS n FROM (
+            SELECT month, channel, state, 1 AS n FROM changes WHERE before IS DISTINCT FROM state
+            UNION ALL
+            SELECT month, channel, before, -1 FROM changes WHERE before IS NOT NULL AND before <> state)
+          GROUP BY ALL
+        ),
+        frame AS (
+          SELECT m.month, c.channel, st.state
+          FROM months m, channels c, (VALUES ('granted'), ('withdrawn')) st(state)
+          WHERE {_CHANNEL.format(col='c.channel')}
+        ),
+        known AS (
+          SELECT f.month, f.channel, f.state,
+                 CAST(sum(coalesce(d.n, 0)) OVER (PARTITION BY f.channel, f.state ORDER BY f.month) AS BIGINT)
+                   AS subjects
+          FROM frame f LEFT JOIN deltas d USING (month, channel, state)
+        ),
+        registered AS (
+          SELECT m.month, CAST(sum(coalesce(r.n, 0)) OVER (ORDER BY m.month) AS BIGINT) AS subjects
+          FROM months m LEFT JOIN (
+            SELECT greatest(coalesce(CAST(date_trunc('month', created_at) AS DATE), f.m), CAST(f.m AS DATE)) AS month,
+                   count(*) AS n
+            FROM typed, first_month f WHERE created_at IS NULL OR created_at < $as_of GROUP BY 1) r USING (month)
+        )
+        SELECT month, channel, state, subjects FROM known
+        UNION ALL
+        SELECT k.month, k.channel, '{NEVER_ASKED}', CAST(greatest(r.subjects - sum(k.subjects), 0) AS BIGINT)
+        FROM known k JOIN registered r USING (month)
+        GROUP BY k.month, k.channel, r.subjects
+        ORDER BY month, channel, state""", params)
+
+
+def marketing_volume(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
+    """Marketing messages sent in the period per channel, campaign and the consent state at send
+    time (channel, campaign, consent_state, messages): granted / withdrawn / never asked on opt-in
+    channels (the as-of join of the consent checks), not required on the others."""
+    return _fetch(con, f"""
+        WITH consent_state AS ({CONSENT_STATE}),
+        sent AS (
+          SELECT m.subject_id, m.channel, m.sent_at, coalesce(m.campaign, '(none)') AS campaign,
+                 c.requires = 'opt_in_consent' AS needs_consent
+          FROM marketing_messages m
+          LEFT JOIN decl_marketing_channels c ON c.channel = m.channel
+          WHERE m.sent_at >= $period_start AND m.sent_at < $period_end AND {_CHANNEL.format(col='m.channel')}
+            AND (CAST($subject_type AS VARCHAR) IS NULL OR m.subject_id IN (
+                 SELECT subject_id FROM subjects WHERE subject_type = CAST($subject_type AS VARCHAR)))
+        )
+        SELECT m.channel, m.campaign,
+               CASE WHEN NOT coalesce(m.needs_consent, false) THEN '{NOT_REQUIRED}'
+                    ELSE coalesce(s.state, '{NEVER_ASKED}') END AS consent_state,
+               count(*) AS messages
+        FROM sent m
+        ASOF LEFT JOIN consent_state s
+          ON s.subject_id = m.subject_id AND s.channel = m.channel AND m.sent_at >= s."at"
+        GROUP BY ALL ORDER BY m.channel, m.campaign, consent_state""", params)
+
+
+def retention_ages(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
+    """Age at as_of of the records each retention rule covers, in whole months counted from when the
+    rule's period runs (rule_id, age_months, overdue, records, limit_months); overdue is the
+    retention check's verdict (due date before as_of), limit_months the declared duration."""
+    return _fetch(con, f"""
+        WITH due AS ({RETENTION_DUE}),
+        aged AS (
+          SELECT d.rule_id, d.months + d.days / 30.0 AS limit_months, d.due_at < $as_of AS overdue,
+                 datediff('month', d.counted_from, $as_of) AS whole
+              , d.counted_from
+          FROM due d
+          WHERE d.start_at < $as_of
+            AND (CAST($subject_type AS VARCHAR) IS NULL OR d.subject_id IN (
+                 SELECT subject_id FROM subjects WHERE subject_type = CAST($subject_type AS VARCHAR)))
+        )
+        SELECT rule_id,
+               greatest(whole - CASE WHEN counted_from + to_months(whole) > $as_of THEN 1 ELSE 0 END, 0)
+                 AS age_months,
+               overdue, count(*) AS records, any_value(limit_months) AS limit_months
+        FROM aged
+        GROUP BY ALL ORDER BY rule_id, age_months, overdue""", params)
+
+
+def request_lead_times(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
+    """Requests of the period (received before its end, open at its start) by kind, status and days
+    against the deadline (kind, status, days_vs_deadline, requests): on time, late, open, or open
+    past the deadline; days are completion (or as_of) minus the deadline, negative meaning early."""
+    return _fetch(con, f"""
+        WITH judged AS ({REQUEST_DEADLINE}),
+        scoped AS (
+          SELECT j.*, j.completed_at IS NOT NULL AND j.completed_at < $period_end AS done
+          FROM judged j
+          WHERE j.received_at < $period_end AND (j.completed_at IS NULL OR j.completed_at >= $period_start)
+            AND (CAST($subject_type AS VARCHAR) IS NULL OR j.subject_id IN (
+                 SELECT subject_id FROM subjects WHERE subject_type = CAST($subject_type AS VARCHAR)))
+        )
+        SELECT kind,
+               CASE WHEN done AND completed_day > deadline THEN 'late'
+                    WHEN done THEN 'on time'
+                    WHEN deadline < CAST($as_of AS DATE) THEN 'open, overdue'
+                    ELSE 'open' END AS status,
+               CASE WHEN done THEN completed_day - deadline
+                    ELSE CAST($as_of AS DATE) - deadline END AS days_vs_deadline,
+               count(*) AS requests
+        FROM scoped WHERE deadline IS NOT NULL
+        GROUP BY ALL ORDER BY kind, status, days_vs_deadline""", params)
+
+
+def access_by_role_hour(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
+    """Access-log entries of the period per staff role and local hour of day (role, hour, accesses);
+    an entry whose user has no staff account counts under role "(no account)"."""
+    return _fetch(con, f"""
+        WITH roles AS (SELECT user_id, any_value(role) AS role FROM staff_accounts GROUP BY user_id)
+        SELECT coalesce(r.role, '(no account)') AS role, CAST(hour(a."at") AS INTEGER) AS hour,
+               count(*) AS accesses
+        FROM access_log a LEFT JOIN roles r USING (user_id)
+        WHERE a."at" >= $period_start AND a."at" < $period_end
+          AND (CAST($subject_type AS VARCHAR) IS NULL OR a.subject_id IN (
+               SELECT subject_id FROM subjects WHERE subject_type = CAST($subject_type AS VARCHAR)))
+        GROUP BY ALL ORDER BY role, hour""", params)
+
+
+def heaviest_readers(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any], limit: int = 10) -> "pd.DataFrame":
+    """The ``limit`` staff users with the most access-log entries in the period (user_id, role,
+    accesses, subjects, busiest_day, busiest_day_accesses, bulk_threshold); user ids are staff ids."""
+    return _fetch(con, f"""
+        WITH roles AS (SELECT user_id, any_value(role) AS role FROM staff_accounts GROUP BY user_id),
+        scoped AS (
+          SELECT a.user_id, a.subject_id, CAST(a."at" AS DATE) AS day FROM access_log a
+          WHERE a."at" >= $period_start AND a."at" < $period_end
+            AND (CAST($subject_type AS VARCHAR) IS NULL OR a.subject_id IN (
+                 SELECT subject_id FROM subjects WHERE subject_type = CAST($subject_type AS VARCHAR)))
+        ),
+        daily AS (SELECT user_id, day, count(*) AS n FROM scoped GROUP BY ALL),
+        busiest AS (SELECT user_id, arg_max(day, (n, day)) AS busiest_day, max(n) AS busiest_day_accesses
+                    FROM daily GROUP BY user_id),
+        totals AS (SELECT user_id, count(*) AS accesses, count(DISTINCT subject_id) AS subjects
+                   FROM scoped GROUP BY user_id)
+        SELECT t.user_id, coalesce(r.role, '(no account)') AS role, t.accesses, t.subjects,
+               b.busiest_day, b.busiest_day_accesses,
+               (SELECT max(value) FROM decl_settings WHERE name = 'bulk_read_threshold_per_day') AS bulk_threshold
+        FROM totals t JOIN busiest b USING (user_id) LEFT JOIN roles r USING (user_id)
+        ORDER BY t.accesses DESC, t.user_id LIMIT $limit""", {**params, "limit": limit})
+
+
+def declared_categories(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any] | None = None) -> "pd.DataFrame":
+    """Categories register.yaml declares per subject type (subject_type, category_id)."""
+    return con.execute("SELECT subject_type, category_id FROM decl_subject_type_categories "
+                       "ORDER BY subject_type, category_id").fetch_df()
+
+
+def categories_present(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any] | None = None) -> "pd.DataFrame":
+    """Per subject type and category, how many export rows hold a non-empty value in a column
+    exports.yaml maps to that category (subject_type, category_id, rows_with_values); a row's
+    subject type is its subject's (services: its provider's); rows of unknown subjects are left out.
+
+    Reads the export's columns as read (``raw_NN`` tables, see ``session.export_tables``) joined to
+    the canonical view's good rows, so quarantined rows do not count.
+    """
+    import pandas as pd
+
+    from audit_lib.explore.session import EXPORT_TABLES
+    from audit_lib.loader.readers import FILE_COLUMN, ROW_COLUMN
+
+    columns = ["subject_type", "category_id", "rows_with_values"]
+    if not _has(con, EXPORT_TABLES):
+        return pd.DataFrame(columns=columns)
+    mapped = con.execute(f"""
+        SELECT t.raw_table, t.role, c.column_name, c.category
+        FROM {EXPORT_TABLES} t JOIN export_columns c ON c.file = t.file AND c.role = t.role
+        WHERE c.in_file AND c.category IS NOT NULL
+        ORDER BY t.raw_table, c.column_name""").fetchall()
+    by_table: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for raw_table, role, column, category in mapped:
+        by_table.setdefault((raw_table, role), []).append((column, category))
+    frames = []
+    for (raw_table, role), pairs in by_table.items():
+        if not _has(con, role):
+            continue
+        if role == "subjects":
+            joins, type_sql = "", "v.subject_type"
+        else:
+            key = SUBJECT_FIELD.get(role, "subject_id")
+            joins, type_sql = f"JOIN subjects s ON s.subject_id = v.{ident(key)}", "s.subject_type"
+        counts = ", ".join(f"count(NULLIF(trim(CAST(r.{ident(column)} AS VARCHAR)), '')) AS {ident(f'c{i}')}"
+                           for i, (column, _) in enumerate(pairs))
+        row = con.execute(f"""
+            SELECT {type_sql} AS subject_type, {counts}
+            FROM {ident(raw_table)} r
+            JOIN {ident(role)} v ON v._source_file = r.{ident(FILE_COLUMN)} AND v._source_row = r.{ident(ROW_COLUMN)}
+            {joins}
+            GROUP BY ALL""").fetch_df()
+        long = row.melt(id_vars="subject_type", var_name="column", value_name="rows_with_values")
+        long["category_id"] = long["column"].map({f"c{i}": category for i, (_, category) in enumerate(pairs)})
+        frames.append(long[columns])
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    present = pd.concat(frames).groupby(["subject_type", "category_id"], as_index=False)["rows_with_values"].sum()
+    present = present[present["rows_with_values"] > 0].dropna(subset=["subject_type"])
+    return present.sort_values(["subject_type", "category_id"]).reset_index(drop=True)
+
+
+def category_matrix(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any] | None = None) -> "pd.DataFrame":
+    """Declared against present categories per subject type (subject_type, category_id, declared,
+    present, rows_with_values): every declared pair and every present pair, once."""
+    declared = declared_categories(con).assign(declared=True)
+    present = categories_present(con)
+    merged = declared.merge(present, on=["subject_type", "category_id"], how="outer")
+    merged["declared"] = merged["declared"].fillna(False).astype(bool)
+    merged["rows_with_values"] = merged["rows_with_values"].fillna(0).astype("int64")
+    merged["present"] = merged["rows_with_values"] > 0
+    return (merged[["subject_type", "category_id", "declared", "present", "rows_with_values"]]
+            .sort_values(["subject_type", "category_id"]).reset_index(drop=True))
