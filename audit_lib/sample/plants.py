@@ -187,8 +187,19 @@ def plant(check_id: str) -> Callable[[Plant], Plant]:
     return register
 
 
+def _import_family_plants() -> None:
+    # Plants of further check families live in plants_<family>.py beside this module; importing
+    # them registers their functions. Sorted, so the order (and so the ids planted) is stable.
+    import importlib
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("plants_*.py")):
+        importlib.import_module(f"{__package__}.{path.stem}")
+
+
 def apply_plants(ctx: PlantContext) -> PlantContext:
     """Run every registered plant function on ``ctx`` and apply the result to the tables."""
+    _import_family_plants()
     for _check_id, function in PLANTS:
         function(ctx)
     ctx.apply()
