@@ -33,6 +33,19 @@ class AuditResult:
     con: "duckdb.DuckDBPyConnection"
     lang: str = "en"
     incomplete_reasons: list[str] = field(default_factory=list)
+    accepted_path: Path | None = None
+    accepted_sha256: str | None = None
+    accepted_unmatched: list[str] = field(default_factory=list)
+
+    @property
+    def accepted_findings(self) -> "pd.DataFrame":
+        """Findings an accepted.yaml entry in force covers (state ``accepted``); reports list them apart."""
+        return self.findings[self.findings["state"] == "accepted"].reset_index(drop=True)
+
+    @property
+    def open_findings(self) -> "pd.DataFrame":
+        """Findings not accepted: what the exit code and the main report count."""
+        return self.findings[self.findings["state"] == "open"].reset_index(drop=True)
 
     @property
     def register(self) -> "Register":
@@ -116,11 +129,15 @@ def derive_run_id(period: str, declaration_hashes: dict[str, str], input_hashes:
 def run_audit(register: str | Path | None = None, exports: str | Path = "exports.yaml", period: str = "2026-Q3", *,
               pseudonym_key: bytes | None = None, run_id: str | None = None, lang: str = "en",
               checks: tuple[Check, ...] | None = None, memory_limit: str | None = None,
-              progress: Callable[[str], None] | None = None) -> AuditResult:
+              progress: Callable[[str], None] | None = None,
+              accepted: str | Path | bool | None = True) -> AuditResult:
     """Audit the exports of ``exports`` (and its ``register``) for ``period``; never raises for findings.
 
-    Raises DeclarationError when register.yaml or exports.yaml is invalid. A pseudonym key is needed
-    for the subject references; without one, ``audit_lib.pseudonym.load_key()`` is asked.
+    Raises DeclarationError when register.yaml, exports.yaml or the accepted-risks file is invalid. A
+    pseudonym key is needed for the subject references; without one, ``audit_lib.pseudonym.load_key()``
+    is asked. ``accepted``: True (default) applies accepted.yaml beside exports.yaml if there is one, a
+    path applies that file (which must exist), False or None applies none. Acceptances are judged on
+    the last day of the period (see ``audit_lib.accepted``).
     """
     from audit_lib.checks.registry import catalogue
     from audit_lib.checks.runner import CheckContext, run_checks
@@ -132,8 +149,12 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     from audit_lib.pseudonym import load_key
 
     say = progress or (lambda _stage: None)
+    from audit_lib.accepted import apply_accepted, default_accepted_path, load_accepted, unmatched
+
     say("declaration")
     declaration = load_declaration(register, exports)
+    accepted_path = default_accepted_path(exports) if accepted is True else (Path(accepted) if accepted else None)
+    accepted_risks = load_accepted(accepted_path) if accepted_path is not None else None
     timezone = declaration.register.controller.timezone
     audit_period = parse_period(period, timezone)
     key = pseudonym_key if pseudonym_key is not None else load_key()
@@ -148,12 +169,25 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     results = run_checks(selected, context, progress=lambda check: say(f"check {check.id}"))
     incomplete = _incomplete_reasons(declaration, load_report, results)
     version = catalogue_version(tuple(selected))
-    run = run_id or derive_run_id(period, declaration.hashes, [row["sha256"] for row in load_report.inputs], version)
+    hashes = dict(declaration.hashes)
+    if accepted_risks is not None:  # an accepted-risks file changes the states, so it is part of the run
+        hashes[accepted_risks.path.name] = accepted_risks.sha256
+    run = run_id or derive_run_id(period, hashes, [row["sha256"] for row in load_report.inputs], version)
     say("findings")
     findings = build_findings(results, run_id=run, period=period, key=key, lang=lang, timezone=timezone)
+    stale: list[str] = []
+    if accepted_risks is not None:
+        from datetime import timedelta
+
+        last_day = (audit_period.end - timedelta(microseconds=1)).date()
+        findings = apply_accepted(findings, accepted_risks, last_day)
+        stale = unmatched(findings, accepted_risks)
     return AuditResult(period=audit_period, run_id=run, declaration=declaration, load_report=load_report,
                        results=results, findings=findings, check_results=build_results(results, lang), con=con,
-                       lang=lang, incomplete_reasons=incomplete)
+                       lang=lang, incomplete_reasons=incomplete,
+                       accepted_path=accepted_risks.path if accepted_risks else None,
+                       accepted_sha256=accepted_risks.sha256 if accepted_risks else None,
+                       accepted_unmatched=stale)
 
 
 def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", results: list[CheckResult]) -> list[str]:

@@ -49,34 +49,76 @@ def demo(out: Path = typer.Option(REPO_DIR / "reports", help="Folder the demo re
     def body() -> None:
         import time
 
-        from audit_lib.report.pipeline import demo as run_demo
+        from audit_lib.report.pipeline import ReportFailed, demo as run_demo
 
         started = time.perf_counter()
-        folder = run_demo(out_dir=out, lang=lang, pdf=pdf)
+        try:
+            folder = run_demo(out_dir=out, lang=lang, pdf=pdf)
+        except ReportFailed as exc:
+            raise _fail(str(exc), 5) from None
         typer.echo(f"Report written to {folder} ({time.perf_counter() - started:.1f} s)")
         typer.echo(f"Open {folder / 'report.html'}")
     _guard(body)
 
 
-@app.command()
+RUN_EXIT_CODES = """Exit codes: 0 report written, audit complete, no open finding at or above --fail-on; 1 report
+written, open findings at or above --fail-on; 2 report written but the audit is INCOMPLETE (checks or inputs
+that could not be evaluated; the cover says why); 3 invalid register.yaml or exports.yaml (nothing written);
+4 other errors before the report started (nothing written); 5 the report FAILED while running: nothing was
+published, and what it made is kept in <out>/<period>.failed-<timestamp>/ (its executed notebook shows the
+failing cell)."""
+
+
+@app.command(help="Run the quarterly audit notebook with papermill and write the report folder atomically: "
+                  "<out>/<period>/ with the executed notebook, report.html, report.pdf, findings (CSV, Parquet, "
+                  "JSON), check results, changes since the previous period and manifest.json.\n\n"
+                  + RUN_EXIT_CODES)
 def run(period: str = typer.Option(..., help="Audit period: 2026-Q3, 2026-09 or 2026."),
         exports: Path = typer.Option(..., help="exports.yaml: the map of the export files."),
         register: Optional[Path] = typer.Option(None, help="register.yaml (default: the one exports.yaml names)."),
         out: Path = typer.Option(Path("reports"), help="Reports folder; the report goes into <out>/<period>/."),
         key_file: Optional[Path] = typer.Option(None, help="Pseudonym key file (kept outside the reports folder); "
                                                              "or set REGAUDIT_PSEUDONYM_KEY."),
-        lang: str = typer.Option("en", help="Report language: en or fi."),
-        pdf: bool = typer.Option(True, help="Also print the report to PDF with Chromium.")) -> None:
-    """Run the quarterly audit notebook with papermill and write the report folder atomically.
+        lang: str = typer.Option("en", help="Report language: en or fi (text, headings, check titles, messages)."),
+        pdf: bool = typer.Option(True, help="Also print the report to PDF with Chromium."),
+        fail_on: str = typer.Option("low", help="Lowest severity of an open finding that makes the exit code 1: "
+                                                "critical, high, medium, low, or none.")) -> None:
+    def body() -> int:
+        from audit_lib.report.pipeline import ReportFailed, exit_code, run_report
 
-    Exit codes: 0 clean, 1 findings, 2 incomplete audit, 3 invalid declaration, 4 other errors.
-    """
-    def body() -> None:
-        from audit_lib.report.pipeline import run_report
+        if fail_on not in ("critical", "high", "medium", "low", "none"):
+            raise _fail(f"--fail-on {fail_on!r}: use critical, high, medium, low or none", 4)
+        try:
+            folder = run_report(register, exports, period, out, pseudonym_key_file=key_file, lang=lang, pdf=pdf)
+        except ReportFailed as exc:
+            raise _fail(str(exc), 5) from None
+        code = exit_code(folder, fail_on)
+        typer.echo(f"Report written to {folder}" + (" (the audit is INCOMPLETE: see its cover)" if code == 2 else ""))
+        return code
+    raise typer.Exit(_guard(body))
 
-        folder = run_report(register, exports, period, out, pseudonym_key_file=key_file, lang=lang, pdf=pdf)
-        typer.echo(f"Report written to {folder}")
-    _guard(body)
+
+@app.command(help="Show the subject id(s) behind a subject reference (S-…) of a report, for whoever holds the "
+                  "pseudonym key: the exports are loaded and every subject id's pseudonym computed. This is the "
+                  "internal drill-down; the ids are printed, never written.\n\n"
+                  "Exit codes: 0 found; 1 no subject has this reference (another key, or other exports); "
+                  "3 invalid register.yaml or exports.yaml; 4 other errors.")
+def reveal(reference: str = typer.Argument(..., help="The subject reference from a report, e.g. S-0123456789abcdef."),
+           exports: Path = typer.Option(..., help="exports.yaml of the register the report audited."),
+           register: Optional[Path] = typer.Option(None, help="register.yaml (default: the one exports.yaml names)."),
+           key_file: Optional[Path] = typer.Option(None, help="The pseudonym key file the report was made with; "
+                                                                "or set REGAUDIT_PSEUDONYM_KEY.")) -> None:
+    def body() -> int:
+        from audit_lib.reveal import reveal as run_reveal
+
+        found = run_reveal(reference, exports, register=register, key_file=key_file)
+        if not found.found:
+            typer.echo(f"{found.reference}: no subject in these exports has this reference with this key.", err=True)
+            return 1
+        for subject_id, roles in found.subjects.items():
+            typer.echo(f"{found.reference}\t{subject_id}\t(in: {', '.join(roles)})")
+        return 0
+    raise typer.Exit(_guard(body))
 
 
 @app.command()
@@ -87,11 +129,14 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
           fail_on: str = typer.Option("low", help="Lowest severity that makes the exit code 1: "
                                                   "critical, high, medium, low, or none."),
           out: Optional[Path] = typer.Option(None, help="Also write findings and check results into this folder."),
-          lang: str = typer.Option("en", help="Language of titles and messages: en or fi.")) -> None:
+          lang: str = typer.Option("en", help="Language of titles and messages: en or fi."),
+          accepted: Optional[Path] = typer.Option(None, help="Accepted risks (default: accepted.yaml beside "
+                                                             "exports.yaml, if there is one). Accepted findings "
+                                                             "are listed but do not count for --fail-on.")) -> None:
     """Run the check catalogue without the notebook and print a table of check results.
 
-    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 checks that could not run or inputs that
-    were rejected, 3 invalid register.yaml or exports.yaml, 4 other errors.
+    Exit codes: 0 clean, 1 open findings at or above --fail-on, 2 checks that could not run or inputs
+    that were rejected, 3 invalid register.yaml, exports.yaml or accepted-risks file, 4 other errors.
     """
     def body() -> int:
         from rich.console import Console
@@ -105,7 +150,8 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         console = Console()
         with console.status("Auditing") as status:
             result = run_audit(register, exports, period, pseudonym_key=load_key(key_file), lang=lang,
-                               progress=lambda stage: status.update(f"Auditing: {stage}"))
+                               progress=lambda stage: status.update(f"Auditing: {stage}"),
+                               accepted=accepted if accepted is not None else True)
         table = Table(title=f"Check results, {period} (run {result.run_id})")
         for column in ("check", "family", "severity", "status", "tested", "failures", "note"):
             table.add_column(column, overflow="fold")
@@ -113,10 +159,16 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         for row in result.check_results.itertuples():
             table.add_row(row.check_id, row.family, row.severity, f"[{colours[row.status]}]{row.status}[/]",
                           "" if row.population is None or str(row.population) == "<NA>" else str(row.population),
-                          str(row.failures), row.reason or "")
+                          # pandas gives NaN, not None, for a missing reason in some frames
+                          str(row.failures), row.reason if isinstance(row.reason, str) else "")
         console.print(table)
         for reason in result.incomplete_reasons:
             console.print(f"[yellow]incomplete:[/] {reason}", highlight=False)
+        if result.accepted_path is not None:
+            console.print(f"{len(result.accepted_findings)} finding(s) accepted by {result.accepted_path} "
+                          f"(sha256 {result.accepted_sha256[:12]}…)", highlight=False)
+            for entry in result.accepted_unmatched:
+                console.print(f"[yellow]accepted risk matches no finding:[/] {entry}", highlight=False)
         if out:
             result.write_tables(out)
             console.print(f"Findings written to {out}")

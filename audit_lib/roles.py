@@ -64,6 +64,7 @@ ROLES: dict[str, Role] = {
             Field("email"),
             Field("phone"),
             Field("postal_code"),
+            Field("country"),
         ),
         _role(
             "consent_events", "event_id",

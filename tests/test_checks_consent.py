@@ -92,3 +92,81 @@ def test_check_without_its_input_is_not_run_and_audit_incomplete(tmp_path):
     assert "consent_events" in row["reason"]
     assert not result.complete
     assert result.exit_code() == 2
+
+
+# --- opt-out, evidence, contact, erased subjects, cookies -------------------------------------------
+def test_message_without_opt_out_fails_but_post_and_messages_with_one_pass(tmp_path):
+    messages = [message("M1", "C1", "email", "2026-07-02 10:00:00"),
+                {**message("M2", "C1", "sms", "2026-07-03 10:00:00"), "has_opt_out": "false"},
+                {**message("M3", "C1", "post", "2026-07-03 10:00:00"), "has_opt_out": "false"},  # not electronic
+                {**message("M4", "C1", "email", "2026-07-04 10:00:00"), "has_opt_out": ""}]      # unknown
+    result = audit(tmp_path, {"marketing_messages": messages}, "consent_message_without_opt_out")
+    assert refs(result) == ["marketing_messages/M2", "marketing_messages/M4"]
+    assert "recorded: unknown" in result.findings.loc[1, "message"]
+    clean = audit(tmp_path / "clean", {"marketing_messages": messages[:1]}, "consent_message_without_opt_out")
+    assert clean.check_results.loc[0, "status"] == "pass"
+
+
+def _event(event_id, subject, channel, action, at, source="checkout_checkbox"):
+    return {"event_id": event_id, **consent(subject, channel, action, at), "source": source}
+
+
+def test_consent_without_source_fails_withdrawal_and_later_grant_do_not(tmp_path):
+    events = [_event("K1", "C1", "email", "granted", "2026-05-01 10:00:00", ""),
+              _event("K2", "C1", "email", "withdrawn", "2026-06-01 10:00:00", ""),   # no proof needed
+              _event("K3", "C1", "sms", "granted", "2026-10-01 00:00:00", ""),       # after Q3 ends
+              _event("K4", "C1", "sms", "granted", "2026-09-01 10:00:00", "  ")]     # blank is none
+    result = audit(tmp_path, {"consent_events": events}, "consent_event_without_evidence")
+    assert refs(result) == ["consent_events/K1", "consent_events/K4"]
+    clean = audit(tmp_path / "clean", {"consent_events": [_event("K1", "C1", "email", "granted",
+                                                                 "2026-05-01 10:00:00")]},
+                  "consent_event_without_evidence")
+    assert clean.check_results.loc[0, "status"] == "pass"
+
+
+def test_consent_for_a_channel_without_the_contact_detail_fails(tmp_path):
+    subjects = [{"subject_id": "C1", "subject_type": "consumer", "email": "a@example.com", "phone": ""},
+                {"subject_id": "C2", "subject_type": "consumer", "email": "", "phone": "+358 40 1234567"}]
+    events = [_event("K1", "C1", "email", "granted", "2026-05-01 10:00:00"),   # has e-mail: fine
+              _event("K2", "C1", "sms", "granted", "2026-05-01 10:00:00"),     # no phone
+              _event("K3", "C2", "sms", "granted", "2026-05-01 10:00:00"),     # has phone: fine
+              _event("K4", "C2", "email", "granted", "2026-05-01 10:00:00")]   # no e-mail
+    result = audit(tmp_path, {"subjects": subjects, "consent_events": events}, "consent_for_channel_without_contact")
+    assert refs(result) == ["consent_events/K2", "consent_events/K4"]
+    assert "no phone number" in result.findings.loc[0, "message"]
+    clean = audit(tmp_path / "clean", {"subjects": subjects, "consent_events": [events[0], events[2]]},
+                  "consent_for_channel_without_contact")
+    assert clean.check_results.loc[0, "status"] == "pass"
+
+
+def _request(request_id, subject, kind, received, completed=""):
+    return {"request_id": request_id, "subject_id": subject, "kind": kind, "received_at": received,
+            "completed_at": completed}
+
+
+def test_marketing_after_the_erasure_was_completed_fails_one_second_before_passes(tmp_path):
+    requests = [_request("R1", "C1", "erasure", "2026-07-01 10:00:00", "2026-07-10 12:00:00"),
+                _request("R2", "C2", "access", "2026-07-01 10:00:00", "2026-07-05 12:00:00")]
+    messages = [message("M1", "C1", "post", "2026-07-10 11:59:59"),
+                message("M2", "C1", "post", "2026-07-10 12:00:00"),
+                message("M3", "C2", "post", "2026-08-10 12:00:00")]   # access request: no erasure
+    result = audit(tmp_path, {"requests": requests, "marketing_messages": messages},
+                   "consent_marketing_to_erased_subject")
+    assert refs(result) == ["marketing_messages/M2"]
+    assert "request R1" in result.findings.loc[0, "message"]
+    clean = audit(tmp_path / "clean", {"requests": requests, "marketing_messages": messages[:1]},
+                  "consent_marketing_to_erased_subject")
+    assert clean.check_results.loc[0, "status"] == "pass"
+
+
+def test_non_necessary_cookie_without_consent_fails(tmp_path):
+    def usage(event_id, purpose, consent_given):
+        return {"event_id": event_id, "subject_id": "C1", "cookie_id": "ck1", "at": "2026-07-05 12:00:00",
+                "cookie_purpose": purpose, "consent_given": consent_given}
+
+    events = [usage("U1", "necessary", "false"), usage("U2", "analytics", "true"),
+              usage("U3", "marketing", "false"), usage("U4", "", "")]
+    result = audit(tmp_path, {"usage_events": events}, "consent_cookie_without_consent")
+    assert refs(result) == ["usage_events/U3", "usage_events/U4"]
+    clean = audit(tmp_path / "clean", {"usage_events": events[:2]}, "consent_cookie_without_consent")
+    assert clean.check_results.loc[0, "status"] == "pass"

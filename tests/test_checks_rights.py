@@ -33,3 +33,22 @@ def test_late_answer_and_request_open_past_deadline_fail(tmp_path):
     q2 = audit(tmp_path / "q2", {"requests": rows}, "rights_request_late", period="2026-Q2")
     assert refs(q2) == ["requests/R2"]
     assert "S-" in q3.findings.loc[0, "message"]
+
+
+def test_extension_notified_on_the_last_day_of_the_first_month_passes(tmp_path):
+    result = audit(tmp_path, {"requests": [
+        request("R1", "2026-06-30 11:00:00", "2026-09-01 10:00:00", "2026-07-30 16:00:00"),  # last day
+        request("R2", "2026-07-15 10:00:00", "2026-09-14 10:00:00", "2026-08-17 09:00:00"),  # Sat 15 -> Mon 17
+    ]}, "rights_extension_notified_late", period="2026-Q3")
+    assert result.check_results.loc[0, "status"] == "pass"
+    assert result.check_results.loc[0, "population"] == 2
+
+
+def test_extension_notified_after_the_first_month_fails_in_the_period_of_the_notice(tmp_path):
+    rows = [request("R1", "2026-04-10 09:00:00", "2026-06-20 12:00:00", "2026-05-12 10:00:00"),  # due Mon 11 May
+            request("R2", "2026-07-06 14:00:00", "2026-09-10 15:00:00", "2026-08-10 09:00:00"),  # due Thu 6 Aug
+            request("R3", "2026-07-06 14:00:00", "2026-07-20 15:00:00")]                         # no extension
+    q2 = audit(tmp_path / "q2", {"requests": rows}, "rights_extension_notified_late", period="2026-Q2")
+    q3 = audit(tmp_path / "q3", {"requests": rows}, "rights_extension_notified_late", period="2026-Q3")
+    assert refs(q2) == ["requests/R1"] and refs(q3) == ["requests/R2"]
+    assert "2026-08-06" in q3.findings.loc[0, "message"]

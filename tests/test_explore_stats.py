@@ -130,6 +130,7 @@ def test_marketing_volume_by_consent_at_send_time(tiny):
 def test_retention_ages_and_overdue_flags(tiny):
     session, _ = tiny
     assert rows(stats.retention_ages(session.con, session.params())) == [
+        ("closed_accounts", 7, False, 1, 36.0),   # a subject closed 7 months ago (register.yaml closed_accounts)
         ("inactive_accounts", 2, False, 1, 36.0), ("inactive_accounts", 8, False, 1, 36.0),
         ("inactive_accounts", 36, True, 1, 36.0),
         ("orders_bookkeeping", 9, False, 1, 72.0), ("orders_bookkeeping", 69, False, 1, 72.0),
@@ -150,9 +151,9 @@ def test_access_by_role_hour_and_heaviest_readers(tiny):
     readers = stats.heaviest_readers(session.con, session.params())
     readers["busiest_day"] = readers["busiest_day"].map(lambda day: day.date())
     assert rows(readers) == [
-        ("U1", "customer_service", 3, 2, dt.date(2026, 7, 1), 2, 300),
-        ("U2", "marketing", 1, 1, dt.date(2026, 7, 3), 1, 300),
-        ("X9", "(no account)", 1, 1, dt.date(2026, 8, 3), 1, 300)]
+        ("U1", "customer_service", 3, 2, dt.date(2026, 7, 1), 2, 100),
+        ("U2", "marketing", 1, 1, dt.date(2026, 7, 3), 1, 100),
+        ("X9", "(no account)", 1, 1, dt.date(2026, 8, 3), 1, 100)]
     assert len(stats.heaviest_readers(session.con, session.params(), limit=1)) == 1
 
 

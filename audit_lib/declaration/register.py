@@ -214,6 +214,10 @@ class SpecialCategories(Strict):
         default_factory=list,
         description="declared categories whose content may reveal special categories of data (for example the "
                     "services bought on a wellness platform revealing health); an Art. 9(2) condition is then due")
+    health_service_categories: list[str] = Field(
+        default_factory=list,
+        description="service categories (services.category) whose purchase reveals health, e.g. physiotherapy; "
+                    "an order of one needs a declared Art. 9(2) condition")
 
 
 class Requests(Strict):

@@ -32,6 +32,10 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
            [(r.id, r.kind, r.country, r.safeguards) for r in register.recipients])
     _table(con, "decl_recipient_categories", "recipient_id VARCHAR, category_id VARCHAR",
            [(r.id, c) for r in register.recipients for c in r.categories])
+    _table(con, "decl_health_service_categories", "service_category VARCHAR",
+           [(c.strip().lower(),) for c in register.special_categories.health_service_categories])
+    _table(con, "decl_art9_conditions", "art9_condition VARCHAR",
+           [(register.special_categories.art9_condition,)] if register.special_categories.art9_condition else [])
     _table(con, "decl_kept_after_erasure", "table_name VARCHAR, field VARCHAR",
            [(t, f) for t, fields in register.rights.erasure.kept_after_erasure.items() for f in fields])
     deadline, extension = parse_duration(register.requests.deadline), parse_duration(register.requests.extension)

@@ -80,6 +80,22 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def staged_table(declaration: "Declaration", file: str) -> str:
+    """The DuckDB view of export ``file`` (as named in exports.yaml) with every column of the file as read.
+
+    Columns keep the file's names and the reader's types (not trimmed or cast), beside the loader's
+    ``regaudit:file`` and ``regaudit:row`` (FILE_COLUMN, ROW_COLUMN: equal to the role view's
+    ``_source_file`` and ``_source_row`` for the rows that loaded) and ``regaudit:code`` (CODE_COLUMN:
+    NULL for a row that loaded, the quarantine reason code otherwise). For checks that read a column
+    mapped only to a data category, which no role view exposes. The view exists only if the file loaded
+    (its role is then in ``LoadReport.available``); KeyError if exports.yaml names no such file.
+    """
+    for index, export in enumerate(declaration.exports.exports):
+        if export.file == file:
+            return f"stg_{index:02d}_rows"
+    raise KeyError(file)
+
+
 def _create_support_tables(con: "duckdb.DuckDBPyConnection") -> None:
     con.execute("CREATE TABLE quarantine (file VARCHAR, row BIGINT, reason VARCHAR, raw VARCHAR, line BIGINT, "
                 "column_name VARCHAR, reason_code VARCHAR)")

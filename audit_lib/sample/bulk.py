@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 # The tables an export of the sample reads from; named by canonical role.
 TABLES = ("subjects", "consent_events", "marketing_messages", "orders", "services", "support_contacts",
-          "requests", "staff_accounts", "access_log")
+          "requests", "staff_accounts", "access_log", "disclosures", "usage_events")
 
 # Staff role of account n is ROLE_PLAN[n % 20]: half customer service, a few of each other role.
 ROLE_PLAN = ("customer_service", "marketing", "customer_service", "provider_support", "customer_service",
@@ -71,6 +71,9 @@ def id_formats(consumers: int, providers: int) -> dict[str, IdFormat]:
         "marketing_messages": IdFormat("M", width(8, consumers * 100)),
         "support_contacts": IdFormat("T", width(7, (consumers + providers) * 4)),
         "requests": IdFormat("R", width(5, consumers * 2)),
+        "disclosures": IdFormat("D", 6),
+        "usage_events": IdFormat("U", width(8, consumers * 4)),
+        "access_log": IdFormat("L", width(8, consumers * 20)),
     }
 
 
@@ -276,7 +279,7 @@ SELECT customer_id, customer_type, first_name, last_name,
        email_local || CASE WHEN email_n > 1 THEN CAST(email_n AS VARCHAR) ELSE '' END || '@' || email_domain AS email,
        '+358 ' || getvariable('mobile_prefixes')[1 + phone_v // 10000000] || ' '
          || lpad(CAST(phone_v % 10000000 AS VARCHAR), 7, '0') AS phone,
-       street, postal_code, city, interests,
+       street, postal_code, city, 'FI' AS country, interests,
        at_day(reg_day, reg_sod) AS registered_at,
        at_day(act_day, act_sod) AS last_active_at,
        CASE WHEN closed_day IS NOT NULL THEN at_day(closed_day, closed_sod) END AS closed_at,
@@ -491,15 +494,63 @@ WITH days AS (
          END AS customer_id
   FROM p JOIN l_role_tables t ON t.role = p.role AND t.i = p.table_i
   WHERE consumers_before > 0 AND providers_before > 0
+), f AS (
+  SELECT user_id, at_day(day, sod_between2('log_sod', staff, slot, 8, 18)) AS accessed_at,
+         table_name AS table_accessed, q.customer_id,
+         CASE WHEN u < 0.85 THEN 'read' WHEN u < 0.97 THEN 'update' ELSE 'export' END AS action
+  FROM q ANTI JOIN (SELECT customer_id FROM _consumers WHERE _erased) e ON e.customer_id = q.customer_id
 )
-SELECT user_id, at_day(day, sod_between2('log_sod', staff, slot, 8, 18)) AS accessed_at,
-       table_name AS table_accessed, q.customer_id,
-       CASE WHEN u < 0.85 THEN 'read' WHEN u < 0.97 THEN 'update' ELSE 'export' END AS action
-FROM q ANTI JOIN (SELECT customer_id FROM _consumers WHERE _erased) e ON e.customer_id = q.customer_id
+-- log_id numbers the entries in time order (identical entries are interchangeable)
+SELECT key_of('log', row_number() OVER (ORDER BY accessed_at, user_id, customer_id, table_accessed, action))
+         AS log_id, f.*
+FROM f
+"""
+
+# Cookie and usage events of the last two years (the controller keeps them 25 months): 0-3 a
+# subject, between its registration and its last activity; consent was given for every cookie that
+# is not strictly necessary (917/2014 205 §), a necessary one needs none.
+_USAGE_EVENTS = """
+CREATE OR REPLACE TABLE usage_events AS
+WITH p AS (
+  SELECT customer_id, _g, greatest(_reg_day + 1, getvariable('d_usage')) AS lo, _act_day AS hi,
+         pick('usage_count', _g, 4) AS k
+  FROM subjects WHERE NOT _erased
+), e AS (
+  SELECT customer_id, _g, lo, hi, unnest(range(k)) AS j FROM p WHERE k > 0 AND hi >= lo
+), d AS (
+  SELECT e.*, lo + pick2('usage_day', _g, j, hi - lo + 1) AS day, sod_between2('usage_sod', _g, j, 7, 23) AS sod,
+         ['necessary', 'analytics', 'marketing'][1 + pick2('usage_purpose', _g, j, 3)] AS cookie_purpose
+  FROM e
+)
+SELECT key_of('usage', row_number() OVER (ORDER BY day, sod, _g, j)) AS event_id, customer_id,
+       'ck-' || lpad(CAST(pick('cookie_id', _g, 1000000000) AS VARCHAR), 9, '0') AS cookie_id,
+       at_day(day, sod) AS used_at, cookie_purpose,
+       cookie_purpose <> 'necessary' OR rnd2('usage_consent', _g, j) < 0.5 AS consent_given
+FROM d
+"""
+
+# The disclosure log: every Monday the webshop's customer data and the service catalogue are
+# synchronised to the declared processor (webshop_operator), in Finland, with only the categories
+# declared for it; kept, like the access log, for the last twelve months.
+_DISCLOSURES = """
+CREATE OR REPLACE TABLE disclosures AS
+WITH k AS (
+  SELECT range AS day, unnest([0, 1]) AS kind FROM range(getvariable('d_log'), getvariable('d_end') + 1)
+  WHERE isodow(getvariable('epoch') + CAST(range AS INTEGER)) = 1
+)
+SELECT key_of('disclosure', row_number() OVER (ORDER BY day, kind)) AS disclosure_id,
+       'webshop_operator' AS recipient,
+       at_day(day, sod_between2('disclosure_sod', day, kind, 7, 23)) AS disclosed_at,
+       CASE kind WHEN 0 THEN 'name;email;postal_address;phone;purchased_services'
+                 ELSE 'services_for_sale' END AS categories,
+       CASE kind WHEN 0 THEN 1 + pick2('disclosure_rows', day, kind, getvariable('n_consumers') // 10)
+                 ELSE 1 + pick2('disclosure_rows', day, kind, getvariable('n_services')) END AS "rows",
+       'FI' AS country
+FROM k
 """
 
 STATEMENTS = (_CONSUMERS, _PROVIDERS, _SUBJECTS, _SERVICES, _ORDERS, _CONSENT_EVENTS, _MARKETING_MESSAGES,
-          _SUPPORT_CONTACTS, _REQUESTS, _STAFF_ACCOUNTS, _ACCESS_LOG)
+          _SUPPORT_CONTACTS, _REQUESTS, _STAFF_ACCOUNTS, _ACCESS_LOG, _DISCLOSURES, _USAGE_EVENTS)
 
 
 KEY_MACRO = ("CREATE OR REPLACE MACRO key_of(kind, n) AS "
@@ -527,7 +578,7 @@ def id_variables(formats: dict[str, IdFormat]) -> dict[str, object]:
     """The key formats as the variables the SQL above reads (prefix_* and w_*)."""
     names = {"consumer": "consumer", "provider": "provider", "services": "service", "orders": "order",
              "consent_events": "consent", "marketing_messages": "message", "support_contacts": "contact",
-             "requests": "request"}
+             "requests": "request", "disclosures": "disclosure", "usage_events": "usage", "access_log": "log"}
     values: dict[str, object] = {}
     for key, short in names.items():
         values[f"prefix_{short}"] = formats[key].prefix

@@ -11,7 +11,8 @@ from pathlib import Path
 from audit_lib.errors import RegauditError
 from audit_lib.sample import bulk, layout, plants, prng, timeline, writers
 
-MIN_SUBJECTS = 200  # below this too few early customers are left to adopt for the plants
+MIN_SUBJECTS = 400  # below this too few early customers are left to adopt for the plants once the
+# bulk-read plants have reserved the customers they read (threshold + 20)
 
 
 class SampleError(RegauditError, ValueError):

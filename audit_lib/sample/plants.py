@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     import duckdb
 
 # Tables whose rows belong to a subject: an adopted subject's rows are removed from all of them.
-SUBJECT_TABLES = ("consent_events", "marketing_messages", "orders", "support_contacts", "requests", "access_log")
+SUBJECT_TABLES = ("consent_events", "marketing_messages", "orders", "support_contacts", "requests", "access_log",
+                  "usage_events")
 _KEYS = {"consent_events": "consent_id", "marketing_messages": "message_id", "orders": "order_id",
-         "support_contacts": "contact_id", "requests": "request_id"}
+         "support_contacts": "contact_id", "requests": "request_id", "services": "service_id",
+         "disclosures": "disclosure_id", "access_log": "log_id", "usage_events": "event_id"}
 
 
 @dataclass(frozen=True)
@@ -70,20 +72,43 @@ class PlantContext:
     _rows: dict[str, list[dict]] = field(default_factory=dict)
     _updates: list[tuple[str, dict]] = field(default_factory=list)
     _next: dict[str, int] = field(default_factory=dict)
+    _reserved: list[str] = field(default_factory=list)
+    _erased: list[str] = field(default_factory=list)
+    _fresh: int = 0
 
     # --- subjects ---------------------------------------------------------------------------------
-    def adopt(self, salt: str, registered_before: datetime) -> str:
-        """A consumer of the bulk, chosen by ``salt``, registered before the given local time, open
-        and without a marketing ban; its own bulk records are dropped before the plants are added."""
+    def adopt(self, salt: str, registered_before: datetime, registered_after: datetime | None = None) -> str:
+        """A consumer of the bulk, chosen by ``salt``, registered before the given local time (and
+        at or after ``registered_after``), open and without a marketing ban; its own bulk records are
+        dropped before the plants are added."""
         row = self.con.execute(
             "SELECT customer_id FROM subjects "
-            "WHERE _kind = 'c' AND registered_at < ? AND closed_at IS NULL AND marketing_ban = 'ei' "
+            "WHERE _kind = 'c' AND registered_at < ? AND registered_at >= coalesce(?, registered_at) "
+            "AND closed_at IS NULL AND marketing_ban = 'ei' "
             "AND NOT list_contains(?, customer_id) ORDER BY rnd_s(?, _idx), customer_id LIMIT 1",
-            [registered_before, self._adopted, prng.stream(self.seed, salt)]).fetchone()
+            [registered_before, registered_after, self._adopted + self._reserved,
+             prng.stream(self.seed, salt)]).fetchone()
         if row is None:
             raise RuntimeError(f"no consumer registered before {registered_before} is left to plant {salt!r}")
         self._adopted.append(row[0])
         return row[0]
+
+    def reserve(self, customer_ids: list[str]) -> None:
+        """Keep ``customer_ids`` from being adopted by later plants (a plant refers to them as they are,
+        e.g. reads them in the access log)."""
+        self._reserved.extend(customer_ids)
+
+    def erase_subject(self, customer_id: str) -> str:
+        """Remove the subject's row, as a completed erasure does; returns its record reference."""
+        self._erased.append(customer_id)
+        return f"subjects/{customer_id}"
+
+    def fresh_subject_id(self) -> str:
+        """A consumer id the bulk never issued: for subjects whose erasure was completed before the
+        plant's records (only the plant's records and its request name them)."""
+        self._fresh += 1
+        first = self.con.execute("SELECT getvariable('n_consumers')").fetchone()[0]
+        return self.ids["consumer"].format(first + 100 + self._fresh)
 
     def update_subject(self, customer_id: str, **values: object) -> str:
         """Set columns of a subject's row; returns its record reference."""
@@ -106,22 +131,54 @@ class PlantContext:
         return self._new("consent_events", {"customer_id": customer_id, "channel": channel, "action": action,
                                             "recorded_at": at, "source": source})
 
-    def message(self, customer_id: str, channel: str, sent_at: datetime) -> str:
-        """A marketing message (with an opt-out, as every message has) sent at local ``sent_at``."""
+    def message(self, customer_id: str, channel: str, sent_at: datetime, opt_out: bool = True) -> str:
+        """A marketing message (with an opt-out, as every bulk message has) sent at local ``sent_at``."""
         campaign = finnish.campaign_name(channel, sent_at.year, sent_at.month)
         return self._new("marketing_messages", {"customer_id": customer_id, "channel": channel, "sent_at": sent_at,
-                                                "campaign": campaign, "has_opt_out": True})
+                                                "campaign": campaign, "has_opt_out": opt_out})
 
-    def order(self, customer_id: str, ordered_at: datetime, salt: str) -> str:
-        """An order of a service chosen by ``salt``, billed to the subject's name and e-mail."""
-        service_id, price = self.con.execute(
+    def order(self, customer_id: str, ordered_at: datetime, salt: str, service: tuple[str, str] | None = None,
+              billing: bool = True) -> str:
+        """An order of a service chosen by ``salt`` (or of ``service``: its id and price), billed to the
+        subject's name and e-mail (left empty with ``billing=False``)."""
+        service_id, price = service or self.con.execute(
             "SELECT service_id, _price FROM services ORDER BY rnd_s(?, _idx), service_id LIMIT 1",
             [prng.stream(self.seed, salt)]).fetchone()
         name, email = self.con.execute(
             "SELECT first_name || ' ' || last_name, email FROM subjects WHERE customer_id = ?",
             [customer_id]).fetchone()
+        if not billing:  # minimised: only the columns bookkeeping keeps
+            name = email = None
         return self._new("orders", {"customer_id": customer_id, "ordered_at": ordered_at, "service_id": service_id,
                                     "amount_eur": price, "billing_name": name, "billing_email": email})
+
+    def service(self, provider_id: str, title: str, category: str, price: str) -> str:
+        """A service for sale (bulk orders never buy it); returns its record reference."""
+        return self._new("services", {"provider_id": provider_id, "title": title, "category": category,
+                                      "_price": price})
+
+    def disclosure(self, recipient: str, at: datetime, categories: str, rows: int, country: str | None) -> str:
+        """An entry of the disclosure log; returns its record reference."""
+        return self._new("disclosures", {"recipient": recipient, "disclosed_at": at, "categories": categories,
+                                         "rows": rows, "country": country})
+
+    def staff_account(self, user_id: str, role: str, valid_from: datetime, valid_to: datetime | None = None,
+                      shared: bool = False) -> str:
+        """A staff account; returns its record reference."""
+        self._rows.setdefault("staff_accounts", []).append({
+            "user_id": user_id, "role": role, "valid_from": valid_from, "valid_to": valid_to,
+            "shared": "true" if shared else "false", "_idx": 1000 + len(self._rows.get("staff_accounts", []))})
+        return f"staff_accounts/{user_id}"
+
+    def access(self, user_id: str, at: datetime, table: str, customer_id: str, action: str = "read") -> str:
+        """An access-log entry; returns its record reference."""
+        return self._new("access_log", {"user_id": user_id, "accessed_at": at, "table_accessed": table,
+                                        "customer_id": customer_id, "action": action})
+
+    def usage(self, customer_id: str | None, at: datetime, purpose: str, consent_given: bool, cookie_id: str) -> str:
+        """A cookie/usage event; returns its record reference."""
+        return self._new("usage_events", {"customer_id": customer_id, "cookie_id": cookie_id, "used_at": at,
+                                          "cookie_purpose": purpose, "consent_given": consent_given})
 
     def contact(self, customer_id: str, at: datetime, text: str) -> str:
         """A customer-service contact."""
@@ -173,6 +230,8 @@ class PlantContext:
         for customer_id, values in self._updates:
             for column, value in values.items():
                 self.con.execute(f"UPDATE subjects SET {column} = ? WHERE customer_id = ?", [value, customer_id])
+        if self._erased:
+            self.con.execute("DELETE FROM subjects WHERE list_contains(?, customer_id)", [self._erased])
 
 
 Plant = Callable[[PlantContext], None]

@@ -94,3 +94,43 @@ def late_periods(received: datetime, extension_notified: datetime | None, comple
         if completed_late_here or open_at_end:
             found.append(p.label)
     return found
+
+
+# Every retention rule of register.yaml by id: role, months, anchored at the end of the year?
+RETENTION_RULES = {
+    "orders_bookkeeping": ("orders", 72, True),
+    "inactive_accounts": ("subjects", 36, False),
+    "support_contacts_limitation": ("support_contacts", 36, False),
+    "closed_accounts": ("subjects", 36, False),
+    "usage_data": ("usage_events", 25, False),
+}
+EXTENSION_NOTICE_MONTHS = 1
+
+
+def rule_overdue_periods(rule_id: str, start_local: datetime) -> list[str]:
+    """Periods at whose end a record starting at ``start_local`` is past the rule ``rule_id``."""
+    _role, months, end_of_year = RETENTION_RULES[rule_id]
+    start = datetime(start_local.year + 1, 1, 1) if end_of_year else start_local
+    due = instant(start + relativedelta(months=months))
+    return [p.label for p in periods() if due < p.as_of]
+
+
+def before_end_periods(local: datetime) -> list[str]:
+    """Periods whose end (as_of) comes after the instant: a state reached then is judged in them."""
+    at = instant(local)
+    return [p.label for p in periods() if at < p.as_of]
+
+
+def working_day_on_or_after(day: date) -> date:
+    """``day`` moved past Saturdays, Sundays and Finnish public holidays."""
+    while day.weekday() >= 5 or day in _holidays(day.year):
+        day += timedelta(days=1)
+    return day
+
+
+def extension_notice_late_periods(received: datetime, notified: datetime) -> list[str]:
+    """Periods in which an extension was notified after the first month from receipt (Art. 12(3))."""
+    deadline = working_day_on_or_after(received.date() + relativedelta(months=EXTENSION_NOTICE_MONTHS))
+    if notified.date() <= deadline:
+        return []
+    return event_periods(notified)

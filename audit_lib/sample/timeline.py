@@ -21,6 +21,8 @@ FIRST_CONTACT_DAY = date(2023, 11, 1)
 FIRST_REQUEST_DAY = date(2024, 1, 1)
 # The access log keeps the last twelve months.
 ACCESS_LOG_FROM = date(2025, 10, 1)
+# Usage events since 2024-10-01: the 25 months the controller keeps them run out only in 2026-11.
+FIRST_USAGE_DAY = date(2024, 10, 1)
 
 
 def day_number(day: date) -> int:
@@ -38,4 +40,5 @@ def sql_variables() -> dict[str, object]:
         "d_contact": day_number(FIRST_CONTACT_DAY),
         "d_request": day_number(FIRST_REQUEST_DAY),
         "d_log": day_number(ACCESS_LOG_FROM),
+        "d_usage": day_number(FIRST_USAGE_DAY),
     }

@@ -29,7 +29,9 @@ ORDER_BY = {
     "support_contacts": "contact_id",
     "requests": "request_id",
     "staff_accounts": "_idx",
-    "access_log": "accessed_at, user_id, customer_id, table_accessed, action",
+    "access_log": "accessed_at, user_id, customer_id, table_accessed, action, log_id",
+    "disclosures": "disclosure_id",
+    "usage_events": "event_id",
 }
 # Columns written as UTC instants (TIMESTAMP WITH TIME ZONE) rather than local wall time: the
 # newsletter tool exports Parquet with real instants, the other systems local time.

@@ -1,0 +1,76 @@
+"""One person registered twice: the same e-mail address or phone number on two subject ids."""
+
+from __future__ import annotations
+
+from audit_lib.checks.quality._phones import normalised_table
+
+CHECK = {
+    "id": "quality_duplicate_subject",
+    "title": {"en": "Duplicate registration of one person", "fi": "Sama henkilö rekisteröity kahdesti"},
+    "severity": "medium",
+    "legal": ["GDPR Art. 5(1)(d)"],
+    "scope": "as_of",
+    "needs": {"subjects": ["subject_id", "created_at"]},
+    "message": {
+        "en": "{record_ref} ({subject_ref}, registered {event_at}) has the same {matched_on} as the earlier "
+              "registration {duplicate_of}.",
+        "fi": "Rekisteröidyllä {record_ref} ({subject_ref}, rekisteröity {event_at}) on sama {matched_on_fi} "
+              "kuin aiemmin rekisteröidyllä {duplicate_of}.",
+    },
+    "remediation": {
+        "en": "Merge the two registrations (keeping consents, bans and requests of both), and look up existing "
+              "customers by e-mail and phone before creating a new one.",
+        "fi": "Yhdistä rekisteröinnit (säilyttäen molempien suostumukset, kiellot ja pyynnöt) ja hae olemassa oleva "
+              "asiakas sähköpostin ja puhelinnumeron perusteella ennen uuden luomista.",
+    },
+    "evidence": ["matched_on", "duplicate_of"],
+    "fingerprint": ["duplicate_of"],
+}
+
+_FI = {"e-mail address": "sähköpostiosoite", "phone number": "puhelinnumero",
+       "e-mail address and phone number": "sähköpostiosoite ja puhelinnumero"}
+
+
+def _keyed_sql(context) -> str:
+    """(subject_id, created_at, kind, key) per subject in the register as of the period's end: its e-mail
+    trimmed and lower-cased, its phone number in E.164 (invalid numbers match nothing)."""
+    fields = context.available.get("subjects", set())
+    parts = []
+    if "email" in fields:
+        parts.append("SELECT subject_id, created_at, 'e-mail address' AS kind, lower(trim(email)) AS key "
+                     "FROM subjects WHERE nullif(trim(email), '') IS NOT NULL")
+    if "phone" in fields:
+        values = [r["phone"] for r in context.query("SELECT DISTINCT phone FROM subjects WHERE phone IS NOT NULL")]
+        table = normalised_table(context.con, values, "_duplicate_phones")
+        parts.append(f"SELECT s.subject_id, s.created_at, 'phone number', p.e164 FROM subjects s "
+                     f"JOIN {table} p ON p.phone = s.phone WHERE p.e164 IS NOT NULL")
+    if not parts:
+        parts.append("SELECT NULL AS subject_id, NULL::TIMESTAMPTZ AS created_at, NULL AS kind, NULL AS key WHERE false")
+    return (f"SELECT * FROM ({' UNION ALL '.join(parts)}) "
+            "WHERE created_at IS NULL OR created_at < $as_of")
+
+
+def find(context):
+    """One row per later registration: every subject sharing a key with one registered before it (the
+    earliest registration, ties broken by id, is the original)."""
+    rows = context.query(f"""
+        WITH keyed AS ({_keyed_sql(context)}),
+        ranked AS (
+          SELECT *, first_value(subject_id) OVER w AS original,
+                 row_number() OVER w AS n
+          FROM keyed WINDOW w AS (PARTITION BY kind, key ORDER BY created_at NULLS LAST, subject_id)
+        )
+        SELECT 'subjects/' || subject_id AS record_ref, subject_id, min(created_at) AS event_at,
+               string_agg(DISTINCT kind, ' and ' ORDER BY kind) AS matched_on,
+               'subjects/' || min(original) AS duplicate_of
+        FROM ranked WHERE n > 1
+        GROUP BY subject_id
+        ORDER BY subject_id""")
+    for row in rows:
+        row["matched_on_fi"] = _FI.get(row["matched_on"], row["matched_on"])
+    return rows
+
+
+def population(context) -> int:
+    """Subjects in the register as of the period's end with an e-mail address or a valid phone number."""
+    return context.query(f"SELECT count(DISTINCT subject_id) AS n FROM ({_keyed_sql(context)})")[0]["n"]

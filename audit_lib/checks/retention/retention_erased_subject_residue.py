@@ -1,0 +1,103 @@
+"""retention_erased_subject_residue: records of a subject whose erasure was completed, still kept anywhere.
+
+Every loaded export with a subject column is searched, except the requests (the erasure request
+is the evidence that the erasure was done). Tables listed under ``rights.erasure.kept_after_erasure``
+in register.yaml (orders, which bookkeeping keeps) may keep an erased subject's rows, but only in the
+listed fields: any other column of the export that still holds a value (a billing name or e-mail,
+mapped only to a data category) is residue. The subject column itself is how the row is found, so it
+is not counted as residue in a kept table. Columns mapped to a category only are not in the role
+views; they are read from the loader's staged view of the file (``loader.load.staged_table``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit_lib.loader.load import CODE_COLUMN, staged_table
+from audit_lib.loader.readers import FILE_COLUMN, ROW_COLUMN
+from audit_lib.roles import ROLES
+from audit_lib.sql import ident, literal
+
+CHECK = {
+    "id": "retention_erased_subject_residue",
+    "title": {"en": "Data of an erased subject left behind",
+              "fi": "Poistetun henkilön tietoja jäänyt rekisteriin"},
+    "severity": "critical",
+    "legal": ["GDPR Art. 17(1)", "GDPR Art. 17(3)(b)", "GDPR Art. 5(1)(e)", "Kirjanpitolaki 1336/1997 2 luku 10 §",
+              "Tietosuojavaltuutettu 4359/163/2018", "Seuraamuskollegio, Suomen Asiakastieto (17.2.2023)"],
+    "needs": {"requests": ["request_id", "subject_id", "kind", "completed_at"]},
+    "message": {
+        "en": "{record_ref} of {subject_ref} is still kept ({left_text}) although the subject's erasure (request "
+              "{request_id}) was completed at {event_at}.",
+        "fi": "{record_ref} (henkilö {subject_ref}) on yhä tallessa ({left_text_fi}), vaikka henkilön tietojen poisto "
+              "(pyyntö {request_id}) tehtiin {event_at}.",
+    },
+    "remediation": {
+        "en": "Delete the record, or for bookkeeping vouchers keep only the columns register.yaml lists under "
+              "kept_after_erasure; customer e-mails and names are not bookkeeping material (decision "
+              "4359/163/2018). Make the erasure routine reach every system (the Suomen Asiakastieto fine was for "
+              "data not erased as ordered).",
+        "fi": "Poista tietue, tai kirjanpidon tositteista säilytä vain register.yaml:n kept_after_erasure-kohdassa "
+              "luetellut sarakkeet; asiakkaan sähköposti ja nimi eivät ole kirjanpitoaineistoa (ratkaisu "
+              "4359/163/2018). Ulota poistorutiini kaikkiin järjestelmiin (Suomen Asiakastiedon seuraamusmaksu "
+              "koski tietoja, joita ei poistettu määräyksestä huolimatta).",
+    },
+    "evidence": ["request_id", "table", "left_text"],
+    "scope": "as_of",
+}
+
+_ERASED = """
+  SELECT subject_id, min(completed_at) AS erased_at, arg_min(request_id, completed_at) AS request_id
+  FROM requests
+  WHERE kind = 'erasure' AND completed_at IS NOT NULL AND completed_at < $as_of AND subject_id IS NOT NULL
+  GROUP BY subject_id
+"""
+
+
+def _text(column: str) -> str:
+    return f"nullif(trim(CAST(r.{ident(column)} AS VARCHAR)), '')"
+
+
+def _export_sql(context, export) -> str | None:
+    """The residue query of one export, or None if the export cannot hold an erased subject's data."""
+    if export.role == "requests" or export.role not in context.available:
+        return None
+    fields = export.field_columns()
+    if "subject_id" not in fields:
+        return None
+    role = ROLES[export.role]
+    view = staged_table(context.declaration, export.file)
+    subject = _text(fields["subject_id"])
+    key = (f"{literal(role.name + '/')} || {_text(fields[role.key])}" if role.key in fields else
+           f"{literal(role.name + '/')} || r.{ident(FILE_COLUMN)} || '#' || CAST(r.{ident(ROW_COLUMN)} AS VARCHAR)")
+    kept = context.declaration.register.rights.erasure.kept_after_erasure
+    if export.role in kept:
+        allowed = set(kept[export.role]) | {"subject_id"}
+        tested = [c for c, spec in export.columns.items() if spec.field not in allowed]
+        if not tested:
+            return None
+        parts = ", ".join(f"CASE WHEN {_text(c)} IS NOT NULL THEN {literal(c)} END" for c in tested)
+        left = f"concat_ws(', ', {parts})"
+        left_fi = f"'sarakkeet ' || {left}"
+        left_en = f"'columns ' || {left}"
+        where = f" AND {left} <> ''"
+    else:
+        left_en, left_fi, where = "'the whole record'", "'koko tietue'", ""
+    return (f"SELECT {key} AS record_ref, e.subject_id, e.erased_at AS event_at, e.request_id, "
+            f"{literal(role.name)} AS \"table\", {left_en} AS left_text, {left_fi} AS left_text_fi "
+            f"FROM {ident(view)} r JOIN erased e ON e.subject_id = {subject} "
+            f"WHERE r.{ident(CODE_COLUMN)} IS NULL{where}")
+
+
+def find(context) -> list[dict[str, Any]]:
+    """Rows of erased subjects, one per record, in every loaded export except the requests."""
+    parts = [sql for export in context.declaration.exports.exports if (sql := _export_sql(context, export))]
+    if not parts:
+        return []
+    query = f"WITH erased AS ({_ERASED}) SELECT * FROM ({' UNION ALL '.join(parts)}) ORDER BY record_ref"
+    return context.query(query)
+
+
+def population(context) -> int:
+    """Subjects whose erasure was completed before the end of the period."""
+    return context.query(f"SELECT count(*) AS n FROM ({_ERASED})")[0]["n"]
