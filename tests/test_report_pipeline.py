@@ -1,4 +1,8 @@
-"""End to end: run_report on the bundled sample (copied to a temporary folder) and inspect the folder."""
+"""End to end: run_report on the bundled sample (copied to a temporary folder) and inspect the folder.
+
+One fixture runs the pipeline for 2026-Q2 (no PDF) and then 2026-Q3 twice into the same reports folder:
+the Q3 report compares itself with Q2, and the two Q3 runs show that the audit is reproducible.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,15 @@ from audit_lib.report import manifest, pipeline, render
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data_samples" / "hyvinvoivin"
 PERIOD = "2026-Q3"
+PREVIOUS = "2026-Q2"
 EXPECTED = {"quarterly_audit.ipynb", "report.html", "report.pdf", "findings.csv", "findings.parquet",
-            "findings.json", "check_results.csv", "inputs.csv", "audit.json", "manifest.json"}
+            "findings.json", "check_results.csv", "inputs.csv", "quarantine.csv", "changes.csv", "audit.json",
+            "manifest.json"}
+FINDINGS_FILES = ("findings.csv", "findings.parquet", "findings.json", "check_results.csv", "changes.csv")
+# Outputs that carry the time they were made (papermill's cell timings, the PDF's creation date).
+# audit.json holds each check's run time.
+TIMED_OUTPUTS = {"quarterly_audit.ipynb", "report.pdf", "audit.json"}
+MAX_HTML_BYTES = 6_000_000
 # The saturated status colours of the check chart (charts.STATUS_COLOURS: pass, fail, error) as RGB;
 # text and table rules are grey, so only a drawn chart puts these on a page.
 CHART_RGB = [(0x1a, 0x98, 0x50), (0xd7, 0x30, 0x27), (0x7b, 0x32, 0x94)]
@@ -35,11 +46,22 @@ def workspace(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def report(workspace) -> dict:
-    """One run of the whole pipeline, shared by the tests of this module."""
+    """2026-Q2, then 2026-Q3 twice, into one reports folder; shared by the tests of this module."""
+    sample, out = workspace / "sample", workspace / "reports"
+    key = workspace / "pseudonym.key"
+    pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", PREVIOUS, out,
+                        pseudonym_key_file=key, pdf=False)
+    # The first Q3 run without its PDF (the PDF is a timed output, compared by nothing but presence).
+    first_folder = pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", PERIOD, out,
+                                       pseudonym_key_file=key, pdf=False)
+    first = workspace / "first-run"
+    shutil.copytree(first_folder, first)
     began = time.monotonic()
-    folder = pipeline.run_report(workspace / "sample" / "register.yaml", workspace / "sample" / "exports.yaml",
-                                 PERIOD, workspace / "reports", pseudonym_key_file=workspace / "pseudonym.key")
-    return {"folder": folder, "seconds": time.monotonic() - began, "out": workspace / "reports"}
+    folder = pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", PERIOD, out,
+                                 pseudonym_key_file=key)
+    seconds = time.monotonic() - began
+    assert folder == first_folder
+    return {"folder": folder, "seconds": seconds, "out": out, "first": first}
 
 
 def test_folder_layout(report):
@@ -50,7 +72,7 @@ def test_folder_layout(report):
 
 
 def test_no_temporary_folder_left(report):
-    assert [p.name for p in report["out"].iterdir()] == [PERIOD]
+    assert sorted(p.name for p in report["out"].iterdir()) == [PREVIOUS, PERIOD]
     assert not [p for p in report["folder"].rglob(".*")]
 
 
@@ -83,7 +105,7 @@ def test_html_escapes_data(report):
     assert "<script>alert" not in html
 
 
-def test_manifest_hashes_every_output(report):
+def test_manifest_hashes_every_output(report, workspace):
     folder = report["folder"]
     data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     listed = {entry["file"]: entry["sha256"] for entry in data["outputs"]}
@@ -92,7 +114,8 @@ def test_manifest_hashes_every_output(report):
         assert manifest.sha256_file(folder / name) == digest, name
     assert manifest.verify_manifest(folder) == []
     assert set(data["declaration"]) == {"register.yaml", "exports.yaml"}
-    assert data["declaration"]["register.yaml"] == manifest.sha256_file(SAMPLE / "register.yaml")
+    # (The copy the report read: the checkout's sample may change while tests run.)
+    assert data["declaration"]["register.yaml"] == manifest.sha256_file(workspace / "sample" / "register.yaml")
     assert data["inputs"] and all({"file", "sha256", "rows_read", "rows_loaded"} <= set(row) for row in data["inputs"])
     assert set(data["packages"]) >= {"duckdb", "pandas", "plotly", "papermill", "nbconvert", "regaudit"}
     assert all(data["packages"].values())
@@ -143,6 +166,28 @@ def _read_ppm(path: Path) -> tuple[int, int, bytes]:
     return width, height, pixels
 
 
+def _page_text(pdf: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_has_cover_and_page_numbers(report):
+    pdf = report["folder"] / "report.pdf"
+    pages = _pdf_pages(pdf)
+    assert pages > 1
+    audit = json.loads((report["folder"] / "audit.json").read_text(encoding="utf-8"))
+    cover = _page_text(pdf, 1)
+    # The cover is a page of its own: title, status, register, period, run id; no section after it.
+    assert "Register audit report" in cover and "Audit status" in cover and audit["run_id"] in cover
+    assert "Hyvinvoivin" in cover and "2026-07-01" in cover
+    assert "Scope and inputs" not in cover and "Scope and inputs" in _page_text(pdf, 2)
+    for page in range(1, pages + 1):
+        text = _page_text(pdf, page)
+        assert re.search(rf"Page {page} / {pages}\b", text), f"no page number on page {page}"
+        # No page holds only its footer.
+        assert len([line for line in text.splitlines() if line.strip()]) > 2, f"page {page} is empty"
+
+
 def test_pdf_has_pages_and_drawn_charts(report, tmp_path):
     pdf = report["folder"] / "report.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -187,6 +232,8 @@ def test_failing_notebook_keeps_failed_folder(workspace, tmp_path):
         pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", PERIOD, out,
                             pseudonym_key_file=workspace / "pseudonym.key", pdf=False, notebook=broken)
     message = str(caught.value)
+    assert isinstance(caught.value, pipeline.ReportFailed) and caught.value.folder is not None
+    assert caught.value.folder.name.startswith(f"{PERIOD}.failed-")
     # papermill's injected-parameters cell shifts the index by one
     assert f"cell {len(notebook.cells)} ('raise RuntimeError(\"section broke\")')" in message
     assert "RuntimeError: section broke" in message and ".failed-" in message
@@ -199,18 +246,83 @@ def test_failing_notebook_keeps_failed_folder(workspace, tmp_path):
     assert not (out / PERIOD).exists()
 
 
-def test_next_period_compares_with_previous_report(report, workspace, tmp_path):
-    out = tmp_path / "reports"
-    shutil.copytree(report["folder"], out / PERIOD)
-    sample = workspace / "sample"
-    folder = pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", "2026-Q4", out,
-                                 pseudonym_key_file=workspace / "pseudonym.key", pdf=False)
-    assert sorted(p.name for p in out.iterdir()) == [PERIOD, "2026-Q4"]
-    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert data["parameters"]["previous_findings"] == str(out / PERIOD / "findings.parquet")
-    html = (folder / "report.html").read_text(encoding="utf-8")
+def _expected(sample: Path, period: str) -> set[tuple[str, str]]:
+    import csv
+
+    with (sample / "expected_findings.csv").open(encoding="utf-8", newline="") as handle:
+        return {(r["check_id"], r["record_ref"]) for r in csv.DictReader(handle) if r["period"] == period}
+
+
+def test_period_diff_matches_the_ground_truth(report, workspace):
+    """New and resolved findings of 2026-Q3 against 2026-Q2, as the sample's ground truth has them."""
+    import csv
+
+    before, now = _expected(workspace / "sample", PREVIOUS), _expected(workspace / "sample", PERIOD)
+    assert before and now and before != now
+    with (report["folder"] / "changes.csv").open(encoding="utf-8", newline="") as handle:
+        changes = list(csv.DictReader(handle))
+    by_kind: dict[str, set[tuple[str, str]]] = {}
+    for row in changes:
+        by_kind.setdefault(row["change"], set()).add((row["check_id"], row["record_ref"]))
+    assert by_kind.get("new", set()) == now - before
+    assert by_kind.get("resolved", set()) == before - now
+    assert by_kind.get("still_open", set()) == now & before
+    data = json.loads((report["folder"] / "manifest.json").read_text(encoding="utf-8"))
+    assert data["parameters"]["previous_findings"] == str(report["out"] / PREVIOUS / "findings.parquet")
+    html = (report["folder"] / "report.html").read_text(encoding="utf-8")
     assert "Compared with the previous period" in html and "Still open" in html
-    assert "report.pdf" not in {p.name for p in folder.iterdir()}
+    # The report's own counts agree with the file.
+    assert f"<th>New</th><td>{len(now - before)}</td>" in html
+    assert f"<th>Resolved</th><td>{len(before - now)}</td>" in html
+    # The first period had nothing to compare with, and says so.
+    q2 = (report["out"] / PREVIOUS / "report.html").read_text(encoding="utf-8")
+    assert "No report of the previous period (2026-Q1)" in q2
+    assert "report.pdf" not in {p.name for p in (report["out"] / PREVIOUS).iterdir()}
+
+
+def test_same_audit_twice_is_byte_identical(report):
+    first, second = report["first"], report["folder"]
+    for name in FINDINGS_FILES:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    # The HTML too: figures are numbered, not given random ids.
+    assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
+
+    def comparable(folder: Path) -> dict:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        for field in ("started_at", "finished_at", "run_id"):
+            data.pop(field)
+        data["outputs"] = [o for o in data["outputs"] if o["file"] not in TIMED_OUTPUTS]
+        return data
+    assert comparable(first) == comparable(second)
+
+
+def test_manifest_records_catalogue_and_evidence(report):
+    from audit_lib.audit import catalogue_version
+    from audit_lib.checks.registry import catalogue
+
+    data = json.loads((report["folder"] / "manifest.json").read_text(encoding="utf-8"))
+    assert data["catalogue_version"] == catalogue_version(catalogue())
+    assert isinstance(data["evidence"], dict) and isinstance(data["incomplete_reasons"], list)
+    assert data["parameters"]["lang"] == "en"
+    assert "changes.csv" in {o["file"] for o in data["outputs"]}
+
+
+def test_html_size_and_sections(report):
+    path = report["folder"] / "report.html"
+    assert path.stat().st_size < MAX_HTML_BYTES
+    html = path.read_text(encoding="utf-8")
+    for heading in ("Scope and inputs", "The declaration", "Record of processing activities", "Summary",
+                    "By legal provision", "Checks: consent", "Compared with the previous period",
+                    "Appendix: accepted risks", "Appendix: check catalogue", "Appendix: manifest"):
+        assert heading in html, heading
+    # One figure per family plus the two overview charts, each with its own numbered element.
+    ids = re.findall(r'class="plotly-graph-div" id="(ra-figure-\d+)"', html)
+    assert len(ids) == len(set(ids)) >= 4
+
+
+def test_quarantine_keeps_no_raw_rows(report):
+    header = (report["folder"] / "quarantine.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "raw" not in header.split(",") and "reason_code" in header
 
 
 def test_publish_replaces_older_folder(tmp_path):
@@ -243,11 +355,11 @@ def test_missing_inputs_fail_before_running(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_report_findings_equal_the_planted_ground_truth(report):
+def test_report_findings_equal_the_planted_ground_truth(report, workspace):
     """The findings the report folder holds are exactly the sample's expected findings for the period."""
     import csv
 
-    with (SAMPLE / "expected_findings.csv").open(encoding="utf-8", newline="") as handle:
+    with (workspace / "sample" / "expected_findings.csv").open(encoding="utf-8", newline="") as handle:
         expected = sorted((r["check_id"], r["record_ref"]) for r in csv.DictReader(handle) if r["period"] == PERIOD)
     with (report["folder"] / "findings.csv").open(encoding="utf-8", newline="") as handle:
         found = sorted((r["check_id"], r["record_ref"]) for r in csv.DictReader(handle))

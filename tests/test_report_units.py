@@ -110,9 +110,17 @@ def test_not_run_section_when_complete(result):
 def test_comparison_by_fingerprint(result):
     previous = result.findings.copy()
     previous.loc[0, "fingerprint"] = "gone"  # resolved since; and finding 0 is new now
-    html = sections.comparison_section(result.findings, previous, "2026-Q2")
+    html = sections.comparison_section(result.findings, previous, "2026-Q2", period="2026-Q3")
     assert "<th>New</th><td>1</td>" in html and "<th>Still open</th><td>1</td>" in html
     assert "<th>Resolved</th><td>1</td>" in html and "2026-Q2" in html
+    assert "<th>Accepted (listed in the appendix)</th><td>1</td>" in html
+    from audit_lib.report.diff import changes_frame
+
+    changes = changes_frame(result.findings, previous, "2026-Q3")
+    assert dict(zip(changes["record_ref"], changes["change"])) == {"R0": "new", "R1": "still_open", "R2": "accepted"} \
+        or sorted(changes["change"]) == ["accepted", "new", "resolved", "still_open"]
+    assert sorted(changes["change"]) == ["accepted", "new", "resolved", "still_open"]
+    assert changes_frame(result.findings, None, "2026-Q3") is None
     assert "No report of the previous period (2026-Q2)" in sections.comparison_section(result.findings, None, "2026-Q2")
 
 
@@ -177,12 +185,29 @@ def test_missing_chromium_is_a_clear_error(monkeypatch):
 
 
 def test_chromium_command_is_offline(tmp_path):
-    command = pdf.chromium_command("chromium", tmp_path / "r.html", tmp_path / "r.pdf", tmp_path / "p")
-    for flag in ("--headless", "--disable-background-networking", "--no-pdf-header-footer",
+    command = pdf.chromium_command("chromium", tmp_path / "p")
+    for flag in ("--headless", "--disable-background-networking", "--remote-debugging-pipe",
                  "--disable-quic", "--disable-component-update", "--disable-sync", "--no-first-run"):
         assert flag in command
-    assert any(arg.startswith("--virtual-time-budget=") for arg in command)
-    assert command[-1].startswith("file://")
+    assert "--host-resolver-rules=MAP * ~NOTFOUND" in command
+    assert not any(arg.startswith("--remote-debugging-port") for arg in command)
+
+
+def test_footer_template_numbers_pages_and_escapes():
+    footer = pdf.footer_template("Report <b> & co", "fi")
+    assert '<span class="pageNumber"></span>' in footer and '<span class="totalPages"></span>' in footer
+    assert "Sivu" in footer and "Report &lt;b&gt; &amp; co" in footer and "font-size" in footer
+
+
+def test_pdf_prints_page_numbers(tmp_path):
+    html = tmp_path / "r.html"
+    html.write_text("<html><body>" + "<p>line</p>" * 300 + "</body></html>", encoding="utf-8")
+    out = pdf.html_to_pdf(html, tmp_path / "r.pdf", footer="Audit 2026-Q3", lang="en")
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.count("Audit 2026-Q3")
+    assert pages > 1 and f"Page {pages} / {pages}" in text and "Page 1 / " in text
 
 
 def test_kernel_name_is_installed(monkeypatch):
@@ -226,3 +251,45 @@ def test_demo_paths_are_in_the_repository():
     root = Path(__file__).resolve().parents[1]
     assert pipeline.NOTEBOOK == root / "notebooks" / "quarterly_audit.ipynb" and pipeline.NOTEBOOK.is_file()
     assert pipeline.DEMO_KEY == root / ".regaudit" / "demo-pseudonym.key"
+
+
+def test_summary_parts(result, monkeypatch):
+    html = sections.severity_by_family(result.findings)
+    assert "consent" in html and "quality" in html and "total" in html
+    counts_html = sections.status_counts(result.check_results, "fi")
+    assert "hylätty" in counts_html and "<td>10</td>" in counts_html  # records tested by the failing check
+    result.lang = "en"
+    # Without the framework mapping, provisions come from the checks' legal references.
+    monkeypatch.setattr(sections, "load_framework_rows", lambda _result: None)
+    provisions = sections.provisions_section(result)
+    assert "GDPR Art. 6(1)(a)" in provisions and "GDPR Art. 32" in provisions and "legal references" in provisions
+    # With one, every provision is listed, also those no check tests.
+    frame = pd.DataFrame([{"provision": "GDPR Art. 32", "title": "Security", "checks": ["access_b"]},
+                          {"provision": "GDPR Art. 30", "title": "Record", "checks": []}])
+    monkeypatch.setattr(sections, "load_framework_rows", lambda _result: (frame, "GDPR-FI"))
+    provisions = sections.provisions_section(result)
+    assert "GDPR-FI" in provisions and "no check" in provisions and "not run" in provisions
+
+
+def test_family_section_and_accepted_appendix(result):
+    html = sections.family_section(result, "consent")
+    assert "Checks: consent" in html and "consent_a" in html and "access_b" not in html
+    assert "&lt;script&gt;" in html and "<script>" not in html and "[e-mail]" in html
+    accepted = sections.accepted_section(result.findings, accepted_file="f" * 64)
+    assert "legacy" in accepted and "R2" in accepted and "f" * 64 in accepted
+    assert "No finding was accepted" in sections.accepted_section(result.findings.iloc[:2])
+    fig = charts.family_chart(result, "consent")
+    assert sum(sum(trace.x) for trace in fig.data) == 2
+
+
+def test_cover_lists_the_reasons_it_is_incomplete(result):
+    html = sections.cover(result)
+    assert html.index("INCOMPLETE") < html.index("retention rule r1") < html.index("Customer &lt;register&gt;")
+
+
+def test_exit_code_of_a_report(tmp_path):
+    (tmp_path / runtime.SUMMARY).write_text(json.dumps({"complete": True, "open_by_severity": {"medium": 2}}))
+    assert pipeline.exit_code(tmp_path, "low") == 1 and pipeline.exit_code(tmp_path, "high") == 0
+    assert pipeline.exit_code(tmp_path, "none") == 0
+    (tmp_path / runtime.SUMMARY).write_text(json.dumps({"complete": False, "open_by_severity": {}}))
+    assert pipeline.exit_code(tmp_path, "low") == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from audit_lib.report.labels import FAMILIES, SEVERITIES, STATUSES, text
@@ -11,6 +12,8 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 RENDERER_NAME = "regaudit_offline"
+# Element ids of the figures drawn in this kernel: ra-figure-1, -2, … in display order.
+_FIGURE_NUMBERS = itertools.count(1)
 # plotly_mimetype keeps the figure live in JupyterLab; our HTML renderer is what nbconvert draws.
 DEFAULT_RENDERERS = f"plotly_mimetype+{RENDERER_NAME}"
 
@@ -45,8 +48,11 @@ def _offline_renderer_class():
         def to_mimebundle(self, fig_dict):
             from plotly.io import to_html
 
+            # Numbered, not random, element ids: the same audit gives the same HTML byte for byte.
+            # (A module-level counter: plotly copies renderer objects, so an attribute would not count.)
             html = to_html(
-                fig_dict,
+                div_id=f"ra-figure-{next(_FIGURE_NUMBERS)}",
+                fig=fig_dict,
                 config=self.config,
                 include_plotlyjs=False,
                 include_mathjax=False,
@@ -140,3 +146,36 @@ def findings_chart(findings: "pd.DataFrame", lang: str = "en") -> "go.Figure":
         return _layout(fig, text("chart.findings_by_family", lang)).update_layout(height=200)
     fig.update_layout(barmode="stack", yaxis_title=text("chart.findings", lang))
     return _layout(fig, text("chart.findings_by_family", lang))
+
+
+def family_chart(result: "object", family: str, lang: str = "en") -> "go.Figure":
+    """Horizontal bars, one per check of ``family``: its failures, coloured by the check's severity;
+    the label says the records tested, or that the check did not run."""
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    checks = result.check_results[result.check_results["family"] == family].sort_values("check_id", ascending=False)
+    fig = go.Figure()
+    for severity in SEVERITIES:
+        part = checks[checks["severity"] == severity]
+        if part.empty:
+            continue
+        labels = []
+        for row in part.itertuples(index=False):
+            if row.status in ("error", "not_run"):
+                labels.append(text(f"status.{row.status}", lang))
+            else:
+                tested = "" if row.population is None or pd.isna(row.population) else int(row.population)
+                labels.append(text("chart.failures_of", lang, failures=int(row.failures), tested=tested))
+        fig.add_bar(name=text(f"severity.{severity}", lang), orientation="h", y=part["check_id"].tolist(),
+                    x=part["failures"].astype(int).tolist(), text=labels, textposition="outside",
+                    cliponaxis=False, marker_color=SEVERITY_COLOURS[severity])
+    height = max(220, 90 + 34 * len(checks))
+    fig.update_layout(barmode="overlay", xaxis_title=text("chart.failures", lang), bargap=0.35,
+                      # In the order of the family's table (check id), top to bottom.
+                      yaxis={"automargin": True, "categoryorder": "array",
+                             "categoryarray": checks["check_id"].tolist()})
+    fig = _layout(fig, text("chart.family", lang, family=text(f"family.{family}", lang)))
+    return fig.update_layout(height=height, margin={"l": 20, "r": 90, "t": 80, "b": 50},
+                             legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0,
+                                     "yanchor": "bottom"})

@@ -28,6 +28,103 @@ _TEXT: dict[str, tuple[str, str]] = {
                       "{checks} tarkastusta: {passed} hyväksytty, {failed} hylätty, {errors} "
                       "virhettä, {not_run} ajamatta. {open} avointa havaintoa, {accepted} "
                       "hyväksyttyä riskiä."),
+    "cover.kicker": ("Evidence for the supervisory authority", "Selvitys valvontaviranomaiselle"),
+    "cover.more_reasons": ("… and {n} more (see “What was not run”).", "… ja {n} muuta (ks. ”Mitä ei ajettu”)."),
+    "cover.contents": ("Contents: scope and inputs; the declaration and the Art. 30 record; summary; one "
+                       "section per check family; changes since the previous period; what was not run; "
+                       "appendices: accepted risks, check catalogue, manifest. Data subjects appear only as "
+                       "keyed pseudonyms (S-…).",
+                       "Sisältö: laajuus ja aineistot; seloste ja 30 artiklan mukainen seloste; yhteenveto; "
+                       "luku kustakin tarkastusperheestä; muutokset edelliseen jaksoon; mitä ei ajettu; "
+                       "liitteet: hyväksytyt riskit, tarkastusluettelo, manifesti. Rekisteröidyt näkyvät vain "
+                       "avainnettuina pseudonyymeinä (S-…)."),
+    "section.scope": ("Scope and inputs", "Laajuus ja aineistot"),
+    "section.scope.note": ("The audit covers the period {period}: events inside it, states as of its end.",
+                           "Tarkastus kattaa jakson {period}: sen aikaiset tapahtumat ja tilanteen jakson "
+                           "lopussa."),
+    "section.quarantine": ("Quarantined rows", "Karanteeniin siirretyt rivit"),
+    "quarantine.none": ("The loader set no row aside.", "Lataus ei siirtänyt yhtään riviä karanteeniin."),
+    "quarantine.note": ("Rows the loader could not read, per file and reason (the first lines shown; the "
+                        "rows themselves are not copied into the report).",
+                        "Rivit, joita lataus ei voinut lukea, tiedostoittain ja syittäin (ensimmäiset rivinumerot; "
+                        "rivien sisältöä ei kopioida raporttiin)."),
+    "col.reason_code": ("Reason", "Syy"),
+    "col.rows": ("Rows", "Rivejä"),
+    "col.lines": ("Lines", "Rivit tiedostossa"),
+    "section.declaration": ("The declaration", "Seloste"),
+    "section.declaration.note": ("What the controller states in register.yaml, judged against GDPR Art. 13, "
+                                 "14 and 30 and current Finnish law, and the record of processing activities "
+                                 "it yields.",
+                                 "Mitä rekisterinpitäjä ilmoittaa tiedostossa register.yaml, arvioituna "
+                                 "tietosuoja-asetuksen 13, 14 ja 30 artiklaa ja voimassa olevaa Suomen lakia "
+                                 "vasten, sekä siitä johdettu seloste käsittelytoimista."),
+    "section.notice": ("Findings about the declaration", "Havainnot selosteesta"),
+    "notice.none": ("No findings about the declaration.", "Ei havaintoja selosteesta."),
+    "section.summary": ("Summary", "Yhteenveto"),
+    "section.summary.note": ("A check passes only when it ran and found nothing; a check that broke or lacked "
+                             "an input is counted as such, never as passed.",
+                             "Tarkastus on hyväksytty vain, jos se ajettiin eikä löytänyt mitään; rikkoutunut "
+                             "tai aineistoa vailla ollut tarkastus lasketaan sellaisena, ei hyväksyttynä."),
+    "section.status_counts": ("Checks by outcome", "Tarkastukset tuloksittain"),
+    "section.severity": ("Open findings by family and severity", "Avoimet havainnot perheittäin ja vakavuuksittain"),
+    "section.provisions": ("By legal provision", "Säännöksittäin"),
+    "provisions.framework_note": ("Provisions of the framework {framework}, including those no check tests "
+                                  "from data; a provision's status is its worst check's.",
+                                  "Viitekehyksen {framework} säännökset, myös ne, joita mikään tarkastus ei "
+                                  "testaa aineistosta; säännöksen tila on sen heikoimman tarkastuksen tila."),
+    "provisions.refs_note": ("Grouped by the legal references of the checks (no framework mapping is "
+                             "installed); a provision's status is its worst check's.",
+                             "Ryhmitelty tarkastusten oikeusviitteiden mukaan (viitekehystä ei ole "
+                             "asennettu); säännöksen tila on sen heikoimman tarkastuksen tila."),
+    "provisions.untested": ("no check", "ei tarkastusta"),
+    "col.provision": ("Provision", "Säännös"),
+    "col.checks": ("Checks", "Tarkastuksia"),
+    "col.findings": ("Open findings", "Avoimia havaintoja"),
+    "col.total": ("total", "yhteensä"),
+    "section.family": ("Checks: {family}", "Tarkastukset: {family}"),
+    "family.none": ("No open findings in this family.", "Tässä perheessä ei ole avoimia havaintoja."),
+    "family.top": ("The {shown} most severe of {total} open findings (all of them are in findings.csv).",
+                   "{shown} vakavinta {total} avoimesta havainnosta (kaikki ovat tiedostossa findings.csv)."),
+    "comparison.accepted": ("Accepted (listed in the appendix)", "Hyväksytty riski (liitteessä)"),
+    "comparison.listed": ("{shown} of {total} shown; every change is in changes.csv.",
+                          "{shown}/{total} näytetään; kaikki muutokset ovat tiedostossa changes.csv."),
+    "col.first_seen": ("First seen", "Havaittu ensin"),
+    "section.accepted": ("Appendix: accepted risks", "Liite: hyväksytyt riskit"),
+    "section.accepted.note": ("Findings the controller has accepted, with the reason, who accepted them and "
+                              "until when. They are not counted as open, and are never dropped.",
+                              "Havainnot, jotka rekisterinpitäjä on hyväksynyt riskeinä, perusteluineen, "
+                              "hyväksyjineen ja voimassaoloineen. Niitä ei lasketa avoimiksi, eikä niitä "
+                              "jätetä pois."),
+    "accepted.file": ("Accepted-risks file SHA-256: {sha}", "Hyväksyttyjen riskien tiedoston SHA-256: {sha}"),
+    "accepted.none": ("No finding was accepted as a risk.", "Yhtään havaintoa ei ole hyväksytty riskinä."),
+    "col.accepted_reason": ("Reason", "Peruste"),
+    "col.accepted_by": ("Accepted by", "Hyväksyjä"),
+    "col.accepted_until": ("Until", "Voimassa asti"),
+    "section.catalogue": ("Appendix: check catalogue", "Liite: tarkastusluettelo"),
+    "section.catalogue.note": ("Every check the audit ran: the provisions it tests, how (an SQL query over "
+                               "the canonical views, or a Python function) and on which inputs, and what to "
+                               "do about a finding.",
+                               "Jokainen ajettu tarkastus: mitä säännöksiä se testaa, miten (SQL-kysely "
+                               "kanonisiin näkymiin tai Python-funktio) ja mistä aineistoista, sekä mitä "
+                               "havainnolle tulee tehdä."),
+    "method.sql": ("SQL", "SQL"),
+    "method.python": ("Python", "Python"),
+    "col.method": ("Method and inputs", "Menetelmä ja aineistot"),
+    "col.remediation": ("Remediation", "Korjaus"),
+    "section.manifest": ("Appendix: manifest", "Liite: manifesti"),
+    "section.manifest.note": ("manifest.json, written last beside this report, holds the SHA-256 and row counts "
+                              "of every input file, the hashes below, the parameters, the start and end "
+                              "times, and the SHA-256 of every file of the report folder.",
+                              "Raportin viereen viimeisenä kirjoitettu manifest.json sisältää jokaisen "
+                              "aineistotiedoston SHA-256-tiivisteen ja rivimäärät, alla olevat tiivisteet, "
+                              "parametrit, aloitus- ja lopetusajan sekä raporttikansion jokaisen tiedoston "
+                              "SHA-256-tiivisteen."),
+    "manifest.catalogue": ("Check catalogue version", "Tarkastusluettelon versio"),
+    "manifest.language": ("Report language", "Raportin kieli"),
+    "manifest.packages": ("Package versions", "Pakettien versiot"),
+    "chart.failures": ("failures (open findings)", "poikkeamat (avoimet havainnot)"),
+    "chart.failures_of": ("{failures} of {tested}", "{failures}/{tested}"),
+    "chart.family": ("Failures per check: {family}", "Poikkeamat tarkastuksittain: {family}"),
     "section.inputs": ("Inputs", "Aineistot"),
     "section.inputs.note": ("Every file the audit read, with its SHA-256 (first 12 characters "
                             "shown; the full hash is in manifest.json).",

@@ -13,7 +13,7 @@ from typing import Any
 from audit_lib.outputs import atomic_write_text
 
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 PACKAGES = ("regaudit", "duckdb", "pandas", "plotly", "papermill", "nbconvert")
 _CHUNK = 1 << 20
 
@@ -62,17 +62,26 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 def build_manifest(*, run_id: str, period: str, parameters: dict[str, Any], inputs: Any,
                    declaration_hashes: dict[str, str], started_at: datetime, finished_at: datetime,
-                   folder: str | os.PathLike, complete: bool | None = None) -> dict[str, Any]:
-    """The manifest as a dict; ``inputs`` is AuditResult.inputs (file, role, sha256, row counts)."""
+                   folder: str | os.PathLike, complete: bool | None = None,
+                   catalogue_version: str | None = None, evidence_hashes: dict[str, str] | None = None,
+                   incomplete_reasons: list[str] | None = None) -> dict[str, Any]:
+    """The manifest as a dict; ``inputs`` is AuditResult.inputs (file, role, sha256, row counts).
+
+    ``evidence_hashes`` are the other files that shaped the report (accepted.yaml, the framework
+    mapping), by name; ``catalogue_version`` is audit.catalogue_version of the checks that ran.
+    """
     return {
         "manifest_version": MANIFEST_VERSION,
         "run_id": run_id,
         "period": period,
         "complete": complete,
+        "incomplete_reasons": list(incomplete_reasons or []),
         "started_at": started_at.isoformat(timespec="seconds"),
         "finished_at": finished_at.isoformat(timespec="seconds"),
         "parameters": parameters,
+        "catalogue_version": catalogue_version,
         "declaration": dict(sorted(declaration_hashes.items())),
+        "evidence": dict(sorted((evidence_hashes or {}).items())),
         "inputs": _records(inputs),
         "packages": package_versions(),
         "outputs": output_hashes(folder),

@@ -34,6 +34,31 @@ PREFERRED_KERNEL = "regaudit"
 FALLBACK_KERNEL = "python3"
 
 
+class ReportFailed(ReportError):
+    """The report broke after it started: what it made is kept in ``folder``
+    (``<name>.failed-<timestamp>/``, with the executed notebook showing the failing cell)."""
+
+    def __init__(self, message: str, folder: Path | None = None) -> None:
+        super().__init__(message)
+        self.folder = folder
+
+
+def exit_code(folder: str | os.PathLike, fail_on: str | None = "low") -> int:
+    """The exit code of a published report (see ``regaudit run --help``): 2 when the audit is
+    incomplete, else 1 when an open finding is at or above ``fail_on``, else 0."""
+    from audit_lib.checks.spec import SEVERITY_RANK
+
+    audit = read_summary(folder)
+    if not audit.get("complete", False):
+        return 2
+    if fail_on and fail_on != "none":
+        threshold = SEVERITY_RANK[fail_on]
+        if any(SEVERITY_RANK.get(severity, 0) >= threshold and count
+               for severity, count in (audit.get("open_by_severity") or {}).items()):
+            return 1
+    return 0
+
+
 def kernel_name() -> str:
     """The Jupyter kernel to run the notebook with: ``$REGAUDIT_KERNEL``, else "regaudit" if
     installed (``make`` installs it), else "python3". Always passed explicitly, never read from the
@@ -200,21 +225,24 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
         title = f"{text('title', lang)} {period}"
         render.notebook_to_html(staging / EXECUTED_NOTEBOOK, staging / HTML, title=title, lang=lang)
         if pdf:
-            pdf_module.html_to_pdf(staging / HTML, staging / PDF)
+            footer = f"{title} · {audit['run_id']}"
+            pdf_module.html_to_pdf(staging / HTML, staging / PDF, footer=footer, lang=lang)
         # The manifest records where the report is published, not the staging folder.
         recorded = dict(parameters, output_dir=str(out / name))
         manifest.write_manifest(
             staging, run_id=audit["run_id"], period=period, parameters=recorded,
             inputs=_frame(audit["inputs"]), declaration_hashes=audit["declaration_hashes"],
             started_at=started_at, finished_at=datetime.now(timezone.utc),
-            complete=audit["complete"],
+            complete=audit["complete"], catalogue_version=audit.get("catalogue_version"),
+            evidence_hashes=audit.get("evidence_hashes") or {},
+            incomplete_reasons=audit.get("incomplete_reasons") or [],
         )
         return publish(staging, out / name)
     except BaseException as exc:
         failed = _keep_failed(staging, out, name)
         if isinstance(exc, RegauditError):
             note = f" The executed notebook is kept in {failed}." if failed else ""
-            raise ReportError(f"{exc}{note}") from exc
+            raise ReportFailed(f"{exc}{note}", failed) from exc
         raise
 
 

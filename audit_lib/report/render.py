@@ -41,6 +41,10 @@ def notebook_to_html(notebook: str | os.PathLike, html_path: str | os.PathLike, 
     from traitlets.config import Config
 
     nb = nbformat.read(os.fspath(notebook), as_version=4)
+    # papermill gives its injected-parameters cell a random id, which nbconvert writes into the page;
+    # numbered ids keep the HTML of the same audit identical byte for byte.
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index}"
     if title:
         nb.metadata["title"] = title
     # Cells tagged remove-cell are notes for whoever opens the notebook, not part of the evidence.

@@ -34,32 +34,106 @@ def notebook_key(key_file: str | os.PathLike | None) -> bytes:
     return load_key(key_file)
 
 
+# Where the framework mapping lives when it exists (another module owns it; the report only hashes it).
+FRAMEWORK_FILE = Path(__file__).resolve().parents[1] / "frameworks" / "gdpr_fi.yaml"
+# AuditResult attributes that may hold the SHA-256 of the accepted-risks file (accepted.yaml).
+_ACCEPTED_HASH_ATTRIBUTES = ("accepted_sha256", "accepted_hash", "accepted_file_sha256", "accepted_file_hash")
+QUARANTINE = "quarantine.csv"
+CHECK_RESULTS = "check_results.csv"
+TIMING_COLUMNS = ("duration_s",)
+# Quarantined rows' raw text is register data (names, e-mails): the report keeps where and why only.
+QUARANTINE_COLUMNS = ["file", "row", "line", "column_name", "reason_code", "reason"]
+
+
+def catalogue_of(result: Any) -> str:
+    """The catalogue version that judged the data (audit.catalogue_version of the checks run)."""
+    from audit_lib.audit import catalogue_version
+
+    version = getattr(result, "catalogue_version", None)
+    if isinstance(version, str) and version:
+        return version
+    return catalogue_version(tuple(r.check for r in result.results))
+
+
+def evidence_hashes(result: Any) -> dict[str, str]:
+    """SHA-256 of the files besides register.yaml and exports.yaml that shaped the report: the
+    accepted-risks file (when the audit used one) and the framework mapping (when it exists)."""
+    from audit_lib.report.manifest import sha256_file
+
+    hashes: dict[str, str] = {}
+    for name in _ACCEPTED_HASH_ATTRIBUTES:
+        value = getattr(result, name, None)
+        if isinstance(value, str) and value:
+            hashes["accepted.yaml"] = value
+            break
+    if FRAMEWORK_FILE.is_file():
+        hashes[f"frameworks/{FRAMEWORK_FILE.name}"] = sha256_file(FRAMEWORK_FILE)
+    return hashes
+
+
 def summary(result: Any) -> dict[str, Any]:
     """What the pipeline needs from the audit to write the manifest, as JSON-ready data."""
     inputs = json.loads(result.inputs.to_json(orient="records", date_format="iso"))
     statuses = result.check_results["status"].value_counts()
+    findings = result.findings
+    open_findings = findings[findings["state"] != "accepted"] if len(findings) else findings
     return {
         "run_id": result.run_id,
         "period": result.period.label,
+        "lang": getattr(result, "lang", "en"),
         "complete": bool(result.complete),
+        "incomplete_reasons": list(getattr(result, "incomplete_reasons", []) or []),
+        "catalogue_version": catalogue_of(result),
         "declaration_hashes": dict(result.declaration_hashes),
+        "evidence_hashes": evidence_hashes(result),
         "inputs": inputs,
         "checks": {status: int(statuses.get(status, 0)) for status in ("pass", "fail", "error", "not_run")},
-        "findings": int(len(result.findings)),
+        "findings": int(len(findings)),
+        "open_by_severity": {k: int(v) for k, v in open_findings["severity"].value_counts().sort_index().items()},
+        "accepted": int(len(findings) - len(open_findings)),
+        "check_seconds": {str(k): float(v) for k, v in zip(result.check_results["check_id"],
+                                                            result.check_results.get("duration_s", []))},
     }
 
 
-def write_outputs(result: Any, output_dir: str | os.PathLike) -> Path:
-    """Write the audit's tables (result.write_tables) and ``audit.json`` into ``output_dir``.
+def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings: str | os.PathLike | None = None) -> Path:
+    """Write the audit's tables and ``audit.json`` into ``output_dir``; with the previous period's
+    findings.parquet, also ``changes.csv`` (new, still open, resolved by fingerprint).
 
     Tables go to files from Python, never through cell outputs: papermill can trim a cell's output
     and still succeed (architecture, Known traps).
     """
+    from audit_lib.outputs import write_csv_safe
+    from audit_lib.report.diff import CHANGES, changes_frame
+
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     result.write_tables(folder)
+    # Check results without their run times, so that the same audit gives the same file byte for
+    # byte; the times go to audit.json (which, like the executed notebook, records when it ran).
+    checks = result.check_results
+    write_csv_safe(checks.drop(columns=[c for c in TIMING_COLUMNS if c in checks]), folder / CHECK_RESULTS)
+    quarantine = result.quarantine
+    write_csv_safe(quarantine[[c for c in QUARANTINE_COLUMNS if c in quarantine]], folder / QUARANTINE)
+    changes = changes_frame(result.findings, previous_findings, result.period.label)
+    if changes is not None:
+        write_csv_safe(changes, folder / CHANGES)
     atomic_write_text(folder / SUMMARY, json.dumps(summary(result), indent=2, ensure_ascii=False) + "\n")
     return folder
+
+
+def show_families(result: Any, lang: str = "en") -> None:
+    """Display one section per check family: its checks, its chart, its most severe findings."""
+    from IPython.display import HTML, display
+
+    from audit_lib.report import charts, sections
+
+    for family in sections.families(result):
+        html = sections.family_section(result, family, lang)
+        split = html.index("</table>") + len("</table>")  # the checks table, then the chart
+        display(HTML(html[:split]))
+        display(charts.family_chart(result, family, lang))
+        display(HTML(html[split:]))
 
 
 def read_summary(folder: str | os.PathLike) -> dict[str, Any]:

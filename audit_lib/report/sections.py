@@ -11,12 +11,15 @@ import html
 import re
 from typing import TYPE_CHECKING, Any
 
-from audit_lib.report.labels import SEVERITIES, STATUSES, text
+from audit_lib.report.labels import FAMILIES, SEVERITIES, STATUSES, text
 
 if TYPE_CHECKING:
     import pandas as pd
 
 TOP_FINDINGS = 20
+FAMILY_TOP_FINDINGS = 10
+COVER_REASONS = 8
+CHANGES_SHOWN = 25
 HASH_SHOWN = 12
 # Messages are meant to name records and rules, not people; this is a last line of defence in case
 # a message template interpolates a contact value (the report goes to a third party).
@@ -81,8 +84,15 @@ def counts(result: Any) -> dict[str, int]:
     }
 
 
+def _family_order(values: Any) -> list[str]:
+    """Families in the report's fixed order, then any new family (added by a check file) by name."""
+    present = {v for v in values if isinstance(v, str)}
+    return [f for f in FAMILIES if f in present] + sorted(present - set(FAMILIES))
+
+
 def cover(result: Any, lang: str = "en") -> str:
-    """The cover: register, controller, business id, period, run id and whether the audit is complete."""
+    """The cover page: title, whether the audit is complete (and if not, why, in its first lines),
+    register, controller, business id, period and run id, and the counts."""
     register = result.register
     controller = getattr(register, "controller", None)
     period = result.period
@@ -98,17 +108,27 @@ def cover(result: Any, lang: str = "en") -> str:
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     state = "complete" if result.complete else "incomplete"
     summary = text("cover.summary", lang, **counts(result))
+    reasons = ""
+    if not result.complete:
+        listed = list(getattr(result, "incomplete_reasons", []) or [])
+        items = "".join(f"<li>{_e(r)}</li>" for r in listed[:COVER_REASONS])
+        if len(listed) > COVER_REASONS:
+            items += f"<li>{_e(text('cover.more_reasons', lang, n=len(listed) - COVER_REASONS))}</li>"
+        reasons = f'<ul class="ra-reasons">{items}</ul>' if items else ""
     return (
-        f'<section class="ra-cover"><h1>{_e(text("title", lang))}</h1>'
+        f'<section class="ra-cover"><p class="ra-kicker">{_e(text("cover.kicker", lang))}</p>'
+        f'<h1>{_e(text("title", lang))}</h1>'
+        f'<div class="ra-status ra-{state}"><p><strong>{_e(text("cover.status", lang))}:</strong> '
+        f'{_e(text("cover." + state, lang))}</p>{reasons}</div>'
         f'<table class="ra-table ra-cover-table">{body}</table>'
-        f'<p class="ra-status ra-{state}"><strong>{_e(text("cover.status", lang))}:</strong> '
-        f'{_e(text("cover." + state, lang))}</p><p class="ra-summary">{_e(summary)}</p></section>'
+        f'<p class="ra-summary">{_e(summary)}</p>'
+        f'<p class="ra-note">{_e(text("cover.contents", lang))}</p></section>'
     )
 
 
-def heading(key: str, lang: str = "en", note: str | None = None, **values: Any) -> str:
+def heading(key: str, lang: str = "en", note: str | None = None, level: int = 2, **values: Any) -> str:
     """A section heading, with an optional explanatory note below it."""
-    out = f"<h2>{_e(text(key, lang))}</h2>"
+    out = f"<h{level}>{_e(text(key, lang))}</h{level}>"
     if note:
         out += f'<p class="ra-note">{_e(text(note, lang, **values))}</p>'
     return out
@@ -218,27 +238,295 @@ def not_run_section(result: Any, lang: str = "en") -> str:
     return out
 
 
-def comparison_section(findings: "pd.DataFrame", previous: "str | pd.DataFrame | None",
-                       previous_label: str, lang: str = "en") -> str:
-    """Compare with the previous period's findings by fingerprint: new, still open, resolved.
+def scope_section(result: Any, lang: str = "en") -> str:
+    """Scope and inputs: the period, every input file with its hash and row counts, and the rows
+    quarantined per file and reason (counts only: quarantined rows are raw register data)."""
+    out = heading("section.scope", lang, "section.scope.note", period=result.period.label)
+    out += inputs_table(result.inputs, lang).replace(f"<h2>{_e(text('section.inputs', lang))}</h2>",
+                                                      f"<h3>{_e(text('section.inputs', lang))}</h3>")
+    out += f"<h3>{_e(text('section.quarantine', lang))}</h3>"
+    quarantine = quarantine_summary(result)
+    if quarantine.empty:
+        return out + f'<p>{_e(text("quarantine.none", lang))}</p>'
+    quarantine.columns = [text(f"col.{c}", lang) for c in quarantine.columns]
+    return out + f'<p class="ra-note">{_e(text("quarantine.note", lang))}</p>' + _table(quarantine, "ra-quarantine")
 
-    ``previous`` is that report's findings.parquet (path or frame), or None when there is none.
-    """
+
+def quarantine_summary(result: Any) -> "pd.DataFrame":
+    """Quarantined rows counted per file and reason code, with the first lines as pointers."""
     import pandas as pd
 
+    rows = result.quarantine
+    columns = ["file", "reason_code", "rows", "lines"]
+    if rows is None or len(rows) == 0:
+        return pd.DataFrame(columns=columns)
+    frame = rows.copy()
+    frame["reason_code"] = frame["reason_code"].fillna("").astype(str)
+    grouped = []
+    for (file, code), part in frame.groupby(["file", "reason_code"], sort=True):
+        lines = [str(int(v)) for v in part["line"].dropna().head(5)] if "line" in part else []
+        grouped.append({"file": file, "reason_code": code, "rows": len(part),
+                        "lines": ", ".join(lines) + (" …" if len(part) > len(lines) else "")})
+    return pd.DataFrame(grouped, columns=columns)
+
+
+def findings_table(findings: "pd.DataFrame", lang: str = "en", css: str = "ra-findings",
+                   columns: tuple[str, ...] = ("severity", "check_id", "subject_ref", "record_ref", "event_at",
+                                               "message")) -> str:
+    """Findings as an escaped table: pseudonymous subject reference only; messages redacted."""
+    shown = findings.copy()
+    if "severity" in shown:
+        shown["severity"] = shown["severity"].map(lambda s: text(f"severity.{s}", lang))
+    if "event_at" in shown:
+        shown["event_at"] = shown["event_at"].map(_when)
+    if "message" in shown:
+        shown["message"] = shown["message"].map(redact)
+    if "subject_ref" in shown:
+        # Findings about the declaration itself concern no data subject.
+        shown["subject_ref"] = shown["subject_ref"].map(lambda v: v if isinstance(v, str) and v else "–")
+    shown = shown[list(columns)]
+    shown.columns = [text(f"col.{c}", lang) for c in columns]
+    return _table(shown, css)
+
+
+def declaration_section(result: Any, lang: str = "en") -> str:
+    """The declaration: notice findings (register.yaml against GDPR Art. 13/14/30 and Finnish law)
+    and the Art. 30 record of processing activities as register.yaml states it."""
+    from audit_lib.ropa import ropa_html_section
+
+    out = heading("section.declaration", lang, "section.declaration.note")
+    notice = sorted_findings(result.findings[result.findings["family"] == "notice"])
+    out += f"<h3>{_e(text('section.notice', lang))}</h3>"
+    if notice.empty:
+        out += f'<p>{_e(text("notice.none", lang))}</p>'
+    else:
+        out += findings_table(notice, lang, "ra-notice", ("severity", "check_id", "record_ref", "message"))
+    sha = dict(result.declaration_hashes).get("register.yaml")
+    # The record keeps its own scoped style: its tables are not the report's evidence tables.
+    return out + ropa_html_section(result.register, lang, heading_level=3, source_sha256=sha)
+
+
+def status_counts(check_results: "pd.DataFrame", lang: str = "en") -> str:
+    """One line per status: how many checks passed, failed, broke or could not run, and records tested."""
+    import pandas as pd
+
+    population = pd.to_numeric(check_results["population"], errors="coerce")
+    rows = []
+    for status in STATUSES:
+        mask = check_results["status"] == status
+        tested = population[mask].dropna()
+        rows.append({"status": text(f"status.{status}", lang), "checks": int(mask.sum()),
+                     "population": int(tested.sum()) if len(tested) else ""})
+    frame = pd.DataFrame(rows)
+    frame.columns = [text(f"col.{c}", lang) for c in frame.columns]
+    return _table(frame, "ra-status-counts")
+
+
+def severity_by_family(findings: "pd.DataFrame", lang: str = "en") -> str:
+    """Open findings counted by family (rows) and severity (columns), with totals."""
+    import pandas as pd
+
+    open_findings = findings[findings["state"] != "accepted"]
+    families = _family_order(open_findings["family"])
+    table = pd.crosstab(open_findings["family"], open_findings["severity"]).reindex(
+        index=families, columns=list(SEVERITIES), fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    table = table.reset_index().rename(columns={"index": "family", "row_0": "family"})
+    table.columns = ["family"] + list(table.columns[1:])
+    table["family"] = table["family"].map(lambda f: text("col.total", lang) if f == "total" else text(f"family.{f}", lang))
+    table.columns = [text("col.family", lang)] + [text(f"severity.{s}", lang) for s in SEVERITIES] + [text("col.total", lang)]
+    return _table(table, "ra-severity")
+
+
+def _split_refs(value: Any) -> list[str]:
+    return [part.strip() for part in _refs(value).split(";") if part.strip()]
+
+
+def load_framework_rows(result: Any) -> "tuple[pd.DataFrame, str] | None":
+    """Requirements of the GDPR/Finnish-law framework (audit_lib/frameworks/gdpr_fi.yaml), if that
+    module exists, as rows of provision, title and mapped check ids; None when it does not (or its
+    shape is not one this report understands, in which case the report groups by legal_refs)."""
+    import pandas as pd
+
+    try:
+        from audit_lib.frameworks import load_framework  # type: ignore[import-not-found]
+
+        framework = load_framework()
+    except Exception:  # noqa: BLE001 - a missing or unreadable framework falls back to legal_refs
+        return None
+    lang = getattr(result, "lang", "en")
+    provisions = getattr(framework, "provisions", None) or getattr(framework, "requirements", None)
+    if not provisions:
+        return None
+    rows = []
+    for item in provisions:
+        provision = getattr(item, "ref", None) or getattr(item, "id", None)
+        title = getattr(item, f"title_{lang}", None) or getattr(item, "title_en", None) or getattr(item, "title", "")
+        if not getattr(item, "testable_from_data", True) and getattr(item, "reason", None):
+            title = f"{title} ({item.reason})"
+        if provision is None:
+            return None
+        rows.append({"provision": str(provision), "title": str(title or ""),
+                     "checks": [str(c) for c in (getattr(item, "checks", None) or ())]})
+    name = getattr(framework, f"title_{lang}", None) or getattr(framework, "id", None) or "gdpr_fi"
+    return pd.DataFrame(rows), str(name)
+
+
+def provisions_section(result: Any, lang: str = "en") -> str:
+    """Results read provision by provision: from the framework mapping when it exists (with the
+    provisions no check tests, so coverage stays honest), else from the checks' legal references."""
+    import pandas as pd
+
+    checks = result.check_results.set_index("check_id")
+    open_findings = result.findings[result.findings["state"] != "accepted"]
+    per_check = open_findings.groupby("check_id").size()
+    order = {s: i for i, s in enumerate(("error", "fail", "not_run", "pass"))}
+    framework = load_framework_rows(result)
+    if framework is not None:
+        requirements, name = framework
+        note = text("provisions.framework_note", lang, framework=name)
+    else:
+        rows: dict[str, list[str]] = {}
+        for check_id, refs in zip(result.check_results["check_id"], result.check_results["legal_refs"]):
+            for ref in _split_refs(refs):
+                rows.setdefault(ref, []).append(check_id)
+        requirements = pd.DataFrame([{"provision": k, "title": "", "checks": v} for k, v in sorted(rows.items())])
+        note = text("provisions.refs_note", lang)
+    table = []
+    for requirement in requirements.itertuples(index=False):
+        known = [c for c in requirement.checks if c in checks.index]
+        statuses = [checks.loc[c, "status"] for c in known]
+        if not known:
+            outcome = text("provisions.untested", lang)
+        else:
+            worst = min(statuses, key=lambda s: order.get(s, 99))
+            outcome = text(f"status.{worst}", lang)
+        table.append({"provision": requirement.provision, "title": requirement.title,
+                      "checks": len(known), "status": outcome,
+                      "findings": int(sum(per_check.get(c, 0) for c in known))})
+    frame = pd.DataFrame(table, columns=["provision", "title", "checks", "status", "findings"])
+    if framework is None:
+        frame = frame.drop(columns="title")
+    frame.columns = [text(f"col.{c}", lang) if c != "checks" else text("col.checks", lang) for c in frame.columns]
+    return (f"<h3>{_e(text('section.provisions', lang))}</h3>"
+            f'<p class="ra-note">{_e(note)}</p>' + _table(frame, "ra-provisions"))
+
+
+def summary_section(result: Any, lang: str = "en") -> str:
+    """The summary: checks by status with records tested, open findings by family and severity, and
+    findings by legal provision; the full check table follows in its own cell."""
+    out = heading("section.summary", lang, "section.summary.note")
+    out += f"<h3>{_e(text('section.status_counts', lang))}</h3>" + status_counts(result.check_results, lang)
+    out += f"<h3>{_e(text('section.severity', lang))}</h3>" + severity_by_family(result.findings, lang)
+    return out + provisions_section(result, lang)
+
+
+def families(result: Any) -> list[str]:
+    """The families the catalogue has checks in, in report order."""
+    return _family_order(result.check_results["family"])
+
+
+def family_section(result: Any, family: str, lang: str = "en", limit: int = FAMILY_TOP_FINDINGS) -> str:
+    """A family's checks (status, tested, failures) and its most severe open findings."""
+    import pandas as pd
+
+    checks = result.check_results[result.check_results["family"] == family].copy()
+    out = f'<h2 class="ra-family">{_e(text("section.family", lang, family=text(f"family.{family}", lang)))}</h2>'
+    checks["status"] = checks["status"].map(lambda s: text(f"status.{s}", lang))
+    checks["severity"] = checks["severity"].map(lambda s: text(f"severity.{s}", lang))
+    for column in ("population", "failures"):
+        checks[column] = checks[column].map(lambda v: "" if v is None or pd.isna(v) else int(v))
+    columns = ["check_id", "title", "severity", "status", "population", "failures"]
+    checks = checks.sort_values("check_id")[columns]
+    checks.columns = [text(f"col.{c}", lang) for c in columns]
+    out += _table(checks, "ra-family-checks")
+    findings = sorted_findings(result.findings[result.findings["family"] == family])
+    if findings.empty:
+        return out + f'<p>{_e(text("family.none", lang))}</p>'
+    out += f'<p class="ra-note">{_e(text("family.top", lang, shown=min(limit, len(findings)), total=len(findings)))}</p>'
+    return out + findings_table(findings.head(limit), lang)
+
+
+def comparison_section(findings: "pd.DataFrame", previous: "str | pd.DataFrame | None",
+                       previous_label: str, lang: str = "en", period: str = "") -> str:
+    """Changes since the previous period, by fingerprint: counts of new, still open, resolved (and
+    accepted), then the new and the resolved findings themselves (the full list is changes.csv)."""
+    from audit_lib.report.diff import CHANGE_KINDS, changes_frame
+
     out = heading("section.comparison", lang)
-    if previous is None or (isinstance(previous, str) and not previous):
+    changes = changes_frame(findings, previous, period or "")
+    if changes is None:
         return out + f'<p>{_e(text("comparison.none", lang, previous=previous_label))}</p>'
-    before = pd.read_parquet(previous) if isinstance(previous, str) else previous
-    now_open = set(findings.loc[findings["state"] != "accepted", "fingerprint"])
-    before_open = set(before.loc[before["state"] != "accepted", "fingerprint"])
-    rows = [(text("comparison.new", lang), len(now_open - before_open)),
-            (text("comparison.still_open", lang), len(now_open & before_open)),
-            (text("comparison.resolved", lang), len(before_open - now_open))]
+    counted = changes["change"].value_counts()
+    rows = [(text(f"comparison.{kind}", lang), int(counted.get(kind, 0))) for kind in CHANGE_KINDS]
     body = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
     note = text("comparison.note", lang, previous=previous_label)
-    return out + f'<p class="ra-note">{_e(note)}</p><table class="ra-table ra-cover-table">{body}</table>'
+    out += f'<p class="ra-note">{_e(note)}</p><table class="ra-table ra-cover-table">{body}</table>'
+    columns = ("severity", "check_id", "subject_ref", "record_ref", "first_seen")
+    for kind in ("new", "resolved"):
+        part = changes[changes["change"] == kind]
+        if part.empty:
+            continue
+        part = sorted_findings(part.assign(state="open"))
+        out += (f"<h3>{_e(text(f'comparison.{kind}', lang))}</h3>"
+                f'<p class="ra-note">{_e(text("comparison.listed", lang, shown=min(CHANGES_SHOWN, len(part)), total=len(part)))}</p>'
+                + findings_table(part.head(CHANGES_SHOWN), lang, "ra-changes", columns))
+    return out
 
 
-__all__ = ["STATUSES", "check_results_table", "comparison_section", "counts", "cover", "heading", "inputs_table",
-           "not_run_section", "redact", "sorted_findings", "top_findings_table"]
+def accepted_section(findings: "pd.DataFrame", lang: str = "en", accepted_file: str | None = None) -> str:
+    """Appendix: findings accepted as risks, listed apart with reason, approver and expiry."""
+    out = heading("section.accepted", lang, "section.accepted.note")
+    accepted = findings[findings["state"] == "accepted"]
+    if accepted_file:
+        out += f'<p class="ra-note">{_e(text("accepted.file", lang, sha=accepted_file))}</p>'
+    if accepted.empty:
+        return out + f'<p>{_e(text("accepted.none", lang))}</p>'
+    ordered = sorted_findings(accepted.assign(state="open"))
+    return out + findings_table(ordered, lang, "ra-accepted", (
+        "severity", "check_id", "record_ref", "accepted_reason", "accepted_by", "accepted_until"))
+
+
+def catalogue_section(result: Any, lang: str = "en") -> str:
+    """Appendix: every check with its family, provisions, method, inputs read and remediation."""
+    import pandas as pd
+
+    rows = []
+    for check_result in sorted(result.results, key=lambda r: (r.check.family, r.check.id)):
+        check = check_result.check
+        meta = check.meta
+        needs = "; ".join(f"{role}({', '.join(fields)})" for role, fields in sorted(meta.needs.items())) or "register.yaml"
+        method = text("method.sql" if check.sql else "method.python", lang)
+        rows.append({"check_id": meta.id, "family": text(f"family.{check.family}", lang),
+                     "legal_refs": "; ".join(meta.legal), "method": f"{method}; {needs}",
+                     "remediation": meta.remediation.get(lang)})
+    frame = pd.DataFrame(rows, columns=["check_id", "family", "legal_refs", "method", "remediation"])
+    frame.columns = [text(f"col.{c}", lang) for c in frame.columns]
+    return heading("section.catalogue", lang, "section.catalogue.note") + _table(frame, "ra-catalogue")
+
+
+def manifest_section(result: Any, lang: str = "en") -> str:
+    """Appendix: what manifest.json records, with the hashes known while the notebook runs."""
+    from audit_lib.report.runtime import evidence_hashes
+    from audit_lib.report.manifest import package_versions
+
+    rows = [(f"{name} (SHA-256)", digest) for name, digest in sorted(dict(result.declaration_hashes).items())]
+    for name, digest in evidence_hashes(result).items():
+        rows.append((f"{name} (SHA-256)", digest))
+    from audit_lib.report.runtime import catalogue_of
+
+    rows.append((text("manifest.catalogue", lang), catalogue_of(result)))
+    rows.append((text("manifest.language", lang), lang))
+    rows.append((text("manifest.packages", lang),
+                 ", ".join(f"{k} {v}" for k, v in package_versions().items() if v)))
+    body = "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>" for k, v in rows)
+    return (heading("section.manifest", lang, "section.manifest.note")
+            + f'<table class="ra-table ra-manifest">{body}</table>')
+
+
+__all__ = ["STATUSES", "accepted_section", "catalogue_section", "check_results_table", "comparison_section",
+           "counts", "cover", "declaration_section", "families", "family_section", "findings_table", "heading",
+           "inputs_table", "manifest_section", "not_run_section", "provisions_section", "quarantine_summary",
+           "redact", "scope_section", "severity_by_family", "sorted_findings", "status_counts",
+           "summary_section", "top_findings_table"]
