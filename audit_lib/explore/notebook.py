@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,25 +38,9 @@ def to_html(executed: str | os.PathLike, html: str | os.PathLike) -> Path:
 
 def refresh(notebook: str | os.PathLike = NOTEBOOK) -> Path:
     """Execute ``notebook`` with its defaults and write it back with the outputs nbval compares."""
-    import nbformat
+    from audit_lib.report.committed import refresh as refresh_committed
 
-    from audit_lib.outputs import atomic_write_text
-
-    path = Path(notebook).resolve()
-    with tempfile.TemporaryDirectory(prefix="regaudit-explore-") as tmp:
-        executed = execute(Path(tmp) / path.name, notebook=path)
-        nb = nbformat.read(executed, as_version=4)
-    nb.metadata.pop("papermill", None)
-    nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if STRIP_OUTPUT_TAGS & set(cell.metadata.get("tags", [])):
-            cell.outputs = []
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    written = atomic_write_text(path, nbformat.writes(nb) + "\n")
-    written.chmod(0o644)  # the atomic write's temporary file is private; a committed notebook is not
-    return written
+    return refresh_committed(notebook, strip_tags=STRIP_OUTPUT_TAGS)
 
 
 if __name__ == "__main__":

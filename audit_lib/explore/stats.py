@@ -29,38 +29,6 @@ CONSENT_STATE = """
   GROUP BY subject_id, channel, "at"
 """
 
-# retention_period_exceeded's due date: end_of_year runs from 1 January after the start (local time).
-RETENTION_DUE = """
-  SELECT i.rule_id, i.record_ref, i.subject_id, i.start_at, r.months, r.days, r.action,
-         CASE WHEN r.anchor = 'end_of_year' THEN date_trunc('year', i.start_at) + INTERVAL 1 YEAR
-              ELSE i.start_at END AS counted_from,
-         (CASE WHEN r.anchor = 'end_of_year' THEN date_trunc('year', i.start_at) + INTERVAL 1 YEAR
-               ELSE i.start_at END) + to_months(r.months) + to_days(r.days) AS due_at
-  FROM retention_items i JOIN decl_retention_rules r USING (rule_id)
-  WHERE i.start_at IS NOT NULL
-"""
-
-# rights_request_late's deadline: the same day number months later (or that month's last day),
-# extended when an extension was notified, moved to the next Finnish working day.
-REQUEST_DEADLINE = """
-  WITH settings AS (
-    SELECT max(value) FILTER (WHERE name = 'request_deadline_months') AS dm,
-           max(value) FILTER (WHERE name = 'request_deadline_days') AS dd,
-           max(value) FILTER (WHERE name = 'request_extension_months') AS em,
-           max(value) FILTER (WHERE name = 'request_extension_days') AS ed
-    FROM decl_settings
-  ), dated AS (
-    SELECT q.*, CAST(q.received_at AS DATE) AS received_day, CAST(q.completed_at AS DATE) AS completed_day,
-           CAST(CAST(q.received_at AS DATE)
-                + to_months(s.dm + CASE WHEN q.extension_notified_at IS NOT NULL THEN s.em ELSE 0 END)
-                + to_days(s.dd + CASE WHEN q.extension_notified_at IS NOT NULL THEN s.ed ELSE 0 END) AS DATE)
-             AS nominal_deadline
-    FROM requests q, settings s
-  )
-  SELECT d.*, w.working_day AS deadline
-  FROM dated d LEFT JOIN next_working_day w ON w.day = d.nominal_deadline
-"""
-
 # Filters: a NULL parameter means "all".
 _TYPE = "(CAST($subject_type AS VARCHAR) IS NULL OR {col} = CAST($subject_type AS VARCHAR))"
 _CHANNEL = "(CAST($channel AS VARCHAR) IS NULL OR {col} = CAST($channel AS VARCHAR))"
@@ -112,7 +80,6 @@ def account_states(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any],
     inactive (past the declared ``rule_id`` retention rule, due as the retention check counts it),
     active, or unknown (no start date for the rule, or no such rule loaded)."""
     return _fetch(con, f"""
-        WITH due AS ({RETENTION_DUE})
         SELECT s.subject_type,
                CASE WHEN s.closed_at < $as_of THEN 'closed'
                     WHEN d.due_at IS NULL THEN 'unknown'
@@ -120,7 +87,7 @@ def account_states(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any],
                     ELSE 'active' END AS state,
                count(*) AS subjects
         FROM subjects s
-        LEFT JOIN due d ON d.rule_id = $rule_id AND d.subject_id = s.subject_id
+        LEFT JOIN retention_due d ON d.rule_id = $rule_id AND d.subject_id = s.subject_id
         WHERE (s.created_at IS NULL OR s.created_at < $as_of) AND {_TYPE.format(col='s.subject_type')}
         GROUP BY ALL ORDER BY s.subject_type, state""", {**params, "rule_id": rule_id})
 
@@ -226,12 +193,11 @@ def retention_ages(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) 
     rule's period runs (rule_id, age_months, overdue, records, limit_months); overdue is the
     retention check's verdict (due date before as_of), limit_months the declared duration."""
     return _fetch(con, f"""
-        WITH due AS ({RETENTION_DUE}),
-        aged AS (
+        WITH aged AS (
           SELECT d.rule_id, d.months + d.days / 30.0 AS limit_months, d.due_at < $as_of AS overdue,
                  datediff('month', d.counted_from, $as_of) AS whole
               , d.counted_from
-          FROM due d
+          FROM retention_due d
           WHERE d.start_at < $as_of
             AND (CAST($subject_type AS VARCHAR) IS NULL OR d.subject_id IN (
                  SELECT subject_id FROM subjects WHERE subject_type = CAST($subject_type AS VARCHAR)))
@@ -249,10 +215,9 @@ def request_lead_times(con: "duckdb.DuckDBPyConnection", params: Mapping[str, An
     against the deadline (kind, status, days_vs_deadline, requests): on time, late, open, or open
     past the deadline; days are completion (or as_of) minus the deadline, negative meaning early."""
     return _fetch(con, f"""
-        WITH judged AS ({REQUEST_DEADLINE}),
-        scoped AS (
+        WITH scoped AS (
           SELECT j.*, j.completed_at IS NOT NULL AND j.completed_at < $period_end AS done
-          FROM judged j
+          FROM request_deadlines j
           WHERE j.received_at < $period_end AND (j.completed_at IS NULL OR j.completed_at >= $period_start)
             AND (CAST($subject_type AS VARCHAR) IS NULL OR j.subject_id IN (
                  SELECT subject_id FROM subjects WHERE subject_type = CAST($subject_type AS VARCHAR)))

@@ -55,6 +55,7 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
                                         "anchor VARCHAR, action VARCHAR, legal VARCHAR", rules)
     _create_calendar(con)
     _create_retention_items(con, register, available)
+    _create_derived_views(con, available)
 
 
 def _table(con, name: str, columns: str, rows: list[tuple]) -> None:
@@ -109,3 +110,54 @@ def _create_retention_items(con, register: "Register", available: dict[str, set[
         parts.append("SELECT NULL::VARCHAR AS rule_id, NULL::VARCHAR AS record_ref, NULL::VARCHAR AS subject_id, "
                      "NULL::TIMESTAMPTZ AS start_at WHERE false")
     con.execute(f"CREATE VIEW retention_items AS {' UNION ALL '.join(parts)}")
+
+
+# When each retained record falls due: with anchor end_of_year the period runs from 1 January
+# after the start (local time), as kirjanpitolaki 2:10 § counts from the end of the year; the
+# session time zone is the controller's. Checks and charts read due dates from here alone.
+RETENTION_DUE = """
+    CREATE VIEW retention_due AS
+    SELECT i.rule_id, i.record_ref, i.subject_id, i.start_at, r.months, r.days, r.action, d.counted_from,
+           d.counted_from + to_months(r.months) + to_days(r.days) AS due_at
+    FROM retention_items i JOIN decl_retention_rules r USING (rule_id),
+    LATERAL (SELECT CASE WHEN r.anchor = 'end_of_year' THEN date_trunc('year', i.start_at) + INTERVAL 1 YEAR
+                         ELSE i.start_at END AS counted_from) d
+    WHERE i.start_at IS NOT NULL"""
+
+# Deadlines of data-subject requests as GDPR Art. 12(3) and Regulation 1182/71 count them: the
+# same day number months later (or that month's last day), moved to the next Finnish working day;
+# casts to DATE use the session time zone, the controller's local calendar. ``deadline`` includes
+# the extension when one was notified; ``notice_deadline`` is the end of the first month.
+REQUEST_DEADLINES = """
+    CREATE VIEW request_deadlines AS
+    WITH settings AS (
+      SELECT max(value) FILTER (WHERE name = 'request_deadline_months') AS dm,
+             max(value) FILTER (WHERE name = 'request_deadline_days') AS dd,
+             max(value) FILTER (WHERE name = 'request_extension_months') AS em,
+             max(value) FILTER (WHERE name = 'request_extension_days') AS ed,
+             max(value) FILTER (WHERE name = 'extension_notice_months') AS nm,
+             max(value) FILTER (WHERE name = 'extension_notice_days') AS nd
+      FROM decl_settings
+    ), dated AS (
+      SELECT q.*, CAST(q.received_at AS DATE) AS received_day, CAST(q.completed_at AS DATE) AS completed_day,
+             CAST(q.extension_notified_at AS DATE) AS notified_day,
+             q.extension_notified_at IS NOT NULL AS extended,
+             CAST(CAST(q.received_at AS DATE)
+                  + to_months(s.dm + CASE WHEN q.extension_notified_at IS NOT NULL THEN s.em ELSE 0 END)
+                  + to_days(s.dd + CASE WHEN q.extension_notified_at IS NOT NULL THEN s.ed ELSE 0 END) AS DATE)
+               AS nominal_deadline,
+             CAST(CAST(q.received_at AS DATE) + to_months(s.nm) + to_days(s.nd) AS DATE) AS nominal_notice_deadline
+      FROM requests q, settings s
+    )
+    SELECT d.* EXCLUDE (nominal_deadline, nominal_notice_deadline),
+           w.working_day AS deadline, n.working_day AS notice_deadline
+    FROM dated d
+    LEFT JOIN next_working_day w ON w.day = d.nominal_deadline
+    LEFT JOIN next_working_day n ON n.day = d.nominal_notice_deadline"""
+
+
+def _create_derived_views(con, available: dict[str, set[str]]) -> None:
+    """Views that derive due dates and deadlines once, for checks and charts alike."""
+    con.execute(RETENTION_DUE)
+    if "requests" in available:
+        con.execute(REQUEST_DEADLINES)

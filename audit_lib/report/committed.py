@@ -16,9 +16,10 @@ from audit_lib.outputs import atomic_write_text
 STRIP_OUTPUT_TAGS = {"setup"}
 
 
-def refresh(notebook: str | Path | None = None) -> Path:
+def refresh(notebook: str | Path | None = None, strip_tags: set[str] = STRIP_OUTPUT_TAGS) -> Path:
     """Execute ``notebook`` (default: notebooks/quarterly_audit.ipynb) with its default parameters
-    and write it back with outputs, minus bulky plotly.js and papermill's timing metadata."""
+    and write it back with outputs, minus the outputs of cells tagged ``strip_tags`` (bulky plotly.js)
+    and the run metadata of papermill and widgets."""
     import nbformat
 
     from audit_lib.report.pipeline import NOTEBOOK, execute_notebook, kernel_name
@@ -30,16 +31,18 @@ def refresh(notebook: str | Path | None = None) -> Path:
         execute_notebook(path, executed, {}, kernel_name())
         nb = nbformat.read(executed, as_version=4)
     nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-        if STRIP_OUTPUT_TAGS & set(cell.metadata.get("tags", [])):
+        if strip_tags & set(cell.metadata.get("tags", [])):
             cell.outputs = []
     # The stored kernelspec is a hint for JupyterLab only: papermill and nbval are always told
     # the kernel explicitly, and python3 exists wherever ipykernel is installed.
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    atomic_write_text(path, nbformat.writes(nb) + "\n")
-    return path
+    written = atomic_write_text(path, nbformat.writes(nb) + "\n")
+    written.chmod(0o644)  # a committed notebook is meant to be read by everyone
+    return written
 
 
 if __name__ == "__main__":

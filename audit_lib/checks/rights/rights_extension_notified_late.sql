@@ -18,21 +18,11 @@ population: >-
   SELECT count(*) FROM requests
   WHERE extension_notified_at >= $period_start AND extension_notified_at < $period_end
 ---*/
--- The first month is counted as rights_request_late counts it (Art. 12(3) with Regulation 1182/71):
--- the same day number a month later (or that month's last day), moved to the next Finnish working
--- day; casts to DATE use the session time zone, the controller's. Judged in the period of the notice.
-WITH settings AS (
-  SELECT max(value) FILTER (WHERE name = 'extension_notice_months') AS nm,
-         max(value) FILTER (WHERE name = 'extension_notice_days') AS nd
-  FROM decl_settings
-), dated AS (
-  SELECT q.*, CAST(q.received_at AS DATE) AS received_day, CAST(q.extension_notified_at AS DATE) AS notified_day,
-         CAST(CAST(q.received_at AS DATE) + to_months(s.nm) + to_days(s.nd) AS DATE) AS nominal_deadline
-  FROM requests q, settings s
-  WHERE q.extension_notified_at >= $period_start AND q.extension_notified_at < $period_end
-)
-SELECT 'requests/' || d.request_id AS record_ref, d.subject_id, d.extension_notified_at AS event_at,
-       d.request_id, d.kind, d.received_day, d.notified_day, w.working_day AS notice_deadline
-FROM dated d LEFT JOIN next_working_day w ON w.day = d.nominal_deadline
-WHERE d.notified_day > w.working_day
-ORDER BY d.received_at, d.request_id
+-- The first month ends at notice_deadline of the loader's request_deadlines view, counted as
+-- rights_request_late counts months (Art. 12(3), Regulation 1182/71). Judged in the period of the notice.
+SELECT 'requests/' || request_id AS record_ref, subject_id, extension_notified_at AS event_at,
+       request_id, kind, received_day, notified_day, notice_deadline
+FROM request_deadlines
+WHERE extension_notified_at >= $period_start AND extension_notified_at < $period_end
+  AND notified_day > notice_deadline
+ORDER BY received_at, request_id
