@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import string
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,6 +42,17 @@ def _display(value: Any, timezone: str) -> str:
     return str(value)
 
 
+# A reference to a subject's own record names the subject: "subjects/C0000123". In every output it
+# becomes "subjects/S-…", the subject's keyed pseudonym, so a record reference never reveals whom a
+# finding is about (and a fingerprint, a hash of it, cannot be reversed by trying customer numbers).
+_SUBJECT_RECORD = re.compile(r"\bsubjects/([^#/\s\"',;]+)")
+
+
+def pseudonymise_references(text: str, key: bytes) -> str:
+    """Replace the subject id in every ``subjects/<id>`` of ``text`` by its keyed pseudonym."""
+    return _SUBJECT_RECORD.sub(lambda m: "subjects/" + (pseudonym(m.group(1), key) or m.group(1)), text)
+
+
 class _Row(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -68,16 +80,18 @@ def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str
         meta = result.check.meta
         for row in result.rows:
             subject_ref = pseudonym(row.get("subject_id"), key)
-            namespace = {**row, "subject_ref": subject_ref or "-"}
-            evidence = {k: _display(row.get(k), timezone) for k in meta.evidence if k not in _DIRECT_IDENTIFIERS}
+            record_ref = pseudonymise_references(str(row["record_ref"]), key)
+            namespace = {**row, "record_ref": record_ref, "subject_ref": subject_ref or "-"}
+            evidence = {k: pseudonymise_references(_display(row.get(k), timezone), key)
+                        for k in meta.evidence if k not in _DIRECT_IDENTIFIERS}
             event_at = row.get("event_at")
             records.append({
                 "run_id": run_id, "period": period, "check_id": meta.id, "family": result.check.family,
-                "severity": meta.severity, "legal_refs": "; ".join(meta.legal), "record_ref": str(row["record_ref"]),
+                "severity": meta.severity, "legal_refs": "; ".join(meta.legal), "record_ref": record_ref,
                 "subject_ref": subject_ref, "event_at": _display(event_at, timezone) or None,
-                "message": render_message(meta.message.get(lang), namespace, timezone),
+                "message": pseudonymise_references(render_message(meta.message.get(lang), namespace, timezone), key),
                 "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
-                "fingerprint": fingerprint(meta.id, str(row["record_ref"]), [row.get(f) for f in meta.fingerprint]),
+                "fingerprint": fingerprint(meta.id, record_ref, [row.get(f) for f in meta.fingerprint]),
                 "state": "open", "accepted_reason": None, "accepted_by": None, "accepted_until": None,
             })
     frame = pd.DataFrame(records, columns=FINDING_COLUMNS)

@@ -1,6 +1,8 @@
 """Inventory checks: export columns that map to nothing declared."""
 
-from checkkit import SAMPLE, audit, refs
+from checkkit import KEY, SAMPLE, audit, refs
+
+from audit_lib.findings import pseudonymise_references
 
 
 def test_unmapped_column_is_a_finding(tmp_path):
@@ -59,7 +61,8 @@ def test_category_of_another_subject_type_is_a_finding(tmp_path):
                    "inventory_category_not_declared_for_subject_type", period="2026-Q4", extra_columns=MAPPING)
     # P2 (a provider) has interests; C2 (a consumer) sells a service; P1's blank profile holds nothing.
     assert refs(result) == ["subjects/C2#services_for_sale", "subjects/P2#interests_profiling"]
-    evidence = result.findings.loc[result.findings["record_ref"] == "subjects/P2#interests_profiling", "evidence"]
+    record = pseudonymise_references("subjects/P2#interests_profiling", KEY)
+    evidence = result.findings.loc[result.findings["record_ref"] == record, "evidence"]
     assert "pilates" not in evidence.iloc[0] and "customers" not in evidence.iloc[0]
 
 

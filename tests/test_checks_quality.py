@@ -1,7 +1,9 @@
 """Quality checks: a passing and a failing case each, on tiny inline tables (scope: the register as of
 the period's end)."""
 
-from checkkit import audit, refs
+from checkkit import KEY, audit, refs
+
+from audit_lib.findings import pseudonymise_references
 
 
 def person(subject_id, created_at="2026-01-10 10:00:00", **values):
@@ -67,9 +69,11 @@ def test_duplicates_by_email_case_or_phone_format_are_findings(tmp_path):
     result = audit(tmp_path, {"subjects": people}, "quality_duplicate_subject")
     # The earliest registration is the original, whatever its id; the later ones are the findings.
     assert refs(result) == ["subjects/C0", "subjects/C2", "subjects/C3"]
-    row = result.findings.set_index("record_ref").loc["subjects/C0"]
+    row = result.findings.set_index("record_ref").loc[pseudonymise_references("subjects/C0", KEY)]
     assert '"matched_on": "e-mail address and phone number"' in row["evidence"]
-    assert '"duplicate_of": "subjects/C1"' in row["evidence"]
+    # The original is named by its pseudonym too, never by its customer number.
+    assert f'"duplicate_of": "{pseudonymise_references("subjects/C1", KEY)}"' in row["evidence"]
+    assert "C1" not in row["evidence"]
     assert "aino" not in result.findings.to_csv().lower()
 
 

@@ -25,10 +25,10 @@ PREVIOUS = "2026-Q2"
 EXPECTED = {"quarterly_audit.ipynb", "report.html", "report.pdf", "findings.csv", "findings.parquet",
             "findings.json", "check_results.csv", "inputs.csv", "quarantine.csv", "changes.csv", "audit.json",
             "manifest.json"}
-FINDINGS_FILES = ("findings.csv", "findings.parquet", "findings.json", "check_results.csv", "changes.csv")
+FINDINGS_FILES = ("findings.csv", "findings.parquet", "findings.json", "changes.csv")
 # Outputs that carry the time they were made (papermill's cell timings, the PDF's creation date).
-# audit.json holds each check's run time.
-TIMED_OUTPUTS = {"quarterly_audit.ipynb", "report.pdf", "audit.json"}
+# audit.json and check_results.csv hold each check's run time.
+TIMED_OUTPUTS = {"quarterly_audit.ipynb", "report.pdf", "audit.json", "check_results.csv"}
 MAX_HTML_BYTES = 6_000_000
 # The saturated status colours of the check chart (charts.STATUS_COLOURS: pass, fail, error) as RGB;
 # text and table rules are grey, so only a drawn chart puts these on a page.
@@ -246,11 +246,18 @@ def test_failing_notebook_keeps_failed_folder(workspace, tmp_path):
     assert not (out / PERIOD).exists()
 
 
+KEY = ("0" * 64).encode()  # the content of the workspace's pseudonym.key
+
+
 def _expected(sample: Path, period: str) -> set[tuple[str, str]]:
+    """The ground truth of ``period``, with subject record references as the report writes them."""
     import csv
 
+    from audit_lib.findings import pseudonymise_references
+
     with (sample / "expected_findings.csv").open(encoding="utf-8", newline="") as handle:
-        return {(r["check_id"], r["record_ref"]) for r in csv.DictReader(handle) if r["period"] == period}
+        return {(r["check_id"], pseudonymise_references(r["record_ref"], KEY))
+                for r in csv.DictReader(handle) if r["period"] == period}
 
 
 def test_period_diff_matches_the_ground_truth(report, workspace):
@@ -284,6 +291,14 @@ def test_same_audit_twice_is_byte_identical(report):
     first, second = report["first"], report["folder"]
     for name in FINDINGS_FILES:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    # check_results.csv: the same but for each check's run time.
+    import pandas as pd
+
+    from audit_lib.report.runtime import TIMING_COLUMNS
+    first_checks, second_checks = (pd.read_csv(f / "check_results.csv") for f in (first, second))
+    assert set(TIMING_COLUMNS) <= set(first_checks.columns)
+    pd.testing.assert_frame_equal(first_checks.drop(columns=list(TIMING_COLUMNS)),
+                                  second_checks.drop(columns=list(TIMING_COLUMNS)))
     # The HTML too: figures are numbered, not given random ids.
     assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
 
@@ -359,8 +374,7 @@ def test_report_findings_equal_the_planted_ground_truth(report, workspace):
     """The findings the report folder holds are exactly the sample's expected findings for the period."""
     import csv
 
-    with (workspace / "sample" / "expected_findings.csv").open(encoding="utf-8", newline="") as handle:
-        expected = sorted((r["check_id"], r["record_ref"]) for r in csv.DictReader(handle) if r["period"] == PERIOD)
+    expected = sorted(_expected(workspace / "sample", PERIOD))
     with (report["folder"] / "findings.csv").open(encoding="utf-8", newline="") as handle:
         found = sorted((r["check_id"], r["record_ref"]) for r in csv.DictReader(handle))
     assert found == expected
