@@ -81,7 +81,8 @@ def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str
         for row in result.rows:
             subject_ref = pseudonym(row.get("subject_id"), key)
             record_ref = pseudonymise_references(str(row["record_ref"]), key)
-            namespace = {**row, "record_ref": record_ref, "subject_ref": subject_ref or "-"}
+            # Rendered from the raw row, then pseudonymised once: every subjects/<id> becomes subjects/S-….
+            namespace = {**row, "subject_ref": subject_ref or "-"}
             evidence = {k: pseudonymise_references(_display(row.get(k), timezone), key)
                         for k in meta.evidence if k not in _DIRECT_IDENTIFIERS}
             event_at = row.get("event_at")

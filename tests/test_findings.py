@@ -36,3 +36,17 @@ def test_csv_cells_never_start_a_formula(tmp_path):
 
 def test_message_keeps_unknown_placeholders_visible():
     assert render_message("{a} and {b}", {"a": 1}, "Europe/Helsinki") == "1 and {b}"
+
+
+def test_subject_references_are_pseudonymised_once_and_consistently(tmp_path):
+    from checkkit import KEY, audit
+
+    from audit_lib.findings import pseudonymise_references
+
+    subjects = [{"subject_id": "C7", "subject_type": "consumer", "last_active_at": "2020-01-01 00:00:00"}]
+    result = audit(tmp_path, {"subjects": subjects}, "retention_period_exceeded")
+    row = result.findings.iloc[0]
+    expected = pseudonymise_references("subjects/C7", KEY)
+    assert row["record_ref"] == expected
+    assert row["message"].startswith(expected + " ")
+    assert "C7" not in row["message"] and "C7" not in row["record_ref"]
