@@ -58,3 +58,16 @@ def test_sample_command_reproduces_the_bundled_sample(tmp_path):
     generate(tmp_path, seed=42, subjects=2000)
     assert _digests(tmp_path / "exports") == _digests(SAMPLE / "exports")
     assert (tmp_path / "expected_findings.csv").read_bytes() == (SAMPLE / "expected_findings.csv").read_bytes()
+
+
+def test_the_sample_acceptances_apply_and_expire(tmp_path):
+    """accepted.yaml accepts the shared team account until 30 June: accepted in Q2, open again in Q3."""
+    sample = shutil.copytree(SAMPLE, tmp_path / "sample")
+    states = {}
+    for period in ("2026-Q2", "2026-Q3"):
+        findings = run_audit(None, sample / "exports.yaml", period, pseudonym_key=KEY).findings
+        row = findings[findings["record_ref"] == "staff_accounts/asiakaspalvelu"].iloc[0]
+        states[period] = (row["state"], str(row["accepted_reason"]).startswith("expired 2026-06-30"))
+        notice = findings[findings["check_id"] == "notice_publication_ban_obsolete"].iloc[0]
+        assert notice["state"] == "accepted" and notice["accepted_by"] == "Saija Sarell"
+    assert states == {"2026-Q2": ("accepted", False), "2026-Q3": ("open", True)}

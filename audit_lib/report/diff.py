@@ -45,8 +45,9 @@ def changes_frame(findings: "pd.DataFrame", previous: "str | os.PathLike | pd.Da
                   period: str) -> "pd.DataFrame | None":
     """One row per fingerprint of this period or the previous one, with what changed.
 
-    ``new``: open now, not found before; ``still_open``: open now and before; ``resolved``: found
-    before (open), not found now; ``accepted``: found now but accepted (listed apart in the report).
+    ``new``: open now, not found before; ``still_open``: open now and found before (open, or accepted
+    then — an acceptance that expired reopens its finding, it does not make it new); ``resolved``:
+    found before, not found now; ``accepted``: found now but accepted (listed apart in the report).
     Returns None when there is no previous report to compare with.
     """
     import pandas as pd
@@ -55,27 +56,27 @@ def changes_frame(findings: "pd.DataFrame", previous: "str | os.PathLike | pd.Da
     if before is None:
         return None
     seen = _first_seen(previous)
-    before_open = before[before["state"] != "accepted"].drop_duplicates("fingerprint").set_index("fingerprint")
-    before_all = set(before["fingerprint"])
+    before_found = before.drop_duplicates("fingerprint").set_index("fingerprint")
+    before_all = set(before_found.index)
     rows = []
     for finding in findings.drop_duplicates("fingerprint").itertuples(index=False):
         if finding.state == "accepted":
             change = "accepted"
-        elif finding.fingerprint in before_open.index:
+        elif finding.fingerprint in before_all:
             change = "still_open"
         else:
             change = "new"
         if finding.fingerprint in seen and finding.fingerprint in before_all:
             first = seen[finding.fingerprint]
-        elif finding.fingerprint in before_open.index:
-            first = before_open.loc[finding.fingerprint, "period"]
+        elif finding.fingerprint in before_all:
+            first = before_found.loc[finding.fingerprint, "period"]
         else:
             first = period
         rows.append({"change": change, "fingerprint": finding.fingerprint, "check_id": finding.check_id,
                      "family": finding.family, "severity": finding.severity, "record_ref": finding.record_ref,
                      "subject_ref": finding.subject_ref, "first_seen": first, "state": finding.state})
     now = set(findings["fingerprint"])
-    for fingerprint, old in before_open.iterrows():
+    for fingerprint, old in before_found.iterrows():
         if fingerprint not in now:
             rows.append({"change": "resolved", "fingerprint": fingerprint, "check_id": old["check_id"],
                          "family": old["family"], "severity": old["severity"], "record_ref": old["record_ref"],
