@@ -52,3 +52,13 @@ def test_extension_notified_after_the_first_month_fails_in_the_period_of_the_not
     q3 = audit(tmp_path / "q3", {"requests": rows}, "rights_extension_notified_late", period="2026-Q3")
     assert refs(q2) == ["requests/R1"] and refs(q3) == ["requests/R2"]
     assert "2026-08-06" in q3.findings.loc[0, "message"]
+
+
+def test_extension_notified_after_the_first_month_does_not_extend_the_deadline(tmp_path):
+    # Received 1 July: the first month ends Mon 3 Aug (1 Aug is a Saturday). Notified in time, the
+    # deadline is 1 Oct (three months); notified on 4 Aug, the one-month deadline stands.
+    result = audit(tmp_path, {"requests": [
+        request("R1", "2026-07-01 10:00:00", "2026-09-20 10:00:00", "2026-08-03 12:00:00"),
+        request("R2", "2026-07-01 10:00:00", "2026-09-20 10:00:00", "2026-08-04 09:00:00"),
+    ]}, "rights_request_late", period="2026-Q3")
+    assert refs(result) == ["requests/R2"]

@@ -127,7 +127,7 @@ RETENTION_DUE = """
 # Deadlines of data-subject requests as GDPR Art. 12(3) and Regulation 1182/71 count them: the
 # same day number months later (or that month's last day), moved to the next Finnish working day;
 # casts to DATE use the session time zone, the controller's local calendar. ``deadline`` includes
-# the extension when one was notified; ``notice_deadline`` is the end of the first month.
+# the extension when it was notified by ``notice_deadline``, the end of the first month.
 REQUEST_DEADLINES = """
     CREATE VIEW request_deadlines AS
     WITH settings AS (
@@ -140,20 +140,26 @@ REQUEST_DEADLINES = """
       FROM decl_settings
     ), dated AS (
       SELECT q.*, CAST(q.received_at AS DATE) AS received_day, CAST(q.completed_at AS DATE) AS completed_day,
-             CAST(q.extension_notified_at AS DATE) AS notified_day,
-             q.extension_notified_at IS NOT NULL AS extended,
-             CAST(CAST(q.received_at AS DATE)
-                  + to_months(s.dm + CASE WHEN q.extension_notified_at IS NOT NULL THEN s.em ELSE 0 END)
-                  + to_days(s.dd + CASE WHEN q.extension_notified_at IS NOT NULL THEN s.ed ELSE 0 END) AS DATE)
-               AS nominal_deadline,
-             CAST(CAST(q.received_at AS DATE) + to_months(s.nm) + to_days(s.nd) AS DATE) AS nominal_notice_deadline
+             CAST(q.extension_notified_at AS DATE) AS notified_day, s.*,
+             CAST(CAST(q.received_at AS DATE) + to_months(s.nm) + to_days(s.nd) AS DATE) AS nominal_notice_deadline,
+             CAST(CAST(q.received_at AS DATE) + to_months(s.dm) + to_days(s.dd) AS DATE) AS nominal_first_deadline
       FROM requests q, settings s
+    ), noticed AS (
+      SELECT d.*, n.working_day AS notice_deadline, f.working_day AS first_deadline
+      FROM dated d
+      LEFT JOIN next_working_day n ON n.day = d.nominal_notice_deadline
+      LEFT JOIN next_working_day f ON f.day = d.nominal_first_deadline
+    ), extended AS (
+      -- An extension counts only if the subject was told of it within the first month.
+      SELECT *, notified_day IS NOT NULL AND notified_day <= notice_deadline AS extended,
+             CAST(received_day + to_months(dm + em) + to_days(dd + ed) AS DATE) AS nominal_extended_deadline
+      FROM noticed
     )
-    SELECT d.* EXCLUDE (nominal_deadline, nominal_notice_deadline),
-           w.working_day AS deadline, n.working_day AS notice_deadline
-    FROM dated d
-    LEFT JOIN next_working_day w ON w.day = d.nominal_deadline
-    LEFT JOIN next_working_day n ON n.day = d.nominal_notice_deadline"""
+    SELECT e.* EXCLUDE (dm, dd, em, ed, nm, nd, nominal_notice_deadline, nominal_first_deadline,
+                        nominal_extended_deadline, first_deadline),
+           CASE WHEN e.extended THEN x.working_day ELSE e.first_deadline END AS deadline
+    FROM extended e
+    LEFT JOIN next_working_day x ON x.day = e.nominal_extended_deadline"""
 
 
 def _create_derived_views(con, available: dict[str, set[str]]) -> None:

@@ -83,7 +83,9 @@ def request_deadline(received_local: datetime, extended: bool) -> date:
 def late_periods(received: datetime, extension_notified: datetime | None, completed: datetime | None) -> list[str]:
     """Periods in which the request counts as answered late (completed late in the period, or still
     open at its end with the deadline day already over)."""
-    deadline = request_deadline(received, extension_notified is not None)
+    # An extension counts only if notified within the first month (Art. 12(3), second sentence).
+    in_time = extension_notified is not None and extension_notified.date() <= request_deadline(received, False)
+    deadline = request_deadline(received, in_time)
     found = []
     for p in periods():
         if instant(received) >= p.end:
