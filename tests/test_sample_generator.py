@@ -534,14 +534,19 @@ def _late_requests(con: duckdb.DuckDBPyConnection, start: str, end: str) -> set[
     finnish = holidays.Finland(years=range(2019, 2028))
     start_day, end_day = date.fromisoformat(start), date.fromisoformat(end)
     late = set()
-    for request_id, received, extended, completed in con.execute(
-            "SELECT request_id, received_at, extension_notified_at, completed_at FROM requests").fetchall():
-        months = 3 if extended else 1
+    def deadline_after(received, months: int) -> date:
         year, month = divmod(received.month - 1 + months, 12)
         year, month = received.year + year, month + 1
-        deadline = date(year, month, min(received.day, calendar.monthrange(year, month)[1]))
-        while deadline.weekday() >= 5 or deadline in finnish:
-            deadline += timedelta(days=1)
+        day = date(year, month, min(received.day, calendar.monthrange(year, month)[1]))
+        while day.weekday() >= 5 or day in finnish:
+            day += timedelta(days=1)
+        return day
+
+    for request_id, received, notified, completed in con.execute(
+            "SELECT request_id, received_at, extension_notified_at, completed_at FROM requests").fetchall():
+        # An extension counts only when notified within the first month.
+        extended = notified is not None and notified.date() <= deadline_after(received, 1)
+        deadline = deadline_after(received, 3 if extended else 1)
         if received.date() >= end_day:
             continue
         done_here = completed is not None and start_day <= completed.date() < end_day and completed.date() > deadline

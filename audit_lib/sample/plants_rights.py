@@ -14,8 +14,9 @@ def _t(*parts: int) -> datetime:
 
 @plant("rights_extension_notified_late")
 def extensions_notified_late(ctx: PlantContext) -> None:
-    """Extensions notified after the first month, each request answered within three months (so only
-    the notice is late), and the calendar's near misses."""
+    """Extensions notified after the first month, each request answered within three months but after
+    the first: a late notice does not extend the deadline, so the answer is late too (rights_request_late);
+    and the calendar's near misses, whose extensions count and whose answers are in time."""
     check = "rights_extension_notified_late"
     cases = (
         ("ext_late_q2", "access", _t(2026, 4, 10, 9, 0), _t(2026, 5, 12, 10, 0), _t(2026, 6, 20, 12, 0),
@@ -31,8 +32,10 @@ def extensions_notified_late(ctx: PlantContext) -> None:
         s = ctx.adopt(salt, received)
         ref = ctx.request(s, kind, received, completed, notified)
         periods = rules.extension_notice_late_periods(received, notified)
-        assert not rules.late_periods(received, notified, completed), salt  # answered in time
+        answered_late = rules.late_periods(received, notified, completed)
+        assert bool(answered_late) == late, salt
         if late:
             ctx.expect(check, ref, periods, why)
+            ctx.expect("rights_request_late", ref, answered_late, why + "; the extension does not count")
         else:
             ctx.near_miss(check, ref, why, periods)
