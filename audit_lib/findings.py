@@ -94,9 +94,12 @@ def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str
                 "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
                 "fingerprint": fingerprint(meta.id, record_ref, [row.get(f) for f in meta.fingerprint]),
                 "state": "open", "accepted_reason": None, "accepted_by": None, "accepted_until": None,
+                "_order": str(row["record_ref"]),
             })
-    frame = pd.DataFrame(records, columns=FINDING_COLUMNS)
-    return frame.sort_values(["family", "check_id", "record_ref", "fingerprint"], kind="stable").reset_index(drop=True)
+    # Ordered by the raw record reference, so that the order is the same whatever the pseudonym key.
+    frame = pd.DataFrame(records, columns=FINDING_COLUMNS + ["_order"])
+    return (frame.sort_values(["family", "check_id", "_order"], kind="stable").drop(columns="_order")
+            .reset_index(drop=True))
 
 
 def build_results(results: Iterable["CheckResult"], lang: str = "en") -> "pd.DataFrame":

@@ -50,3 +50,18 @@ def test_subject_references_are_pseudonymised_once_and_consistently(tmp_path):
     assert row["record_ref"] == expected
     assert row["message"].startswith(expected + " ")
     assert "C7" not in row["message"] and "C7" not in row["record_ref"]
+
+
+def test_findings_order_does_not_depend_on_the_pseudonym_key(tmp_path):
+    from checkkit import write_register
+
+    from audit_lib.audit import run_audit
+
+    subjects = [{"subject_id": f"C{i}", "subject_type": "consumer", "last_active_at": "2020-01-01 00:00:00"}
+                for i in range(1, 30)]
+    exports = write_register(tmp_path, {"subjects": subjects})
+    orders = [list(run_audit(None, exports, "2026-Q3", pseudonym_key=key).findings
+                   .query("check_id == 'retention_period_exceeded'")["subject_ref"].map(
+                       {pseudonym(f"C{i}", key): f"C{i}" for i in range(1, 30)}))
+              for key in (b"one key", b"another key")]
+    assert orders[0] == orders[1] == sorted(orders[0])

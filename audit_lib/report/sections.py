@@ -172,10 +172,11 @@ def check_results_table(check_results: "pd.DataFrame", lang: str = "en") -> str:
 
 
 def sorted_findings(findings: "pd.DataFrame") -> "pd.DataFrame":
-    """Open findings, most severe first, in an order that does not change between runs."""
+    """Open findings, most severe first, in an order that does not change between runs (ties keep
+    the findings table's own order, which does not depend on the pseudonym key)."""
     frame = findings[findings["state"] != "accepted"].copy()
     frame["_s"] = frame["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(len(SEVERITIES))
-    keys = [k for k in ("_s", "check_id", "event_at", "fingerprint") if k in frame]
+    keys = [k for k in ("_s", "check_id", "event_at") if k in frame]
     return frame.sort_values(keys, kind="stable", na_position="last").drop(columns="_s")
 
 
