@@ -112,6 +112,54 @@ def _parquet_bytes(frame: "pd.DataFrame") -> bytes:
     return buffer.getvalue()
 
 
+# When set (by the report pipeline, for the notebook's kernel), run_audit without a progress callback
+# appends its progress to this file as JSON lines, so that the CLI outside the kernel can show it.
+PROGRESS_FILE_ENV = "REGAUDIT_PROGRESS_FILE"
+
+
+@dataclass(frozen=True)
+class AuditProgress:
+    """Where a running audit is: the stage (declaration, load, check, findings), the check that
+    starts (stage ``check``), how many checks are done and how many the audit runs.
+
+    ``str()`` gives the short text older callbacks printed ("load", "check consent_…").
+    """
+
+    stage: str
+    check_id: str | None = None
+    done: int = 0
+    total: int = 0
+
+    def __str__(self) -> str:
+        return f"check {self.check_id}" if self.stage == "check" else self.stage
+
+    def to_json(self) -> str:
+        """One line for the progress file."""
+        return json.dumps({"stage": self.stage, "check_id": self.check_id, "done": self.done, "total": self.total})
+
+    @classmethod
+    def from_json(cls, line: str) -> "AuditProgress":
+        """The event a ``to_json`` line holds."""
+        data = json.loads(line)
+        return cls(data["stage"], data.get("check_id"), int(data.get("done", 0)), int(data.get("total", 0)))
+
+
+def _progress_file_callback() -> Callable[[AuditProgress], None] | None:
+    import os
+
+    target = os.environ.get(PROGRESS_FILE_ENV)
+    if not target:
+        return None
+
+    def write(event: AuditProgress) -> None:
+        try:
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(event.to_json() + "\n")
+        except OSError:  # progress is a courtesy; it never breaks an audit
+            pass
+    return write
+
+
 def catalogue_version(checks: tuple[Check, ...]) -> str:
     """A short hash of every check file's text: which catalogue judged the data."""
     digest = hashlib.sha256()
@@ -129,7 +177,7 @@ def derive_run_id(period: str, declaration_hashes: dict[str, str], input_hashes:
 def run_audit(register: str | Path | None = None, exports: str | Path = "exports.yaml", period: str = "2026-Q3", *,
               pseudonym_key: bytes | None = None, run_id: str | None = None, lang: str = "en",
               checks: tuple[Check, ...] | None = None, memory_limit: str | None = None,
-              progress: Callable[[str], None] | None = None,
+              progress: Callable[[AuditProgress], None] | None = None,
               accepted: str | Path | bool | None = True) -> AuditResult:
     """Audit the exports of ``exports`` (and its ``register``) for ``period``; never raises for findings.
 
@@ -138,6 +186,11 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     is asked. ``accepted``: True (default) applies accepted.yaml beside exports.yaml if there is one, a
     path applies that file (which must exist), False or None applies none. Acceptances are judged on
     the last day of the period (see ``audit_lib.accepted``).
+
+    ``progress`` is told each stage as an AuditProgress (stage, the check that starts, checks done,
+    checks in all); without one, and with $REGAUDIT_PROGRESS_FILE set, the events go to that file.
+    ``memory_limit`` caps DuckDB's memory (default ``audit_lib.loader.DEFAULT_MEMORY_LIMIT``); beyond
+    it DuckDB spills to a temporary folder.
     """
     from audit_lib.checks.registry import catalogue
     from audit_lib.checks.runner import CheckContext, run_checks
@@ -148,7 +201,11 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     from audit_lib.periods import parse_period
     from audit_lib.pseudonym import load_key
 
-    say = progress or (lambda _stage: None)
+    callback = progress or _progress_file_callback() or (lambda _event: None)
+    total = 0
+
+    def say(stage: str, check_id: str | None = None, done: int = 0) -> None:
+        callback(AuditProgress(stage, check_id, done, total))
     from audit_lib.accepted import apply_accepted, default_accepted_path, load_accepted, unmatched
 
     say("declaration")
@@ -162,18 +219,20 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     say("load")
     load_report = load_exports(con, declaration)
     create_declaration_tables(con, declaration.register, load_report.available)
-    selected = checks if checks is not None else catalogue()
+    selected = tuple(checks) if checks is not None else catalogue()
+    total = len(selected)
     params: dict[str, Any] = {"period_start": audit_period.start, "period_end": audit_period.end,
                               "as_of": audit_period.as_of}
     context = CheckContext(con=con, params=params, available=load_report.available, declaration=declaration)
-    results = run_checks(selected, context, progress=lambda check: say(f"check {check.id}"))
+    started = iter(range(total))
+    results = run_checks(selected, context, progress=lambda check: say("check", check.id, next(started)))
     incomplete = _incomplete_reasons(declaration, load_report, results)
     version = catalogue_version(tuple(selected))
     hashes = dict(declaration.hashes)
     if accepted_risks is not None:  # an accepted-risks file changes the states, so it is part of the run
         hashes[accepted_risks.path.name] = accepted_risks.sha256
     run = run_id or derive_run_id(period, hashes, [row["sha256"] for row in load_report.inputs], version)
-    say("findings")
+    say("findings", done=total)
     findings = build_findings(results, run_id=run, period=period, key=key, lang=lang, timezone=timezone)
     stale: list[str] = []
     if accepted_risks is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Optional
 import typer
 
 EXIT_CODES = """Exit codes: 0 audit done and clean; 1 findings at or above --fail-on; 2 checks or inputs that could
-not be evaluated (the audit is incomplete); 3 invalid register.yaml or exports.yaml; 4 other errors."""
+not be evaluated (the audit is incomplete); 3 invalid register.yaml or exports.yaml; 4 other errors;
+5 the report notebook failed (run, demo: the executed notebook is kept in a .failed- folder)."""
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="regaudit: audit a personal-data register against its declaration, and report it as "
@@ -39,6 +41,38 @@ def _guard(function):
         if os.environ.get("REGAUDIT_DEBUG"):
             raise
         raise _fail(str(exc), 4) from None
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str):
+    """A rich progress bar on stderr for a long audit: the stage, then check n of N and its id.
+
+    Yields the callback run_audit / run_report take (``progress``); the bar disappears when done.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None)
+    stages = {"declaration": "reading the declaration", "load": "loading the exports",
+              "findings": "building the findings", "notebook": "starting the report notebook",
+              "html": "writing report.html", "pdf": "printing report.pdf", "publish": "publishing the report"}
+
+    def update(event) -> None:
+        stage = getattr(event, "stage", str(event))
+        if stage == "check":
+            description = f"{label}: check {event.done + 1}/{event.total} {event.check_id}"
+        else:
+            description = f"{label}: {stages.get(stage, stage)}"
+        total = getattr(event, "total", 0) or None
+        if total:
+            bar.update(task, description=description, total=total, completed=event.done)
+        else:
+            bar.update(task, description=description)
+
+    with bar:
+        yield update
 
 
 @app.command()
@@ -89,7 +123,9 @@ def run(period: str = typer.Option(..., help="Audit period: 2026-Q3, 2026-09 or 
         if fail_on not in ("critical", "high", "medium", "low", "none"):
             raise _fail(f"--fail-on {fail_on!r}: use critical, high, medium, low or none", 4)
         try:
-            folder = run_report(register, exports, period, out, pseudonym_key_file=key_file, lang=lang, pdf=pdf)
+            with _progress_bar(f"Report {period}") as progress:
+                folder = run_report(register, exports, period, out, pseudonym_key_file=key_file, lang=lang,
+                                    pdf=pdf, progress=progress)
         except ReportFailed as exc:
             raise _fail(str(exc), 5) from None
         code = exit_code(folder, fail_on)
@@ -148,19 +184,19 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         if fail_on not in ("critical", "high", "medium", "low", "none"):
             raise _fail(f"--fail-on {fail_on!r}: use critical, high, medium, low or none", 4)
         console = Console()
-        with console.status("Auditing") as status:
+        with _progress_bar(f"Auditing {period}") as progress:
             result = run_audit(register, exports, period, pseudonym_key=load_key(key_file), lang=lang,
-                               progress=lambda stage: status.update(f"Auditing: {stage}"),
-                               accepted=accepted if accepted is not None else True)
+                               progress=progress, accepted=accepted if accepted is not None else True)
         table = Table(title=f"Check results, {period} (run {result.run_id})")
-        for column in ("check", "family", "severity", "status", "tested", "failures", "note"):
+        for column in ("check", "family", "severity", "status", "tested", "failures", "seconds", "note"):
             table.add_column(column, overflow="fold")
         colours = {"pass": "green", "fail": "red", "error": "magenta", "not_run": "yellow"}
         for row in result.check_results.itertuples():
             table.add_row(row.check_id, row.family, row.severity, f"[{colours[row.status]}]{row.status}[/]",
                           "" if row.population is None or str(row.population) == "<NA>" else str(row.population),
                           # pandas gives NaN, not None, for a missing reason in some frames
-                          str(row.failures), row.reason if isinstance(row.reason, str) else "")
+                          str(row.failures), f"{row.duration_s:.2f}",
+                          row.reason if isinstance(row.reason, str) else "")
         console.print(table)
         for reason in result.incomplete_reasons:
             console.print(f"[yellow]incomplete:[/] {reason}", highlight=False)

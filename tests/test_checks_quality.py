@@ -86,3 +86,25 @@ def test_distinct_numbers_and_addresses_pass(tmp_path):
     result = audit(tmp_path, {"subjects": people}, "quality_duplicate_subject")
     assert result.check_results.loc[0, "status"] == "pass"
     assert result.check_results.loc[0, "population"] == 3
+
+
+def test_phone_fast_path_agrees_with_phonenumbers():
+    """Numbers judged in SQL (plain +358 form) get exactly the E.164 form phonenumbers gives."""
+    import random
+
+    import duckdb
+
+    from audit_lib.checks.quality._phones import e164, normalised_table
+
+    rng = random.Random(7)
+    values = set()
+    for _ in range(4000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 18)))
+        prefix = rng.choice(["4", "50", "18", "2", "29", "3", "6", "7", "75", "8", "9", "10", "0", ""])
+        spaced = " ".join(digits[i:i + 3] for i in range(0, len(digits), 3))
+        values.add(rng.choice(["+358 ", "+358", "+3580", "0", "+46 ", "(09) "]) + prefix + rng.choice([digits, spaced]))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE subjects AS SELECT unnest(?) AS phone", [sorted(values)])
+    got = dict(con.execute(f"SELECT phone, e164 FROM {normalised_table(con)}").fetchall())
+    assert con.execute("SELECT count(*) FROM _phone_e164 WHERE fast").fetchone()[0] > 1000
+    assert {v: got[v] for v in values} == {v: e164(v) for v in values}

@@ -96,11 +96,22 @@ def staged_table(declaration: "Declaration", file: str) -> str:
     raise KeyError(file)
 
 
+def stage_fields(con: "duckdb.DuckDBPyConnection", file: str) -> dict[str, str]:
+    """Canonical field -> the SQL expression over ``staged_table(…, file)`` that the role view gives
+    for it (for the rows that loaded: ``regaudit:code`` IS NULL); empty if the file did not load."""
+    return dict(con.execute("SELECT field, expression FROM stage_fields WHERE file = ?", [file]).fetchall())
+
+
 def _create_support_tables(con: "duckdb.DuckDBPyConnection") -> None:
     con.execute("CREATE TABLE quarantine (file VARCHAR, row BIGINT, reason VARCHAR, raw VARCHAR, line BIGINT, "
                 "column_name VARCHAR, reason_code VARCHAR)")
     con.execute("CREATE TABLE export_columns (file VARCHAR, role VARCHAR, column_name VARCHAR, field VARCHAR, "
                 "category VARCHAR, not_personal VARCHAR, in_file BOOLEAN, in_mapping BOOLEAN)")
+    # How each role view computes each canonical field from the staged view of one export (see
+    # stage_fields()): checks that read the staged view can then take a field without joining the
+    # role view back on (file, row).
+    con.execute("CREATE TABLE stage_fields (file VARCHAR, role VARCHAR, stage VARCHAR, field VARCHAR, "
+                "expression VARCHAR)")
 
 
 def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -> LoadReport:
@@ -325,6 +336,8 @@ def _create_role_view(con, role_name: str, stages: list[tuple[tuple[str, dict[st
     for (stage, exprs), export in stages:
         columns = [f"{exprs[f.name]} AS {ident(f.name)}" if f.name in exprs
                    else f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields]
+        con.executemany("INSERT INTO stage_fields VALUES (?, ?, ?, ?, ?)",
+                        [[export.file, role_name, stage, name, expression] for name, expression in exprs.items()])
         parts.append(f"SELECT {', '.join(columns)}, {ident(FILE_COLUMN)} AS _source_file, "
                      f"{ident(ROW_COLUMN)} AS _source_row FROM {ident(stage)} WHERE {ident(CODE_COLUMN)} IS NULL")
     con.execute(f"CREATE VIEW {ident(role_name)} AS {' UNION ALL '.join(parts)}")

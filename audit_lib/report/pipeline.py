@@ -122,6 +122,56 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
     return output
 
 
+@contextlib.contextmanager
+def _kernel_progress(progress) -> Iterator[None]:
+    """While the notebook runs, pass the audit's progress in the kernel on to ``progress``.
+
+    The kernel is another process: run_audit there appends its events to the file that
+    $REGAUDIT_PROGRESS_FILE names (set here, inherited by the kernel), and a thread follows it.
+    """
+    if progress is None:
+        yield
+        return
+    import tempfile
+    import threading
+
+    from audit_lib.audit import PROGRESS_FILE_ENV, AuditProgress
+
+    handle, path = tempfile.mkstemp(prefix="regaudit-progress-", suffix=".jsonl")
+    os.close(handle)
+    previous = os.environ.get(PROGRESS_FILE_ENV)
+    os.environ[PROGRESS_FILE_ENV] = path
+    stop = threading.Event()
+
+    def follow() -> None:
+        with open(path, encoding="utf-8") as events:
+            line = ""
+            while True:
+                line += events.readline()
+                if line.endswith("\n"):
+                    with contextlib.suppress(Exception):  # progress never breaks a report
+                        progress(AuditProgress.from_json(line))
+                    line = ""
+                elif stop.is_set():
+                    return
+                else:
+                    stop.wait(0.2)
+
+    thread = threading.Thread(target=follow, name="regaudit-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        if previous is None:
+            os.environ.pop(PROGRESS_FILE_ENV, None)
+        else:
+            os.environ[PROGRESS_FILE_ENV] = previous
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 def _timestamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -159,7 +209,8 @@ def _keep_failed(staging: Path, out: Path, name: str) -> Path | None:
 def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, period: str,
                out_dir: str | os.PathLike, *, pseudonym_key_file: str | os.PathLike | None = None,
                lang: str = "en", pdf: bool = True, name: str | None = None,
-               run_id: str | None = None, notebook: str | os.PathLike | None = None) -> Path:
+               run_id: str | None = None, notebook: str | os.PathLike | None = None,
+               progress=None) -> Path:
     """Audit ``register``/``exports`` for ``period`` and write the report to ``out_dir/<period>/``.
 
     ``register`` None means the register.yaml that exports.yaml names.
@@ -167,7 +218,10 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
     The folder holds the executed notebook, report.html (no code, works offline), report.pdf
     (unless ``pdf=False``), the findings and check results (CSV, Parquet, JSON), audit.json and
     manifest.json. ``name`` replaces the folder name (``demo`` for ``regaudit demo``); ``notebook``
-    replaces the report notebook. Returns the published folder; raises ReportError on failure.
+    replaces the report notebook. ``progress`` (optional) is told each stage as an
+    ``audit_lib.audit.AuditProgress``: the audit's stages and checks from inside the notebook's
+    kernel, then ``html``, ``pdf`` and ``publish``. Returns the published folder; raises ReportError
+    on failure.
     """
     from audit_lib.periods import parse_period
     from audit_lib.pseudonym import load_key
@@ -217,17 +271,23 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
         "previous_findings": str(previous) if previous.is_file() else None,
     }
     try:
-        execute_notebook(notebook_path, staging / EXECUTED_NOTEBOOK, parameters, kernel_name())
+        say = _stage_callback(progress)
+        say("notebook")
+        with _kernel_progress(progress):
+            execute_notebook(notebook_path, staging / EXECUTED_NOTEBOOK, parameters, kernel_name())
         audit = read_summary(staging)
         if run_id and audit.get("run_id") != run_id:
             raise ReportError(f"Report: the notebook wrote results of run {audit.get('run_id')!r}, "
                               f"not {run_id!r}.")
         title = f"{text('title', lang)} {period}"
+        say("html")
         render.notebook_to_html(staging / EXECUTED_NOTEBOOK, staging / HTML, title=title, lang=lang)
         if pdf:
+            say("pdf")
             footer = f"{title} · {audit['run_id']}"
             pdf_module.html_to_pdf(staging / HTML, staging / PDF, footer=footer, lang=lang)
         # The manifest records where the report is published, not the staging folder.
+        say("publish")
         recorded = dict(parameters, output_dir=str(out / name))
         manifest.write_manifest(
             staging, run_id=audit["run_id"], period=period, parameters=recorded,
@@ -244,6 +304,15 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
             note = f" The executed notebook is kept in {failed}." if failed else ""
             raise ReportFailed(f"{exc}{note}", failed) from exc
         raise
+
+
+def _stage_callback(progress):
+    """``say(stage)``: tell ``progress`` (if any) that a stage of the pipeline starts."""
+    if progress is None:
+        return lambda _stage: None
+    from audit_lib.audit import AuditProgress
+
+    return lambda stage: progress(AuditProgress(stage))
 
 
 def _frame(records: list[dict]):

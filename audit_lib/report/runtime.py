@@ -40,6 +40,7 @@ FRAMEWORK_FILE = Path(__file__).resolve().parents[1] / "frameworks" / "gdpr_fi.y
 _ACCEPTED_HASH_ATTRIBUTES = ("accepted_sha256", "accepted_hash", "accepted_file_sha256", "accepted_file_hash")
 QUARANTINE = "quarantine.csv"
 CHECK_RESULTS = "check_results.csv"
+# Columns of check_results.csv that change from run to run (the rest repeats byte for byte).
 TIMING_COLUMNS = ("duration_s",)
 # Quarantined rows' raw text is register data (names, e-mails): the report keeps where and why only.
 QUARANTINE_COLUMNS = ["file", "row", "line", "column_name", "reason_code", "reason"]
@@ -108,11 +109,10 @@ def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings:
 
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    # check_results.csv keeps each check's run time (duration_s): it is how a long audit is
+    # profiled. Reproducibility is promised for the findings files; TIMING_COLUMNS names the
+    # columns of check_results.csv that differ from run to run (audit.json repeats them).
     result.write_tables(folder)
-    # Check results without their run times, so that the same audit gives the same file byte for
-    # byte; the times go to audit.json (which, like the executed notebook, records when it ran).
-    checks = result.check_results
-    write_csv_safe(checks.drop(columns=[c for c in TIMING_COLUMNS if c in checks]), folder / CHECK_RESULTS)
     quarantine = result.quarantine
     write_csv_safe(quarantine[[c for c in QUARANTINE_COLUMNS if c in quarantine]], folder / QUARANTINE)
     changes = changes_frame(result.findings, previous_findings, result.period.label)

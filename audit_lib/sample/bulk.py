@@ -77,15 +77,26 @@ def id_formats(consumers: int, providers: int) -> dict[str, IdFormat]:
     }
 
 
-def size_variables(consumers: int) -> dict[str, int]:
+# Above this many consumers the two densest tables are thinned to half (marketing messages per
+# subject and staff accounts, hence access-log rows, per subject): about 10 rows a subject instead
+# of 19, so that 10 million subjects give about 100 million messages and log entries rather than
+# 190 million. Smaller samples, the bundled one among them, keep the full density (and their bytes).
+FULL_DENSITY_UP_TO = 200_000
+
+
+def size_variables(consumers: int) -> dict[str, int | float]:
     """Row-count parameters derived from the number of consumers."""
     providers = max(5, consumers // 20)
+    dense = consumers <= FULL_DENSITY_UP_TO
     return {
         "n_consumers": consumers,
         "n_providers": providers,
         "n_services": providers * 3,
-        # About one account per 130 customers: keeps every account's daily reads small at any size.
-        "n_staff": max(15, consumers * 3 // 400),
+        # About one account per 130 customers (260 above FULL_DENSITY_UP_TO): keeps every
+        # account's daily reads small at any size.
+        "n_staff": max(15, consumers * 3 // (400 if dense else 800)),
+        # Multiplies the message rate of every channel.
+        "message_density": 1.0 if dense else 0.5,
     }
 
 
@@ -356,7 +367,12 @@ WITH w AS (
   SELECT _idx, customer_id, 'post', 2, reg_day + 1, stop_day - 1, 0.06
   FROM _consumers WHERE catalogue AND NOT _erased
 ), k AS (
-  SELECT w.*, CAST(floor((hi - lo + 1) * rate / 30.0 * (0.5 + rnd2('message_count', _idx, ch))) AS BIGINT) AS k
+  SELECT w.*,
+         -- the full-density expression is kept as it was, so that small samples keep their bytes
+         CASE WHEN getvariable('message_density') = 1
+              THEN CAST(floor((hi - lo + 1) * rate / 30.0 * (0.5 + rnd2('message_count', _idx, ch))) AS BIGINT)
+              ELSE CAST(floor((hi - lo + 1) * rate * getvariable('message_density') / 30.0
+                              * (0.5 + rnd2('message_count', _idx, ch))) AS BIGINT) END AS k
   FROM w WHERE hi >= lo
 ), m AS (
   SELECT _idx, customer_id, channel, ch, lo, hi, unnest(range(k)) AS j FROM k WHERE k > 0

@@ -45,12 +45,21 @@ class GenerationSummary:
         return "\n".join(lines)
 
 
-def _connect(workdir: str):
+# DuckDB's memory limit while generating: the working tables of 10M subjects (~20 GB uncompressed)
+# live in a database file in the temporary folder and spill there, so the limit, not the size of
+# the register, bounds the memory used.
+MEMORY_LIMIT = "8GB"
+
+
+def _connect(workdir: str, memory_limit: str = MEMORY_LIMIT):
     import duckdb
 
-    con = duckdb.connect(":memory:")
-    # A spill folder lets large samples (10M subjects) sort beyond memory.
-    con.execute("SET temp_directory = ?", [workdir])
+    # File-backed: tables are written to disk as they are built instead of held in memory; the
+    # export files are then streamed out of it with COPY ... TO.
+    con = duckdb.connect(str(Path(workdir) / "sample.duckdb"))
+    con.execute("SET memory_limit = ?", [memory_limit])
+    # A spill folder lets large samples (10M subjects) sort and join beyond memory.
+    con.execute("SET temp_directory = ?", [str(Path(workdir) / "spill")])
     con.execute("SET TimeZone = 'UTC'")
     return con
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from audit_lib.loader.load import staged_table
-from audit_lib.loader.readers import FILE_COLUMN, ROW_COLUMN
+from audit_lib.loader.load import CODE_COLUMN, staged_table
 from audit_lib.sql import ident, literal
 
 CHECK = {
@@ -35,53 +34,100 @@ CHECK = {
 SUBJECT_FIELDS = {"services": "provider_id"}
 
 
+# Column types whose non-NULL values are never empty text: ``x IS NOT NULL`` says the same as
+# ``NULLIF(trim(CAST(x AS VARCHAR)), '') IS NOT NULL`` without casting every value to text.
+_NEVER_BLANK = ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DATE", "TIME", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE",
+                "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
+_HELD = "_inventory_held_categories"
+
+
 def _present_sql(context) -> str | None:
-    """(subject_id, category_id, source) for every non-empty value of a column mapped to a category,
-    over the rows that loaded; None when no such column can be tied to a subject."""
+    """(subject_id, category_id, source, n) for every column mapped to a category, over the rows that
+    loaded: n non-empty values of that column about that subject (n > 0); None when no such column
+    can be tied to a subject.
+
+    One scan and one aggregation per export file: the rows grouped by subject, with one count per
+    category column, then unpivoted. The subject id is read as the role view computes it
+    (``stage_fields``) rather than by joining the role view back on (file, row).
+    """
+    from audit_lib.loader.load import stage_fields
+
     exports = {e.file: e for e in context.declaration.exports.exports}
     columns = context.query("SELECT file, role, column_name, category FROM export_columns "
                             "WHERE in_file AND category IS NOT NULL ORDER BY file, column_name")
-    parts = []
+    by_file: dict[str, list[dict]] = {}
     for row in columns:
-        export, role = exports.get(row["file"]), row["role"]
+        by_file.setdefault(row["file"], []).append(row)
+    parts = []
+    for file, rows in by_file.items():
+        export, role = exports.get(file), rows[0]["role"]
         subject_field = SUBJECT_FIELDS.get(role, "subject_id")
         if export is None or role not in context.available or subject_field not in export.field_columns():
             continue  # a file that did not load, or rows that name no subject
-        source = f"{row['file']}#{row['column_name']}"
+        subject = stage_fields(context.con, file).get(subject_field)
+        if subject is None:
+            continue
+        stage = ident(staged_table(context.declaration, file))
+        types = {r[0]: r[1] for r in context.con.execute(f"DESCRIBE SELECT * FROM {stage}").fetchall()}
+        counts, entries = [], []
+        for number, row in enumerate(rows):
+            column = ident(row["column_name"])
+            value = (column if types.get(row["column_name"]) in _NEVER_BLANK
+                     else f"NULLIF(trim(CAST({column} AS VARCHAR)), '')")
+            counts.append(f"count({value}) AS n{number}")
+            entries.append(f"{{'category_id': {literal(row['category'])}, "
+                           f"'source': {literal(file + '#' + row['column_name'])}, 'n': n{number}}}")
         parts.append(
-            f"SELECT r.{ident(subject_field)} AS subject_id, {literal(row['category'])} AS category_id, "
-            f"{literal(source)} AS source FROM {ident(staged_table(context.declaration, row['file']))} s "
-            f"JOIN {ident(role)} r ON r._source_file = s.{ident(FILE_COLUMN)} AND r._source_row = s.{ident(ROW_COLUMN)} "
-            f"WHERE NULLIF(trim(CAST(s.{ident(row['column_name'])} AS VARCHAR)), '') IS NOT NULL")
+            f"SELECT subject_id, c.category_id, c.source, c.n FROM ("
+            f"SELECT subject_id, unnest([{', '.join(entries)}]) AS c FROM ("
+            f"SELECT {subject} AS subject_id, {', '.join(counts)} FROM {stage} "
+            f"WHERE {ident(CODE_COLUMN)} IS NULL GROUP BY 1)) WHERE c.n > 0")
     return " UNION ALL ".join(parts) if parts else None
 
 
-def _held_sql(present: str) -> str:
+def _held_table(context) -> str | None:
+    """A temporary table of (subject, type, category, source, n) held as of the period's end, with
+    whether the type declares the category (built once per audit: the population and the findings
+    both read it)."""
+    exists = context.con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                                 [_HELD]).fetchone()[0]
+    if exists:
+        return _HELD
+    present = _present_sql(context)
+    if present is None:
+        return None
     # Subjects registered after as_of were not in the register then; an unknown registration time counts.
-    return f"""
-        SELECT p.subject_id, s.subject_type, p.category_id,
-               string_agg(DISTINCT p.source, ', ' ORDER BY p.source) AS columns, count(*) AS "values",
-               bool_or(d.category_id IS NOT NULL) AS declared
+    sql = f"""
+        CREATE TEMP TABLE {_HELD} AS
+        SELECT p.subject_id, s.subject_type, p.category_id, p.source, p.n,
+               d.category_id IS NOT NULL AS declared
         FROM ({present}) p
         JOIN subjects s ON s.subject_id = p.subject_id
-        LEFT JOIN decl_subject_type_categories d ON d.subject_type = s.subject_type AND d.category_id = p.category_id
-        WHERE s.created_at IS NULL OR s.created_at < $as_of
-        GROUP BY p.subject_id, s.subject_type, p.category_id"""
+        LEFT JOIN (SELECT DISTINCT subject_type, category_id FROM decl_subject_type_categories) d
+          ON d.subject_type = s.subject_type AND d.category_id = p.category_id
+        WHERE s.created_at IS NULL OR s.created_at < $as_of"""
+    from audit_lib.sql import bind
+
+    context.con.execute(sql, bind(sql, context.params))
+    return _HELD
 
 
 def find(context):
     """One row per subject and category held about it that its subject type does not declare."""
-    present = _present_sql(context)
-    if present is None:
+    held = _held_table(context)
+    if held is None:
         return []
     return context.query(f"""
         SELECT 'subjects/' || subject_id || '#' || category_id AS record_ref, subject_id, subject_type,
-               category_id, columns, "values"
-        FROM ({_held_sql(present)}) WHERE NOT declared
+               category_id, string_agg(DISTINCT source, ', ' ORDER BY source) AS columns, sum(n) AS "values"
+        FROM {held} WHERE NOT declared
+        GROUP BY subject_id, subject_type, category_id
         ORDER BY subject_id, category_id""")
 
 
 def population(context) -> int:
     """(subject, category) pairs held in the register as of the period's end."""
-    present = _present_sql(context)
-    return 0 if present is None else context.query(f"SELECT count(*) AS n FROM ({_held_sql(present)})")[0]["n"]
+    held = _held_table(context)
+    return 0 if held is None else context.query(
+        f"SELECT count(*) AS n FROM (SELECT DISTINCT subject_id, category_id FROM {held})")[0]["n"]

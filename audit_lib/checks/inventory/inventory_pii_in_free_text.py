@@ -26,11 +26,18 @@ CHECK = {
     "evidence": ["kinds", "found"],
 }
 
-# Only texts with an "@" or a digit can hold any of the kinds: DuckDB passes just those to Python.
-_CANDIDATES = """
-    SELECT contact_id, subject_id, "at" AS event_at, text FROM support_contacts
-    WHERE "at" >= $period_start AND "at" < $period_end AND regexp_matches(text, '[@0-9]')
-    ORDER BY "at", contact_id"""
+# Only texts with an "@" or a digit can hold any of the kinds: DuckDB passes just those to Python,
+# each distinct text once (a register repeats its template answers and stock phrases), and joins
+# the verdicts back to the contacts.
+_WHERE = """"at" >= $period_start AND "at" < $period_end AND regexp_matches(text, '[@0-9]')"""
+_CANDIDATE_TEXTS = f"SELECT DISTINCT text FROM support_contacts WHERE {_WHERE} ORDER BY text"
+_FOUND = f"""
+    SELECT c.contact_id, c.subject_id, c."at" AS event_at, f.kinds, f.found
+    FROM support_contacts c
+    JOIN (SELECT CAST(text AS VARCHAR) AS text, CAST(kinds AS VARCHAR) AS kinds, CAST(found AS VARCHAR) AS found
+          FROM _pii_found) f ON f.text = c.text
+    WHERE {_WHERE.replace('"at"', 'c."at"').replace('(text', '(c.text')}
+    ORDER BY c."at", c.contact_id"""
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 # Date, century sign (incl. the signs of 2023: Y X W V U for the 1900s, B-F for the 2000s), number, check.
@@ -73,14 +80,28 @@ def _controller_addresses(context) -> frozenset[str]:
 
 def find(context):
     """One row per support contact of the period whose text holds an identifier (kinds and counts only)."""
+    import pandas as pd
+
     ignored = _controller_addresses(context)
-    rows = []
-    for row in context.query(_CANDIDATES):
-        found = scan(row.pop("text") or "", ignored)
+    verdicts = {"text": [], "kinds": [], "found": []}
+    for (text,) in context.con.execute(_CANDIDATE_TEXTS, _bound(_CANDIDATE_TEXTS, context)).fetchall():
+        found = scan(text or "", ignored)
         if found:
-            rows.append({**row, "record_ref": f"support_contacts/{row['contact_id']}",
-                         "kinds": ", ".join(found), "found": ", ".join(f"{k} ×{n}" for k, n in found.items())})
-    return rows
+            verdicts["text"].append(text)
+            verdicts["kinds"].append(", ".join(found))
+            verdicts["found"].append(", ".join(f"{k} ×{n}" for k, n in found.items()))
+    context.con.register("_pii_found", pd.DataFrame(verdicts, dtype="object"))
+    try:
+        rows = context.query(_FOUND)
+    finally:
+        context.con.unregister("_pii_found")
+    return [{**row, "record_ref": f"support_contacts/{row['contact_id']}"} for row in rows]
+
+
+def _bound(sql: str, context) -> dict:
+    from audit_lib.sql import bind
+
+    return bind(sql, context.params)
 
 
 def population(context) -> int:

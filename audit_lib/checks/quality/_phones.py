@@ -36,17 +36,105 @@ def problem(value: str, region: str = REGION) -> str:
             }.get(reason, "no number of this length is in use in its range")
 
 
-def normalised_table(con, values: Iterable[str], name: str = "_phone_e164") -> str:
-    """A temporary table ``name`` (phone VARCHAR, e164 VARCHAR) of each distinct value and its E.164
-    form (NULL when invalid); the checks join it in SQL. Returns the table's name."""
+# Numbers written as "+<country code of REGION> <digits and single spaces>", the national number not
+# starting with 0: phonenumbers.parse() reads them as exactly that country code and those digits (no
+# national prefix to strip, no extension, nothing else to interpret), so SQL can take them apart.
+# Everything else goes through phonenumbers.parse() in Python.
+_PLAIN_INTERNATIONAL = r"^\+{cc} ?[1-9][0-9]*( [0-9]+)*$"
+
+
+def _desc_sql(nsn: str, desc) -> str:
+    """phonenumbers' ``_is_number_matching_desc(nsn, desc)`` as a DuckDB expression."""
+    if desc is None or not desc.national_number_pattern:
+        return "false"
+    parts = []
+    if len(desc.possible_length) > 0:
+        parts.append(f"length({nsn}) IN ({', '.join(str(int(n)) for n in desc.possible_length)})")
+    parts.append(f"regexp_full_match({nsn}, {_literal(desc.national_number_pattern)})")
+    return "(" + " AND ".join(parts) + ")"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _type_known_sql(nsn: str, metadata) -> str:
+    """``_number_type_helper(nsn, metadata) != UNKNOWN`` as a DuckDB expression: the general pattern
+    and at least one of the number types (fixed line, mobile, toll free, …)."""
+    types = [metadata.premium_rate, metadata.toll_free, metadata.shared_cost, metadata.voip,
+             metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail, metadata.fixed_line]
+    if not metadata.same_mobile_and_fixed_line_pattern:
+        types.append(metadata.mobile)
+    return f"({_desc_sql(nsn, metadata.general_desc)} AND ({' OR '.join(_desc_sql(nsn, d) for d in types)}))"
+
+
+def _valid_sql(nsn: str, country_code: int) -> str:
+    """``phonenumbers.is_valid_number`` of a number of ``country_code`` whose national significant
+    number (no leading zero) is the DuckDB expression ``nsn``: the region is chosen as
+    ``region_code_for_number`` chooses it, then the number must be of a known type there."""
+    import phonenumbers
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code, ())
+    metadata = [PhoneMetadata.metadata_for_region(r.upper(), None) for r in regions]
+    if len(regions) == 1 and metadata[0] is not None:
+        return _type_known_sql(nsn, metadata[0])
+    branches = []
+    for region in metadata:  # _region_code_for_number_from_list: the first region that claims it
+        if region is None:
+            continue
+        if region.leading_digits is not None:
+            claims = f"regexp_matches({nsn}, {_literal('^(?:' + region.leading_digits + ')')})"
+        else:
+            claims = _type_known_sql(nsn, region)
+        branches.append(f"WHEN {claims} THEN {_type_known_sql(nsn, region)}")
+    return f"(CASE {' '.join(branches)} ELSE false END)" if branches else "false"
+
+
+def _phones_sql(source: str, region: str) -> str:
+    """SELECT phone, fast, e164 for each distinct phone of ``source``: ``fast`` tells whether SQL
+    decided the number (plain international form of ``region``'s country code), ``e164`` its E.164
+    form when valid."""
+    import phonenumbers
+
+    country_code = phonenumbers.country_code_for_region(region)
+    shape = _literal(_PLAIN_INTERNATIONAL.format(cc=country_code))
+    nsn = f"replace(substr(phone, {len(str(country_code)) + 2}), ' ', '')"
+    return f"""
+        WITH d AS (SELECT DISTINCT phone FROM ({source}) WHERE phone IS NOT NULL),
+        s AS (SELECT phone, regexp_full_match(phone, {shape}) AS fast,
+                     CASE WHEN fast THEN {nsn} END AS nsn FROM d)
+        SELECT phone, fast,
+               CASE WHEN fast AND length(nsn) BETWEEN 2 AND 17 AND {_valid_sql("nsn", country_code)}
+                    THEN '+{country_code}' || nsn END AS e164
+        FROM s"""
+
+
+def normalised_table(con, source: str = "SELECT phone FROM subjects", name: str = "_phone_e164",
+                     region: str = REGION) -> str:
+    """A temporary table ``name`` (phone VARCHAR, fast BOOLEAN, e164 VARCHAR) of each distinct non-null phone of the
+    query ``source`` and its E.164 form (NULL when invalid); the checks join it in SQL. Returns the
+    table's name.
+
+    The same as ``e164()`` of every value, but fast: numbers in the plain international form of
+    ``region``'s country code are judged in DuckDB with phonenumbers' own metadata patterns (see
+    ``_valid_sql``); only the others are parsed in Python. Built once per connection and name.
+    """
     import pandas as pd
 
-    distinct = sorted(set(values))
-    frame = pd.DataFrame({"phone": pd.Series(distinct, dtype="object"),
-                          "e164": pd.Series([e164(v) for v in distinct], dtype="object")})
-    con.register("_phone_frame", frame)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT phone, e164 FROM _phone_frame")
-    finally:
-        con.unregister("_phone_frame")
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                         [name]).fetchone()[0]
+    if exists:
+        return name
+    con.execute(f"CREATE TEMP TABLE {name} AS {_phones_sql(source, region)}")
+    # Only the numbers SQL could not take apart are parsed in Python.
+    rest = [r[0] for r in con.execute(f"SELECT phone FROM {name} WHERE NOT fast ORDER BY phone").fetchall()]
+    if rest:
+        frame = pd.DataFrame({"phone": pd.Series(rest, dtype="object"),
+                              "e164": pd.Series([e164(v, region) for v in rest], dtype="object")})
+        con.register("_phone_frame", frame)
+        try:
+            con.execute(f"UPDATE {name} t SET e164 = f.e164 FROM _phone_frame f WHERE t.phone = f.phone")
+        finally:
+            con.unregister("_phone_frame")
     return name

@@ -40,8 +40,7 @@ def _keyed_sql(context) -> str:
         parts.append("SELECT subject_id, created_at, 'e-mail address' AS kind, lower(trim(email)) AS key "
                      "FROM subjects WHERE nullif(trim(email), '') IS NOT NULL")
     if "phone" in fields:
-        values = [r["phone"] for r in context.query("SELECT DISTINCT phone FROM subjects WHERE phone IS NOT NULL")]
-        table = normalised_table(context.con, values, "_duplicate_phones")
+        table = normalised_table(context.con)  # built once per audit, shared with quality_invalid_phone
         parts.append(f"SELECT s.subject_id, s.created_at, 'phone number', p.e164 FROM subjects s "
                      f"JOIN {table} p ON p.phone = s.phone WHERE p.e164 IS NOT NULL")
     if not parts:
