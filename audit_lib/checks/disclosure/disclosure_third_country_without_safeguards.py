@@ -9,7 +9,6 @@ evidence in the data of a transfer.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from audit_lib.sql import bind
 
@@ -41,13 +40,9 @@ CHECK = {
 @lru_cache(maxsize=1)
 def safe_countries() -> tuple[str, ...]:
     """EU and EEA states and the countries with a whole-country adequacy decision (countries.yaml)."""
-    import yaml
+    from audit_lib.frameworks.countries import adequate_countries, eea_countries
 
-    data = yaml.safe_load((Path(__file__).with_name("countries.yaml")).read_text(encoding="utf-8"))
-    codes = {*data["eea"]["eu"], *data["eea"]["efta"], *data["adequacy"]}
-    if not all(isinstance(c, str) and len(c) == 2 for c in codes):
-        raise ValueError("countries.yaml: every country is a quoted two-letter code")
-    return tuple(sorted(codes))
+    return tuple(sorted(eea_countries() | adequate_countries()))
 
 
 _JUDGED = """

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from audit_lib.declaration.yaml_source import format_location
+from audit_lib.frameworks.countries import eea_countries
 
 if TYPE_CHECKING:
     from audit_lib.checks.runner import CheckContext
     from audit_lib.declaration.register import Purpose, Register
 
 # EU member states and the three EEA states (ISO 3166-1 alpha-2); a transfer elsewhere needs Chapter V.
-EEA = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK IS LI NO".split())
+EEA = eea_countries()
 # fideslang branches that are special categories of GDPR Art. 9(1).
 SPECIAL_CATEGORY_KEYS = ("user.health_and_medical", "user.biometric", "user.authorization.biometric",
                          "user.demographic.race_ethnicity", "user.demographic.religious_belief",
