@@ -75,10 +75,9 @@ def child(kind: str, path: Path, threads: int | None) -> dict[str, float]:
     else:
         from loaderkit import load
 
-        settings = {"threads": threads} if threads else {}
         con, report = load(path.parent, [{"file": path.name, "role": "marketing_messages", "key": "message_id",
-                                         "columns": {c: {"field": f} for c, f in COLUMNS.items()}}])
-        del settings
+                                         "columns": {c: {"field": f} for c, f in COLUMNS.items()}}],
+                           threads=threads)
         row = report.inputs[0]
         assert row["status"] == "loaded", row
         rows = row["rows_loaded"]

@@ -19,10 +19,10 @@ class MiniDeclaration:
 
 
 def load(exports_dir: Path, exports: list[dict[str, Any]], timezone: str = "Europe/Helsinki",
-         **settings: Any) -> tuple[Any, LoadReport]:
+         threads: int | None = None, **settings: Any) -> tuple[Any, LoadReport]:
     """Load ``exports`` (exports.yaml entries) from ``exports_dir``; return the connection and report."""
     mapping = ExportMap.model_validate({"exports": exports, **settings})
-    con = connect(timezone=timezone)
+    con = connect(timezone=timezone, threads=threads)
     report = load_exports(con, MiniDeclaration(mapping, Path(exports_dir).resolve()))  # type: ignore[arg-type]
     return con, report
 
