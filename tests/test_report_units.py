@@ -293,3 +293,16 @@ def test_exit_code_of_a_report(tmp_path):
     assert pipeline.exit_code(tmp_path, "none") == 0
     (tmp_path / runtime.SUMMARY).write_text(json.dumps({"complete": False, "open_by_severity": {}}))
     assert pipeline.exit_code(tmp_path, "low") == 2
+
+
+def test_accepted_section_lists_acceptances_that_match_nothing():
+    import pandas as pd
+
+    from audit_lib.findings import FINDING_COLUMNS
+    from audit_lib.report.sections import accepted_section
+
+    empty = pd.DataFrame(columns=FINDING_COLUMNS)
+    html = accepted_section(empty, "en", None, ["accepted.yaml:7", "accepted.yaml:<12>"])
+    assert "match no finding" in html and "accepted.yaml:7" in html
+    assert "accepted.yaml:&lt;12&gt;" in html  # escaped like every other value
+    assert "match no finding" not in accepted_section(empty, "en", None, [])

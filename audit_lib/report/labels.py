@@ -97,6 +97,10 @@ _TEXT: dict[str, tuple[str, str]] = {
                               "jätetä pois."),
     "accepted.file": ("Accepted-risks file SHA-256: {sha}", "Hyväksyttyjen riskien tiedoston SHA-256: {sha}"),
     "accepted.none": ("No finding was accepted as a risk.", "Yhtään havaintoa ei ole hyväksytty riskinä."),
+    "accepted.unmatched": ("Entries of the accepted-risks file that match no finding of this period "
+                           "(review or remove them): {entries}",
+                           "Hyväksyttyjen riskien tiedoston kohdat, joita vastaavaa havaintoa ei tällä "
+                           "kaudella ole (tarkista tai poista): {entries}"),
     "col.accepted_reason": ("Reason", "Peruste"),
     "col.accepted_by": ("Accepted by", "Hyväksyjä"),
     "col.accepted_until": ("Until", "Voimassa asti"),

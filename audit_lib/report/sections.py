@@ -476,12 +476,16 @@ def comparison_section(findings: "pd.DataFrame", previous: "str | pd.DataFrame |
     return out
 
 
-def accepted_section(findings: "pd.DataFrame", lang: str = "en", accepted_file: str | None = None) -> str:
-    """Appendix: findings accepted as risks, listed apart with reason, approver and expiry."""
+def accepted_section(findings: "pd.DataFrame", lang: str = "en", accepted_file: str | None = None,
+                     unmatched: list[str] | None = None) -> str:
+    """Appendix: findings accepted as risks, listed apart with reason, approver and expiry, and the
+    acceptances (``accepted.yaml:<line>``) that cover no finding any more."""
     out = heading("section.accepted", lang, "section.accepted.note")
     accepted = findings[findings["state"] == "accepted"]
     if accepted_file:
         out += f'<p class="ra-note">{_e(text("accepted.file", lang, sha=accepted_file))}</p>'
+    if unmatched:
+        out += f'<p class="ra-note">{_e(text("accepted.unmatched", lang, entries=", ".join(unmatched)))}</p>'
     if accepted.empty:
         return out + f'<p>{_e(text("accepted.none", lang))}</p>'
     ordered = sorted_findings(accepted.assign(state="open"))
