@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system-deps clean
+.PHONY: demo test notebooks system-deps clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,6 +20,12 @@ demo: $(STAMP) system-deps
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest
+
+# Re-execute the committed notebooks so that nbval compares current outputs: run it after changing
+# a check, the sample or a report section (the nbval tests fail until then, by design).
+notebooks: $(STAMP)
+	$(PY) -m audit_lib.report.committed
+	$(PY) -m audit_lib.explore.notebook
 
 clean:
 	rm -rf $(VENV) reports/demo .pytest_cache
