@@ -179,10 +179,12 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         from rich.table import Table
 
         from audit_lib.audit import run_audit
+        from audit_lib.periods import parse_period
         from audit_lib.pseudonym import load_key
 
         if fail_on not in ("critical", "high", "medium", "low", "none"):
             raise _fail(f"--fail-on {fail_on!r}: use critical, high, medium, low or none", 4)
+        parse_period(period)  # a mistyped period is reported before anything else is asked for
         console = Console()
         with _progress_bar(f"Auditing {period}") as progress:
             result = run_audit(register, exports, period, pseudonym_key=load_key(key_file), lang=lang,

@@ -79,3 +79,10 @@ def test_invalid_declaration_or_accepted_file_gives_exit_code_3(sample, tmp_path
     accepted.write_text("accepted:\n  - reason: no target\n", encoding="utf-8")
     result = _check("--exports", str(sample / "exports.yaml"), "--period", "2026-Q3", "--accepted", str(accepted))
     assert result.exit_code == 3 and "accepted.yaml:2" in result.output
+
+
+def test_mistyped_period_is_named_before_the_key_is_asked_for(sample):
+    result = CliRunner().invoke(app, ["check", "--exports", str(sample / "exports.yaml"), "--period", "2026-Q5"],
+                                env={"COLUMNS": "200", "REGAUDIT_PSEUDONYM_KEY": ""})
+    assert result.exit_code == 4
+    assert "2026-Q5" in result.output and "2026-Q3" in result.output
