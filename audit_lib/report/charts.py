@@ -98,51 +98,39 @@ def _layout(fig: "go.Figure", title: str) -> "go.Figure":
     return fig
 
 
-def check_status_chart(check_results: "pd.DataFrame", lang: str = "en") -> "go.Figure":
-    """Stacked bars: number of checks per family, split by status (pass, fail, error, not run)."""
+def _stacked_by_family(frame: "pd.DataFrame", column: str, levels, label_prefix: str, colours: dict,
+                       lang: str) -> tuple["go.Figure", list[str]]:
+    """Bars of rows per family (known families first, in their order), one stacked trace per level
+    of ``column``; returns the figure and the families drawn."""
     import plotly.graph_objects as go
 
+    present = set(frame["family"])
+    families = [f for f in FAMILIES if f in present] + sorted(present - set(FAMILIES))
     fig = go.Figure()
-    families = [f for f in FAMILIES if f in set(check_results["family"])] + sorted(
-        set(check_results["family"]) - set(FAMILIES)
-    )
-    for status in STATUSES:
-        subset = check_results[check_results["status"] == status]
-        counts = subset.groupby("family").size().reindex(families, fill_value=0)
-        fig.add_bar(
-            name=text(f"status.{status}", lang),
-            x=[text(f"family.{f}", lang) for f in families],
-            y=counts.tolist(),
-            marker_color=STATUS_COLOURS[status],
-        )
+    for level in levels:
+        counts = frame[frame[column] == level].groupby("family").size().reindex(families, fill_value=0)
+        fig.add_bar(name=text(f"{label_prefix}.{level}", lang), x=[text(f"family.{f}", lang) for f in families],
+                    y=counts.tolist(), marker_color=colours[level])
+    return fig, families
+
+
+def check_status_chart(check_results: "pd.DataFrame", lang: str = "en") -> "go.Figure":
+    """Stacked bars: number of checks per family, split by status (pass, fail, error, not run)."""
+    fig, _ = _stacked_by_family(check_results, "status", STATUSES, "status", STATUS_COLOURS, lang)
     fig.update_layout(barmode="stack", yaxis_title=text("chart.checks", lang))
     return _layout(fig, text("chart.check_status", lang))
 
 
 def findings_chart(findings: "pd.DataFrame", lang: str = "en") -> "go.Figure":
     """Stacked bars: open findings per family, split by severity; accepted findings are left out."""
-    import plotly.graph_objects as go
-
     open_findings = findings[findings["state"] != "accepted"] if "state" in findings else findings
-    families = [f for f in FAMILIES if f in set(open_findings["family"])] + sorted(
-        set(open_findings["family"]) - set(FAMILIES)
-    )
-    fig = go.Figure()
-    for severity in SEVERITIES:
-        subset = open_findings[open_findings["severity"] == severity]
-        counts = subset.groupby("family").size().reindex(families, fill_value=0)
-        fig.add_bar(
-            name=text(f"severity.{severity}", lang),
-            x=[text(f"family.{f}", lang) for f in families],
-            y=counts.tolist(),
-            marker_color=SEVERITY_COLOURS[severity],
-        )
+    fig, families = _stacked_by_family(open_findings, "severity", SEVERITIES, "severity", SEVERITY_COLOURS, lang)
     if not families:
         fig.add_annotation(text=text("chart.no_findings", lang), showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper", font={"size": 16})
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        fig.update_layout(showlegend=False, height=200)
+        fig.update_layout(showlegend=False)
         return _layout(fig, text("chart.findings_by_family", lang)).update_layout(height=200)
     fig.update_layout(barmode="stack", yaxis_title=text("chart.findings", lang))
     return _layout(fig, text("chart.findings_by_family", lang))
