@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import codecs
 import csv
 import os
@@ -185,18 +187,45 @@ def test_parquet_and_json_read_with_duckdb(tmp_path: Path) -> None:
             (3, 5, "09:00")
 
 
-def test_native_fast_path_still_quarantines_a_late_bad_value(tmp_path: Path) -> None:
+def test_native_fast_path_gives_way_to_the_loaders_casts_for_a_late_value(tmp_path: Path) -> None:
+    # The first 6,000 rows (more than the sample) are ISO; then a Finnish date, which the loader
+    # reads, and a date that does not exist, which it quarantines.
     good = "".join(f"M{i},C{i},sms,2026-07-01 10:00:00\n" for i in range(6000))
-    (tmp_path / "mm.csv").write_text(HEADER + good + "M9999,C,sms,31.12.2026\n")
+    (tmp_path / "mm.csv").write_text(HEADER + good + "M9998,C,sms,31.12.2026\nM9999,C,sms,31.13.2026\n")
     con, report = load(tmp_path, [_mm()], max_reject_ratio=0.5)
     row = report.inputs[0]
-    assert row["detected"]["read_natively"] == {"sent_at": "TIMESTAMP"}
-    assert (row["rows_read"], row["rows_quarantined"]) == (6001, 1)
+    assert row["detected"]["read_natively"] == {}
+    assert [r.split(":")[0] for r in row["detected"]["native_cast_failed"]] == ["line 6002", "line 6003"]
+    assert (row["rows_read"], row["rows_loaded"], row["rows_quarantined"]) == (6002, 6001, 1)
     (q,) = quarantine(con)
-    assert (q["row"], q["line"], q["reason_code"]) == (6001, 6002, "bad_date")
-    assert "31.12.2026" in q["reason"] and q["raw"] == "M9999,C,sms,31.12.2026"
-    # Row numbers of loaded rows after a reader reject are the file's data row numbers.
-    assert con.execute("SELECT max(_source_row) FROM marketing_messages").fetchone() == (6000,)
+    assert (q["row"], q["line"], q["reason_code"]) == (6002, 6003, "bad_date")
+    assert "31.13.2026" in q["reason"] and json.loads(q["raw"])["message_id"] == "M9999"
+    assert con.execute("SELECT strftime(sent_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') FROM marketing_messages "
+                       "WHERE message_id = 'M9998'").fetchone() == ("2026-12-30 22:00",)
+    assert con.execute("SELECT max(_source_row), count(*) FROM marketing_messages").fetchone() == (6001, 6001)
+    # Nothing of the abandoned first read is left behind.
+    assert con.execute("SELECT count(*) FROM export_columns").fetchone() == (4,)
+
+
+def test_native_booleans_match_the_loaders_own(tmp_path: Path) -> None:
+    rows = "".join(f"M{i},C{i},sms,2026-07-01,{v}\n" for i, v in enumerate(["true", "FALSE", "t", "0", "yes", "N"]))
+    (tmp_path / "mm.csv").write_text(HEADER.rstrip("\n") + ",has_opt_out\n" + rows)
+    columns = {**_mm()["columns"], "has_opt_out": {"field": "has_opt_out"}}
+    expected = [("M0", True), ("M1", False), ("M2", True), ("M3", False), ("M4", True), ("M5", False)]
+    query = "SELECT message_id, has_opt_out FROM marketing_messages ORDER BY 1"
+    native, report = load(tmp_path, [_mm(columns=columns)])
+    assert report.inputs[0]["detected"]["read_natively"] == {"sent_at": "TIMESTAMP", "has_opt_out": "BOOLEAN"}
+    assert native.execute(query).fetchall() == expected
+    # A Finnish "kyllä" in the sample keeps the column on the loader's own cast: same meanings.
+    (tmp_path / "mm.csv").write_text(HEADER.rstrip("\n") + ",has_opt_out\n" + rows + "M6,C6,sms,2026-07-01,kyllä\n")
+    own, report = load(tmp_path, [_mm(columns=columns)])
+    assert report.inputs[0]["detected"]["read_natively"] == {"sent_at": "TIMESTAMP"}
+    assert own.execute(query).fetchall() == expected + [("M6", True)]
+    # Lists that give a reader value another meaning turn the shortcut off.
+    _, strict = load(tmp_path, [_mm(columns=columns, options={"true_values": ["true"], "false_values": ["false"]})],
+                     max_reject_ratio=1)
+    assert "has_opt_out" not in strict.inputs[0]["detected"]["read_natively"]
+    assert strict.inputs[0]["rows_quarantined"] == 5  # t, 0, yes, N, kyllä
 
 
 def test_row_numbers_after_a_structural_reject(tmp_path: Path) -> None:
@@ -205,3 +234,27 @@ def test_row_numbers_after_a_structural_reject(tmp_path: Path) -> None:
     con, _ = load(tmp_path, [_mm()], max_reject_ratio=1)
     assert con.execute("SELECT message_id, _source_row FROM marketing_messages ORDER BY 1").fetchall() == \
         [("M1", 1), ("M3", 3), ("M5", 5)]
+
+
+def test_blank_keys_are_missing_and_padded_keys_are_trimmed(tmp_path: Path) -> None:
+    (tmp_path / "mm.csv").write_text(HEADER + 'M1,C1,sms,2026-07-01\n   ,C2,sms,2026-07-01\n"",C3,sms,2026-07-01\n'
+                                     ' M4,C4,sms,2026-07-01\n!M5,C5,sms,2026-07-01\n')
+    con, _ = load(tmp_path, [_mm()], max_reject_ratio=1)
+    assert [(q["row"], q["reason_code"]) for q in quarantine(con)] == [(2, "missing_key"), (3, "missing_key")]
+    assert con.execute("SELECT message_id FROM marketing_messages ORDER BY 1").fetchall() == \
+        [("!M5",), ("M1",), ("M4",)]
+
+
+@pytest.mark.parametrize(("keys", "duplicated"), [
+    (["M1", "M2", "M3", "M4"], []),            # rising: no grouping needed
+    (["M4", "M3", "M2", "M1"], []),            # falling
+    (["M2", "M1", "M3", "M4"], []),            # out of order, all distinct
+    (["M1", "M2", "M2", "M3"], [3]),           # in order, a repeat
+    (["M3", "M1", "M2", "M1", "M3"], [4, 5]),  # out of order: later rows lose
+])
+def test_duplicate_keys_whatever_the_order(tmp_path: Path, keys: list[str], duplicated: list[int]) -> None:
+    (tmp_path / "mm.csv").write_text(HEADER + "".join(f"{k},C{i},sms,2026-07-01\n" for i, k in enumerate(keys)))
+    con, _ = load(tmp_path, [_mm()], max_reject_ratio=1)
+    assert [(q["row"], q["reason_code"]) for q in quarantine(con)] == [(row, "duplicate_key") for row in duplicated]
+    # The connection is free for the next statement whichever way the order check ended.
+    assert con.execute("SELECT count(*) FROM marketing_messages").fetchone() == (len(keys) - len(duplicated),)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from audit_lib.loader.timezones import instant_sql
 from audit_lib.roles import BOOLEAN, DECIMAL, INTEGER, TEXT, TIMESTAMP
 from audit_lib.sql import ident, literal
 
@@ -13,6 +14,9 @@ FALSE_VALUES = ["false", "f", "0", "no", "n", "ei", "off", "epätosi"]
 TIMESTAMP_FORMATS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y klo %H.%M", "%d.%m.%Y %H.%M",
                      "%d.%m.%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
 _OFFSET = r"(Z|z|[+-]\d\d(:?\d\d)?)$"
+# What DuckDB's CSV reader takes as a boolean (any letter case).
+READER_TRUE = ("true", "t", "1", "yes", "y")
+READER_FALSE = ("false", "f", "0", "no", "n")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,40 @@ class CastSpec:
     true_values: tuple[str, ...] = tuple(TRUE_VALUES)
     false_values: tuple[str, ...] = tuple(FALSE_VALUES)
     decimal_separator: str | None = None
+
+
+@dataclass(frozen=True)
+class NativeCast:
+    """A cast DuckDB's CSV reader can make itself, with the result ``cast_expression`` would give, for
+    values matching ``pattern`` (RE2, whole value)."""
+
+    reader_type: str
+    pattern: str
+
+
+def native_cast(spec: CastSpec) -> NativeCast | None:
+    """How the CSV reader may cast a text column to ``spec.target`` itself (faster), or None.
+
+    Only for the plain forms that the loader's own cast reads the same way: ISO timestamps (tried
+    first by cast_expression too), plain numbers, and the reader's booleans that the export's
+    true/false values give the same meaning. A value further down that the reader cannot cast makes
+    the loader read the file again with its own casts (see load.py), so the outcome never depends on it.
+    """
+    if spec.values:
+        return None
+    if spec.target == TIMESTAMP:
+        return NativeCast("TIMESTAMP", r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?")
+    if spec.target == DECIMAL:
+        return NativeCast(DECIMAL, r"-?\d{1,12}(\.\d{1,2})?")
+    if spec.target == INTEGER:
+        return NativeCast(INTEGER, r"-?\d{1,18}")
+    if spec.target == BOOLEAN:
+        # Only if every value the reader takes means the same here: it would take them unasked.
+        true = {v.lower() for v in spec.true_values}
+        false = {v.lower() for v in spec.false_values}
+        if set(READER_TRUE) <= true - false and set(READER_FALSE) <= false - true:
+            return NativeCast("BOOLEAN", "(?i)(" + "|".join(READER_TRUE + READER_FALSE) + ")")
+    return None
 
 
 def _text(column_sql: str) -> str:
@@ -50,15 +88,14 @@ def cast_expression(column: str, spec: CastSpec) -> str:
             return f"CASE {text} {cases} ELSE CASE WHEN list_contains({known}, {text}) THEN {text} END END"
         return text
     if spec.target == TIMESTAMP:
-        zone = literal(spec.timezone)
         if source == "TIMESTAMP WITH TIME ZONE":
             return col
         if source.startswith("TIMESTAMP") or source == "DATE":
-            return f"timezone({zone}, CAST({col} AS TIMESTAMP))"
+            return instant_sql(f"CAST({col} AS TIMESTAMP)", spec.timezone)
+        local = f"coalesce(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, {_list(spec.timestamp_formats)}))"
         return (f"CASE WHEN {text} IS NULL THEN NULL "
                 f"WHEN regexp_matches({text}, {literal(_OFFSET)}) THEN TRY_CAST({text} AS TIMESTAMPTZ) "
-                f"ELSE timezone({zone}, coalesce(TRY_CAST({text} AS TIMESTAMP), "
-                f"try_strptime({text}, {_list(spec.timestamp_formats)}))) END")
+                f"ELSE {instant_sql(local, spec.timezone)} END")
     if spec.target == BOOLEAN:
         if source == "BOOLEAN":
             return col
@@ -106,9 +143,9 @@ def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, requ
     can_fail = not (spec.target == TEXT and not spec.values)
     if spec.target == TEXT and not spec.values:
         # Plain text is not copied into the stage (the role view trims it): test emptiness cheaply,
-        # trimming only values that start with a blank.
+        # trimming only values that sort before "!" (empty, or starting with a blank or control byte).
         raw = f"CAST({ident(column)} AS VARCHAR)"
-        empty = f"{raw} IS NULL OR {raw} = '' OR (ascii({raw}) = 32 AND trim({raw}) = '')"
+        empty = f"{raw} IS NULL OR ({raw} < '!' AND trim({raw}) = '')"
         if not required:
             return "NULL::VARCHAR", "NULL::VARCHAR"
         return f"CASE WHEN {empty} THEN {missing} END", f"CASE WHEN {empty} THEN {missing_code} END"

@@ -21,14 +21,16 @@ ambiguous one (2026-10-25 03:30, which occurs twice) is taken as the later, stan
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit_lib.errors import LoadError
-from audit_lib.loader.casting import FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, cast_expression, failure_reason
-from audit_lib.loader.readers import duck_message, FILE_COLUMN, LINE_COLUMN, ROW_COLUMN, Source, open_source, resolve_files
+from audit_lib.hashing import BackgroundHashes
+from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
+                                     cast_expression, failure_reason, native_cast)
+from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source, duck_message,
+                                      open_source, resolve_files)
 from audit_lib.roles import ROLES, TEXT
 from audit_lib.sql import ident, literal
 
@@ -71,15 +73,6 @@ class LoadReport:
         return all(row["status"] == "loaded" for row in self.inputs)
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def staged_table(declaration: "Declaration", file: str) -> str:
     """The DuckDB view of export ``file`` (as named in exports.yaml) with every column of the file as read.
 
@@ -119,29 +112,79 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
     report = LoadReport()
     _create_support_tables(con)
     staged: dict[str, list[tuple[tuple[str, dict[str, str]], "Export"]]] = {}
-    for index, export in enumerate(declaration.exports.exports):
-        key = f"{index:02d}"
+    resolved: list[list[Path] | LoadError] = []
+    for export in declaration.exports.exports:
         try:
-            files = resolve_files(declaration.exports_dir, export.file)
-            stage = _stage(con, declaration, export, files, key, report)
+            resolved.append(resolve_files(declaration.exports_dir, export.file))
         except LoadError as exc:
-            report.problems.append(str(exc))
-            report.inputs.append({"file": export.file, "role": export.role, "format": export.format,
-                                  "sha256": None, "bytes": None, "rows_read": 0, "rows_loaded": 0,
-                                  "rows_quarantined": 0, "status": "error", "detail": str(exc), "detected": {}})
-            continue
-        staged.setdefault(export.role, []).append((stage, export))
+            resolved.append(exc)
+    with BackgroundHashes() as hashes:
+        hashes.submit([path for files in resolved if isinstance(files, list) for path in files])
+        for index, (export, files) in enumerate(zip(declaration.exports.exports, resolved)):
+            _load_one(con, declaration, export, files, f"{index:02d}", report, hashes, staged)
     for role_name, stages in staged.items():
         _create_role_view(con, role_name, stages, report)
     return report
 
 
-def _stage(con, declaration, export, files: list[Path], key: str, report: LoadReport) -> tuple[str, dict[str, str]]:
-    """Read and type ``export`` into ``stg_<key>`` (and its numbered view), quarantine, reconcile."""
-    role = ROLES[export.role]
-    fields = export.field_columns()
-    native = {column: role.field(name).type for name, column in fields.items() if not export.columns[column].values}
-    source = open_source(con, export, files, declaration.exports_dir, native, key)
+def _load_one(con, declaration, export, files: "list[Path] | LoadError", key: str, report: LoadReport,
+              hashes: BackgroundHashes, staged: dict) -> None:
+    """Stage one export, or record why it could not be read (one bad file never stops the others)."""
+    try:
+        if isinstance(files, LoadError):
+            raise files
+        stage = _stage(con, declaration, export, files, key, report, hashes)
+    except LoadError as exc:
+        report.problems.append(str(exc))
+        report.inputs.append({"file": export.file, "role": export.role, "format": export.format,
+                              "sha256": None, "bytes": None, "rows_read": 0, "rows_loaded": 0,
+                              "rows_quarantined": 0, "status": "error", "detail": str(exc), "detected": {}})
+        return
+    staged.setdefault(export.role, []).append((stage, export))
+
+
+def _cast_spec(declaration, export, field_name: str, source_type: str) -> CastSpec:
+    options = export.options
+    return CastSpec(
+        target=ROLES[export.role].field(field_name).type, source_type=source_type,
+        timezone=export.timezone or declaration.exports.timezone, values=export.columns[export.field_columns()[field_name]].values,
+        timestamp_formats=tuple(options.timestamp_formats or TIMESTAMP_FORMATS),
+        true_values=tuple(options.true_values or TRUE_VALUES), false_values=tuple(options.false_values or FALSE_VALUES),
+        decimal_separator=options.decimal_separator)
+
+
+def _stage(con, declaration, export, files: list[Path], key: str, report: LoadReport,
+           hashes: BackgroundHashes) -> tuple[str, dict[str, str]]:
+    """Read and type ``export`` into ``stg_<key>`` (and its numbered view), quarantine, reconcile.
+
+    CSV columns whose sampled values all have a plain form are cast by DuckDB's reader itself (the
+    fastest way); if it meets a value it cannot cast further down, the file is read again with the
+    loader's own casts, so what loads and why a row is quarantined never depend on that shortcut.
+    """
+    native = {column: cast for name, column in export.field_columns().items()
+              if (cast := native_cast(_cast_spec(declaration, export, name, "VARCHAR")))}
+    try:
+        return _stage_once(con, declaration, export, files, key, report, hashes, native)
+    except _NativeCastFailed as failed:
+        con.execute("DELETE FROM export_columns WHERE file = ?", [export.file])
+        stage = _stage_once(con, declaration, export, files, key, report, hashes, {}, retry=True)
+        for row in report.inputs[-len(files):]:
+            row["detected"]["native_cast_failed"] = failed.reasons.get(row["file"], [])  # type: ignore[index]
+        return stage
+
+
+class _NativeCastFailed(Exception):
+    """The CSV reader could not cast a value of a column it was asked to cast itself."""
+
+    def __init__(self, reasons: dict[str, list[str]]) -> None:
+        super().__init__("native cast failed")
+        self.reasons = reasons
+
+
+def _stage_once(con, declaration, export, files: list[Path], key: str, report: LoadReport, hashes: BackgroundHashes,
+                native: dict[str, "NativeCast"], retry: bool = False) -> tuple[str, dict[str, str]]:
+    # The retry's reader rejects go to tables of their own (DuckDB names them per statement).
+    source = open_source(con, export, files, declaration.exports_dir, native, key + ("_retry" if retry else ""))
     try:
         _record_columns(con, export, source.columns)
         missing = [c for c in export.columns if c not in source.columns]
@@ -150,33 +193,37 @@ def _stage(con, declaration, export, files: list[Path], key: str, report: LoadRe
                                              f"not in the file; its columns are: {', '.join(map(repr, source.columns))}",
                             column=missing[0])
         table = f"stg_{key}"
-        view_exprs = _create_stage(con, declaration, export, source, table)
+        view_exprs, counts = _create_stage(con, declaration, export, source, table)
         source.collect_rejects(con)
+        failed = [r for r in source.rejects if r.code == NATIVE_CAST_FAILED]
+        if failed:
+            con.execute(f"DROP TABLE {ident(table)}")
+            reasons: dict[str, list[str]] = {}
+            for reject in failed:
+                reasons.setdefault(reject.file, []).append(f"line {reject.line}: {reject.reason}")
+            raise _NativeCastFailed(reasons)
         _mark_duplicates(con, export, table, view_exprs)
-        view = _numbered_view(con, source, table, key)
+        ranges = None if source.row_provided else _rowid_ranges(source.names, counts)
+        file_sql = ident(FILE_COLUMN) if ranges is None else _by_rowid(ranges, lambda name, first: literal(name))
+        per_file = {row[0]: row[1:] for row in con.execute(
+            f"SELECT {file_sql}, count(*), count({ident(CODE_COLUMN)}) FROM {ident(table)} GROUP BY 1").fetchall()}
+        view = _numbered_view(con, source, table, ranges)
         _quarantine(con, export, source, view)
-        _reconcile(con, declaration, export, source, table, report)
+        _reconcile(declaration, export, source, per_file, report, hashes)
         return view, view_exprs
     finally:
         source.close()
 
 
-def _create_stage(con, declaration, export, source: Source, table: str) -> None:
+def _create_stage(con, declaration, export, source: Source, table: str) -> tuple[dict[str, str], list[int]]:
+    """Create the stage; the role view's expression per field, and the rows each of the source's parts gave."""
     role = ROLES[export.role]
-    options = export.options
-    timezone = export.timezone or declaration.exports.timezone
     typed, reasons, codes = [], [], []
     view_exprs: dict[str, str] = {}
     key_field = export.columns[export.key].field if export.key else None
     for field_name, column in export.field_columns().items():
         canonical = role.field(field_name)
-        spec = CastSpec(
-            target=canonical.type, source_type=source.types[column], timezone=timezone,
-            values=export.columns[column].values,
-            timestamp_formats=tuple(options.timestamp_formats or TIMESTAMP_FORMATS),
-            true_values=tuple(options.true_values or TRUE_VALUES),
-            false_values=tuple(options.false_values or FALSE_VALUES),
-            decimal_separator=options.decimal_separator)
+        spec = _cast_spec(declaration, export, field_name, source.types[column])
         typed_name = ident(FIELD_PREFIX + field_name)
         if canonical.type == TEXT and not spec.values:
             # Not copied: the role view trims the raw column (see _create_role_view).
@@ -191,19 +238,21 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> None:
     code_sql = f"coalesce({', '.join(codes)})" if codes else "NULL::VARCHAR"
     reason_sql = (f"CASE WHEN {ident(CODE_COLUMN)} IS NOT NULL THEN concat_ws('; ', {', '.join(reasons)}) END"
                   if reasons else "NULL::VARCHAR")
-    # One statement per file, in file order: the rowid then numbers each file's rows contiguously.
+    # One statement per file, in file order: the rowid then numbers each file's rows contiguously,
+    # so neither the file's name nor the row's number needs storing (see _numbered_view).
+    counts = []
     for number, (part_sql, params) in enumerate(source.parts):
         typed_sql = f"SELECT *, {', '.join(typed)} FROM ({part_sql})" if typed else f"SELECT * FROM ({part_sql})"
         select = (f"SELECT *, {reason_sql} AS {ident(REASON_COLUMN)} FROM "
                   f"(SELECT *, {code_sql} AS {ident(CODE_COLUMN)} FROM ({typed_sql}))")
         verb = f"CREATE TABLE {ident(table)} AS " if number == 0 else f"INSERT INTO {ident(table)} "
         try:
-            con.execute(verb + select, params)
+            counts.append(con.execute(verb + select, params).fetchall()[0][0])
         except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
             name = source.names[min(number, len(source.names) - 1)]
             paths = [str(p) for p in source.files]
             raise LoadError(name, f"cannot be read as {export.format}: {duck_message(exc, paths, source.names)}") from exc
-    return view_exprs
+    return view_exprs, counts
 
 
 def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> None:
@@ -215,8 +264,10 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
     key = view_exprs[spec.field] if spec.field and not view_exprs[spec.field].startswith("NULLIF") else \
         f"NULLIF(CAST({ident(export.key)} AS VARCHAR), '')"
     good = f"{ident(CODE_COLUMN)} IS NULL AND {key} IS NOT NULL"
+    if _strictly_ordered(con, f"SELECT {key} FROM {ident(table)} WHERE {good}"):
+        return
     duplicated = f"SELECT {key} FROM {ident(table)} WHERE {good} GROUP BY 1 HAVING count(*) > 1"
-    if not con.execute(f"SELECT count(*) FROM ({duplicated})").fetchone()[0]:
+    if not con.execute(f"SELECT count(*) FROM ({duplicated})").fetchall()[0][0]:
         return
     con.execute(
         f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = 'duplicate_key', {ident(REASON_COLUMN)} = "
@@ -225,26 +276,70 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
         f"AS n FROM {ident(table)} WHERE {good} AND {key} IN ({duplicated})) WHERE n > 1)")
 
 
-def _numbered_view(con, source: Source, table: str, key: str) -> str:
-    """A view of the stage with each row's data row number in its file (``regaudit:row``).
+def _strictly_ordered(con, keys_sql: str) -> bool:
+    """True if the keys ``keys_sql`` gives, in file order, rise (or fall) strictly: then none repeats.
 
-    Readers that know it give it (Parquet, XLSX); otherwise the stage keeps file order, so the
-    rowid less the file's first rowid is the row's place among the rows the reader kept, and the
-    reader's rejects before it are added back (an ASOF join, only when there are any).
+    Exports are usually written in key order; checking that streams the keys once and stops at the
+    first step out of order, far cheaper than grouping millions of keys (which the caller does
+    otherwise). The stage keeps file order (preserve_insertion_order), so the scan gives it.
+    """
+    import pyarrow.compute as pc
+
+    rising = falling = True
+    last = None
+    # Closed even when left early: an unfinished result would block the connection.
+    with con.sql(keys_sql).to_arrow_reader(1 << 20) as batches:
+        for batch in batches:
+            keys = batch.column(0)
+            if len(keys) == 0:
+                continue
+            if last is not None:
+                rising = rising and pc.less(last, keys[0]).as_py()
+                falling = falling and pc.greater(last, keys[0]).as_py()
+            if rising:
+                rising = pc.all(pc.less(keys[:-1], keys[1:])).as_py() is not False
+            if falling:
+                falling = pc.all(pc.greater(keys[:-1], keys[1:])).as_py() is not False
+            if not (rising or falling):
+                return False
+            last = keys[-1]
+    return True
+
+
+def _rowid_ranges(names: list[str], counts: list[int]) -> list[tuple[str, int, int]]:
+    """Each file's (name, first rowid, rowid after its last row) in the stage, files with rows only."""
+    ranges, start = [], 0
+    for name, count in zip(names, counts):
+        if count:
+            ranges.append((name, start, start + count))
+        start += count
+    return ranges
+
+
+def _by_rowid(ranges: list[tuple[str, int, int]], value) -> str:
+    """SQL giving ``value(name, first rowid)`` (an SQL expression) of the file a stage row came from."""
+    if len(ranges) <= 1:
+        return value(*ranges[0][:2]) if ranges else "NULL"
+    return "CASE " + " ".join(f"WHEN rowid < {stop} THEN {value(name, first)}" for name, first, stop in ranges) + " END"
+
+
+def _numbered_view(con, source: Source, table: str, ranges: list[tuple[str, int, int]] | None) -> str:
+    """A view of the stage with each row's file (``regaudit:file``) and data row number in it (``regaudit:row``).
+
+    Readers that know them store them (XLSX). Otherwise the stage keeps file order, one statement
+    per file: a rowid range names the file, the rowid less the file's first rowid is the row's
+    place among the rows the reader kept, and the reader's rejects before it are added back (an
+    ASOF join, only when there are any).
     """
     view = f"{table}_rows"
-    if source.row_provided:
+    if ranges is None:
         con.execute(f"CREATE VIEW {ident(view)} AS SELECT * FROM {ident(table)}")
         return view
-    firsts = con.execute(f"SELECT {ident(FILE_COLUMN)}, min(rowid) FROM {ident(table)} GROUP BY 1").fetchall()
     file_sql = ident(FILE_COLUMN)
-    if len(firsts) <= 1:
-        first = f"{firsts[0][1] if firsts else 0}"
-    else:
-        first = "CASE " + file_sql + " " + " ".join(f"WHEN {literal(f)} THEN {int(r)}" for f, r in firsts) + " END"
-    ordinal = f"rowid + 1 - {first}"
+    numbered = (f"SELECT *, {_by_rowid(ranges, lambda name, first: literal(name))} AS {file_sql}, "
+                f"rowid + 1 - {_by_rowid(ranges, lambda name, first: str(int(first)))} AS ")
     if not source.rejects:
-        con.execute(f"CREATE VIEW {ident(view)} AS SELECT *, {ordinal} AS {ident(ROW_COLUMN)} FROM {ident(table)}")
+        con.execute(f"CREATE VIEW {ident(view)} AS {numbered}{ident(ROW_COLUMN)} FROM {ident(table)}")
         return view
     gaps: dict[tuple[str, int], int] = {}
     counters: dict[str, int] = {}
@@ -257,7 +352,7 @@ def _numbered_view(con, source: Source, table: str, key: str) -> str:
     con.execute(
         f"CREATE VIEW {ident(view)} AS SELECT s.* EXCLUDE (\"regaudit:k\"), "
         f"s.\"regaudit:k\" + coalesce(g.skipped, 0) AS {ident(ROW_COLUMN)} "
-        f"FROM (SELECT *, {ordinal} AS \"regaudit:k\" FROM {ident(table)}) s "
+        f"FROM ({numbered}\"regaudit:k\" FROM {ident(table)}) s "
         f"ASOF LEFT JOIN {ident(gap_table)} g ON s.{file_sql} = g.file AND s.\"regaudit:k\" > g.kept_before")
     return view
 
@@ -278,7 +373,7 @@ def _quarantine(con, export, source: Source, view: str) -> None:
 def _csv_lines(con, source: Source, view: str) -> None:
     """Physical lines of a CSV's quarantined rows: row + header + newlines inside earlier quoted values."""
     pending = con.execute("SELECT count(*) FROM quarantine WHERE line IS NULL AND file IN (SELECT unnest($names))",
-                          {"names": source.names}).fetchone()[0]
+                          {"names": source.names}).fetchall()[0][0]
     if not pending:
         return
     text_columns = [c for c in source.columns if source.types.get(c) == "VARCHAR"]
@@ -294,9 +389,8 @@ def _csv_lines(con, source: Source, view: str) -> None:
     con.execute("DROP TABLE _newlines")
 
 
-def _reconcile(con, declaration, export, source: Source, table: str, report: LoadReport) -> None:
-    counts = {row[0]: row[1:] for row in con.execute(
-        f"SELECT {ident(FILE_COLUMN)}, count(*), count({ident(CODE_COLUMN)}) FROM {ident(table)} GROUP BY ALL").fetchall()}
+def _reconcile(declaration, export, source: Source, counts: dict[str, tuple[int, int]], report: LoadReport,
+               hashes: BackgroundHashes) -> None:
     threshold = export.max_reject_ratio if export.max_reject_ratio is not None else declaration.exports.max_reject_ratio
     for path, name in zip(source.files, source.names):
         staged, rejected = counts.get(name, (0, 0))
@@ -310,7 +404,7 @@ def _reconcile(con, declaration, export, source: Source, table: str, report: Loa
         detail = (f"{quarantined} of {read} rows quarantined ({ratio:.1%}), above the threshold {threshold:.1%}; "
                   f"{described}" if status == "rejected" else described)
         report.inputs.append({
-            "file": name, "role": export.role, "format": export.format, "sha256": sha256_file(path),
+            "file": name, "role": export.role, "format": export.format, "sha256": hashes.sha256(path),
             "bytes": path.stat().st_size, "rows_read": read, "rows_loaded": read - quarantined,
             "rows_quarantined": quarantined, "status": status, "detail": detail, "detected": detected})
 

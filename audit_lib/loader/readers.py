@@ -1,12 +1,12 @@
 """Export files as relations DuckDB can stage from: DuckDB's own readers, XLSX through calamine.
 
-A reader returns a ``Source``: a SELECT over the export's files giving every column as read, the
-file's name relative to the exports folder and, where the format knows it, the row's number; plus
-what was detected (per file) and, for CSV, the reader's rejects once the SELECT has run.
+A reader returns a ``Source``: one SELECT per file giving every column as read (XLSX: one for all,
+with each row's file, row and line); plus what was detected (per file) and, for CSV, the reader's
+rejects once the SELECTs have run.
 CSV is read with an explicit dialect (sniffed here, see ``encoding.sniff_dialect``), in strict mode
 with ``store_rejects``: a row with the wrong number of columns, broken quoting, invalid UTF-8 or a
-value the reader could not cast is set aside with its line instead of failing the file or being
-silently cut to fit.
+value the reader was asked to cast itself and could not is set aside with its line instead of
+failing the file or being silently cut to fit.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 from audit_lib.errors import LoadError
 from audit_lib.loader import encoding as enc
-from audit_lib.roles import DECIMAL, INTEGER, TIMESTAMP
 from audit_lib.sql import ident, literal
 
 if TYPE_CHECKING:
     import duckdb
 
     from audit_lib.declaration.exports import Export
+    from audit_lib.loader.casting import NativeCast
 
 # Columns the loader adds; a file column may not start with the prefix (checked), so no clash.
 RESERVED_PREFIX = "regaudit:"
@@ -35,13 +35,6 @@ ROW_COLUMN = "regaudit:row"
 LINE_COLUMN = "regaudit:line"
 _PATH_COLUMN = "regaudit:path"
 
-# Values DuckDB's CSV reader can cast itself (fast path): only when every sampled value has this form.
-_NATIVE_PATTERNS = {
-    TIMESTAMP: r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?",
-    DECIMAL: r"-?\d{1,12}(\.\d{1,2})?",
-    INTEGER: r"-?\d{1,18}",
-}
-_NATIVE_TYPES = {TIMESTAMP: "TIMESTAMP", DECIMAL: DECIMAL, INTEGER: INTEGER}
 SAMPLE_ROWS = 5000
 
 
@@ -60,8 +53,9 @@ class Reject:
 
 @dataclass
 class Source:
-    """SELECTs over one export's files (one per file, staged in file order: a filename column per
-    row costs more than the read), with columns, types and what was detected per file."""
+    """SELECTs over one export's files (one per file, staged in file order: the stage's rowids then
+    tell each row's file and number, cheaper than storing them), with columns, types and what was
+    detected per file. ``row_provided``: the SELECT gives the file, row and line columns itself."""
 
     parts: list[tuple[str, dict[str, object]]]
     files: list[Path]
@@ -111,8 +105,8 @@ def relative_name(path: Path, exports_dir: Path) -> str:
 
 
 def open_source(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[Path], exports_dir: Path,
-                native: dict[str, str], key: str) -> Source:
-    """A Source over ``files``; ``native`` maps columns to canonical types the reader may cast itself."""
+                native: dict[str, "NativeCast"], key: str) -> Source:
+    """A Source over ``files``; ``native`` maps columns to casts the CSV reader may make itself."""
     names = [relative_name(f, exports_dir) for f in files]
     reader = {"csv": _csv_source, "parquet": _parquet_source, "json": _json_source,
               "xlsx": _xlsx_source}[export.format]  # type: ignore[index]
@@ -246,8 +240,7 @@ def _csv_source(con, export, files, names, native, key) -> Source:
         args = base_args + [f"columns = {struct}", "strict_mode = true", "store_rejects = true",
                             f"rejects_table = {literal(reject_table)}", f"rejects_scan = {literal(scan_table)}"]
         part_params = {k: v for k, v in params.items() if k != "files"} | {"file": path, "delim": delimiters[number]}
-        parts.append((f"SELECT {select}, {literal(name)} AS {ident(FILE_COLUMN)} FROM read_csv($file, {', '.join(args)})",
-                      part_params))
+        parts.append((f"SELECT {select} FROM read_csv($file, {', '.join(args)})", part_params))
         tables.append((reject_table, scan_table, path, name))
     header_lines = {n: skip + (1 if header else 0) for n in names}
     read_by_name = dict(zip(names, read_paths))
@@ -255,7 +248,7 @@ def _csv_source(con, export, files, names, native, key) -> Source:
     def collect(con) -> list[Reject]:
         found: list[Reject] = []
         for reject_table, scan_table, path, name in tables:
-            found += _csv_rejects(con, reject_table, scan_table, name, read_by_name[name], header_lines[name], native)
+            found += _csv_rejects(con, reject_table, scan_table, name, read_by_name[name], header_lines[name])
         return found
 
     return Source(parts=parts, files=files, names=names, columns=columns, types=types,
@@ -269,34 +262,35 @@ def _cleanup(temp_dir: Path | None) -> None:
 
 def _native_choice(con, paths, delimiters, columns, base_args, params, native) -> dict[str, str]:
     """Columns whose sampled values all have the plain form DuckDB's reader casts itself."""
-    wanted = {c: t for c, t in native.items() if c in columns and t in _NATIVE_PATTERNS}
+    wanted = {c: cast for c, cast in native.items() if c in columns}
     if not wanted:
         return {}
     struct = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
     checks = []
-    for column, target in wanted.items():
+    for column, cast in wanted.items():
         text = f"NULLIF({ident(column)}, '')"
         checks.append(f"count({text}) > 0 AND count({text}) FILTER (WHERE NOT regexp_full_match({text}, "
-                      f"{literal(_NATIVE_PATTERNS[target])})) = 0")
+                      f"{literal(cast.pattern)})) = 0")
     chosen = dict(wanted)
     for path, delimiter in zip(paths, delimiters):
         sample = (f"SELECT * FROM read_csv($file, {', '.join(base_args)}, columns = {struct}, ignore_errors = true,"
                   f" strict_mode = false) LIMIT {SAMPLE_ROWS}")
         file_params = {k: v for k, v in params.items() if k != "files"} | {"file": path, "delim": delimiter}
-        row = con.execute(f"SELECT {', '.join(checks)} FROM ({sample})", file_params).fetchone()
+        row = con.execute(f"SELECT {', '.join(checks)} FROM ({sample})", file_params).fetchall()[0]
         for (column, _), ok in zip(wanted.items(), row):
             if not ok:
                 chosen.pop(column, None)
-    return {c: _NATIVE_TYPES[t] for c, t in chosen.items()}
+    return {c: cast.reader_type for c, cast in chosen.items()}
 
 
 _STRUCTURAL = {"TOO MANY COLUMNS": "column_count", "MISSING COLUMNS": "column_count",
                "UNQUOTED VALUE": "bad_quoting", "INVALID ENCODING": "bad_encoding",
                "LINE SIZE OVER MAXIMUM": "line_too_long", "INVALID STATE": "bad_row"}
+NATIVE_CAST_FAILED = "native_cast_failed"
 _CAST_VALUE = re.compile(r'Could not convert string "(.*)" to', re.DOTALL)
 
 
-def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines, native) -> list[Reject]:
+def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines) -> list[Reject]:
     rows = con.execute(
         "SELECT e.line, min(e.line_byte_position), list(e.error_type::VARCHAR ORDER BY e.byte_position), "
         "list(e.column_name ORDER BY e.byte_position), list(e.error_message ORDER BY e.byte_position), "
@@ -313,12 +307,11 @@ def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines, n
                       "bad_encoding": "invalid characters for the file's encoding",
                       "line_too_long": "line too long"}.get(code, f"unreadable row: {message}")
         else:
+            # A value the reader could not cast itself: load.py reads the file again with its own casts.
             kind, column, message = kinds[0], columns[0], messages[0]
-            target = native.get(column)
-            code = "bad_date" if target == TIMESTAMP else "bad_number"
+            code = NATIVE_CAST_FAILED
             match = _CAST_VALUE.search(message or "")
-            label = "date/time" if target == TIMESTAMP else ("whole number" if target == INTEGER else "number")
-            reason = f"unparseable {label} in column {column}: {match.group(1) if match else message}"
+            reason = f"the reader could not cast column {column}: {match.group(1) if match else message}"
         rejects.append(Reject(file=name, row=int(line) - header_lines if line is not None else None,
                               line=physical.get(byte_pos), code=code, reason=reason, raw=csv_line, column=column))
     return rejects
@@ -358,12 +351,10 @@ def _parquet_source(con, export, files, names, native, key) -> Source:
     columns = [c for c in described if c not in (_PATH_COLUMN, "file_row_number")]
     types = {c: described[c] for c in columns}
     select = ", ".join(ident(c) for c in columns)
-    parts = [(f"SELECT {select}, {literal(name)} AS {ident(FILE_COLUMN)}, file_row_number + 1 AS {ident(ROW_COLUMN)}, "
-              f"NULL::BIGINT AS {ident(LINE_COLUMN)} FROM read_parquet($file, file_row_number = true)", {"file": path})
-             for path, name in zip(paths, names)]
+    # Row numbers come from the stage's rowids (read in file order; a Parquet reader rejects nothing).
+    parts = [(f"SELECT {select} FROM read_parquet($file)", {"file": path}) for path in paths]
     return Source(parts=parts, files=files, names=names, columns=columns, types=types,
-                  detected={n: {"format": "parquet"} for n in names}, row_provided=True,
-                  header_lines={n: 0 for n in names})
+                  detected={n: {"format": "parquet"} for n in names}, header_lines={n: 0 for n in names})
 
 
 def _json_source(con, export, files, names, native, key) -> Source:
@@ -378,8 +369,8 @@ def _json_source(con, export, files, names, native, key) -> Source:
     columns = [c for c in described if c != _PATH_COLUMN]
     types = {c: described[c] for c in columns}
     select = ", ".join(ident(c) for c in columns)
-    parts = [(f"SELECT {select}, {literal(name)} AS {ident(FILE_COLUMN)} FROM read_json($file, format = $format, "
-              f"columns = {_struct(types)})", {"file": path, "format": json_format}) for path, name in zip(paths, names)]
+    parts = [(f"SELECT {select} FROM read_json($file, format = $format, columns = {_struct(types)})",
+              {"file": path, "format": json_format}) for path in paths]
     detected = {}
     for path, name in zip(files, names):
         head = enc.read_sample(path, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from datetime import datetime
@@ -10,21 +9,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from audit_lib.hashing import sha256_file
 from audit_lib.outputs import atomic_write_text
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 2
 PACKAGES = ("regaudit", "duckdb", "pandas", "plotly", "papermill", "nbconvert")
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    """SHA-256 of a file's bytes, read in chunks (exports can be large)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str | None]:
