@@ -65,6 +65,7 @@ def child(kind: str, path: Path, threads: int | None) -> dict[str, float]:
     # Modules are imported before the clock starts, for both: the figures are of loading, not of
     # Python's start-up.
     import duckdb  # noqa: F401
+    import pyarrow.compute  # noqa: F401  (imported by the loader when it first checks key order)
     from loaderkit import load
 
     from audit_lib.loader import connect

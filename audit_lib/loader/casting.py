@@ -157,3 +157,14 @@ def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, requ
         reason += f" WHEN {text} IS NULL THEN {missing}"
         code += f" WHEN {text} IS NULL THEN {missing_code}"
     return reason + " END", code + " END"
+
+
+def passes_sql(column: str, spec: CastSpec, typed_sql: str, required: bool) -> str | None:
+    """A cheap SQL test that is true only where ``column`` certainly passes as its field (None when
+    it cannot fail): the loader words a code only for the rows that fail it (see load.py)."""
+    if spec.target == TEXT and not spec.values:
+        # Non-empty and not starting with a blank or control byte: trimming cannot empty it.
+        return f"CAST({ident(column)} AS VARCHAR) >= '!'" if required else None
+    if required:
+        return f"{typed_sql} IS NOT NULL"
+    return f"({typed_sql} IS NOT NULL OR {ident(column)} IS NULL)"

@@ -1,10 +1,11 @@
 """Loading every mapped export into DuckDB: typed staging, quarantine, reconciliation, canonical views.
 
 One pass per export: DuckDB's reader feeds a ``CREATE TABLE stg_NN AS SELECT`` that keeps every
-column as read and adds the canonical fields, typed, plus why the row fails (``regaudit:reason``
-and a stable ``regaudit:code``) — nothing is copied twice. Rows the reader itself rejects (wrong
-column count, broken quoting, invalid encoding, a value it could not cast) come from its rejects
-table. Per file, ``rows_read = rows_loaded + rows_quarantined`` holds by construction and is tested.
+column as read and adds the canonical fields, typed, plus a stable code saying why the row fails
+(``regaudit:code``; the reason is worded for quarantined rows only) — nothing is copied twice.
+Rows the reader itself rejects (wrong column count, broken quoting, invalid encoding) come from its
+rejects table. Per file, ``rows_read = rows_loaded + rows_quarantined`` holds by construction and
+is tested.
 
 Row numbers: ``row`` is the data row number in its file (1 = the first row after the header,
 counting rejected rows too). ``line`` is the physical line (sheet row for XLSX): exact for rows the
@@ -13,7 +14,7 @@ and skipped lines plus the newlines inside quoted values of the rows loaded befo
 multi-line row before it is counted as one line). Parquet and JSON arrays have no lines (NULL).
 
 Time: a naive timestamp is read in the export's time zone (default Europe/Helsinki) and stored as an
-instant (TIMESTAMPTZ). Across DST changes DuckDB's ICU rules apply: a local time that does not exist
+instant (TIMESTAMPTZ; see timezones.py). Across DST changes DuckDB's ICU rules apply: a local time that does not exist
 (2026-03-29 03:30, in the spring gap) is moved forward by the gap (04:30+03, 01:30 UTC); an
 ambiguous one (2026-10-25 03:30, which occurs twice) is taken as the later, standard-time instant
 (03:30+02, 01:30 UTC). Timestamps with an offset or ``Z`` keep their instant.
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 from audit_lib.errors import LoadError
 from audit_lib.hashing import BackgroundHashes
 from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
-                                     cast_expression, failure_reason, native_cast)
+                                     cast_expression, failure_reason, native_cast, passes_sql)
 from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source, duck_message,
                                       open_source, resolve_files)
 from audit_lib.roles import ROLES, TEXT
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 INPUT_COLUMNS = ["file", "role", "format", "sha256", "bytes", "rows_read", "rows_loaded", "rows_quarantined",
                  "status", "detail", "detected"]
 QUARANTINE_COLUMNS = ["file", "row", "reason", "raw", "line", "column_name", "reason_code"]
-REASON_COLUMN = "regaudit:reason"
 CODE_COLUMN = "regaudit:code"
 FIELD_PREFIX = "regaudit:f:"
 
@@ -193,7 +193,7 @@ def _stage_once(con, declaration, export, files: list[Path], key: str, report: L
                                              f"not in the file; its columns are: {', '.join(map(repr, source.columns))}",
                             column=missing[0])
         table = f"stg_{key}"
-        view_exprs, counts = _create_stage(con, declaration, export, source, table)
+        view_exprs, reason_sql, counts = _create_stage(con, declaration, export, source, table)
         source.collect_rejects(con)
         failed = [r for r in source.rejects if r.code == NATIVE_CAST_FAILED]
         if failed:
@@ -208,17 +208,19 @@ def _stage_once(con, declaration, export, files: list[Path], key: str, report: L
         per_file = {row[0]: row[1:] for row in con.execute(
             f"SELECT {file_sql}, count(*), count({ident(CODE_COLUMN)}) FROM {ident(table)} GROUP BY 1").fetchall()}
         view = _numbered_view(con, source, table, ranges)
-        _quarantine(con, export, source, view)
+        _quarantine(con, export, source, view, reason_sql, view_exprs)
         _reconcile(declaration, export, source, per_file, report, hashes)
         return view, view_exprs
     finally:
         source.close()
 
 
-def _create_stage(con, declaration, export, source: Source, table: str) -> tuple[dict[str, str], list[int]]:
-    """Create the stage; the role view's expression per field, and the rows each of the source's parts gave."""
+def _create_stage(con, declaration, export, source: Source, table: str) -> tuple[dict[str, str], str, list[int]]:
+    """Create the stage; return the role view's expression per field, the SQL of a row's quarantine
+    reason over the stage (worded only for the rows that need it, not stored), and the rows each of
+    the source's parts gave."""
     role = ROLES[export.role]
-    typed, reasons, codes = [], [], []
+    typed, reasons, codes, passing = [], [], [], []
     view_exprs: dict[str, str] = {}
     key_field = export.columns[export.key].field if export.key else None
     for field_name, column in export.field_columns().items():
@@ -231,20 +233,23 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
         else:
             typed.append(f"{cast_expression(column, spec)} AS {typed_name}")
             view_exprs[field_name] = typed_name
-        reason, code = failure_reason(column, field_name, spec, typed_name, canonical.required or field_name == key_field,
-                                      key=field_name == key_field)
+        required = canonical.required or field_name == key_field
+        reason, code = failure_reason(column, field_name, spec, typed_name, required, key=field_name == key_field)
         reasons.append(reason)
         codes.append(code)
+        if (passes := passes_sql(column, spec, typed_name, required)) is not None:
+            passing.append(passes)
     code_sql = f"coalesce({', '.join(codes)})" if codes else "NULL::VARCHAR"
-    reason_sql = (f"CASE WHEN {ident(CODE_COLUMN)} IS NOT NULL THEN concat_ws('; ', {', '.join(reasons)}) END"
-                  if reasons else "NULL::VARCHAR")
+    if passing:
+        # Most rows pass every field: one cheap test spares them the coalesce of CASEs.
+        code_sql = f"CASE WHEN {' AND '.join(passing)} THEN NULL ELSE {code_sql} END"
+    reason_sql = f"concat_ws('; ', {', '.join(reasons)})" if reasons else "NULL::VARCHAR"
     # One statement per file, in file order: the rowid then numbers each file's rows contiguously,
     # so neither the file's name nor the row's number needs storing (see _numbered_view).
     counts = []
     for number, (part_sql, params) in enumerate(source.parts):
         typed_sql = f"SELECT *, {', '.join(typed)} FROM ({part_sql})" if typed else f"SELECT * FROM ({part_sql})"
-        select = (f"SELECT *, {reason_sql} AS {ident(REASON_COLUMN)} FROM "
-                  f"(SELECT *, {code_sql} AS {ident(CODE_COLUMN)} FROM ({typed_sql}))")
+        select = f"SELECT *, {code_sql} AS {ident(CODE_COLUMN)} FROM ({typed_sql})"
         verb = f"CREATE TABLE {ident(table)} AS " if number == 0 else f"INSERT INTO {ident(table)} "
         try:
             counts.append(con.execute(verb + select, params).fetchall()[0][0])
@@ -252,17 +257,23 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
             name = source.names[min(number, len(source.names) - 1)]
             paths = [str(p) for p in source.files]
             raise LoadError(name, f"cannot be read as {export.format}: {duck_message(exc, paths, source.names)}") from exc
-    return view_exprs, counts
+    return view_exprs, reason_sql, counts
+
+
+def _key_sql(export, view_exprs: dict[str, str]) -> str:
+    """The export's key over the stage: typed keys as typed; text keys as read (grouping trimmed
+    copies of every key costs more than the read)."""
+    spec = export.columns[export.key]
+    if spec.field and not view_exprs[spec.field].startswith("NULLIF"):
+        return view_exprs[spec.field]
+    return f"NULLIF(CAST({ident(export.key)} AS VARCHAR), '')"
 
 
 def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> None:
     """The first good row of a key wins; later ones are quarantined rather than silently merged."""
     if not export.key:
         return
-    spec = export.columns[export.key]
-    # Typed keys as typed; text keys as read (grouping trimmed copies of every key costs more than the read).
-    key = view_exprs[spec.field] if spec.field and not view_exprs[spec.field].startswith("NULLIF") else \
-        f"NULLIF(CAST({ident(export.key)} AS VARCHAR), '')"
+    key = _key_sql(export, view_exprs)
     good = f"{ident(CODE_COLUMN)} IS NULL AND {key} IS NOT NULL"
     if _strictly_ordered(con, f"SELECT {key} FROM {ident(table)} WHERE {good}"):
         return
@@ -270,9 +281,7 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
     if not con.execute(f"SELECT count(*) FROM ({duplicated})").fetchall()[0][0]:
         return
     con.execute(
-        f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = 'duplicate_key', {ident(REASON_COLUMN)} = "
-        f"{literal(f'duplicate key in column {export.key}: ')} || CAST({key} AS VARCHAR) "
-        f"WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) "
+        f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = 'duplicate_key' WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) "
         f"AS n FROM {ident(table)} WHERE {good} AND {key} IN ({duplicated})) WHERE n > 1)")
 
 
@@ -357,11 +366,14 @@ def _numbered_view(con, source: Source, table: str, ranges: list[tuple[str, int,
     return view
 
 
-def _quarantine(con, export, source: Source, view: str) -> None:
+def _quarantine(con, export, source: Source, view: str, reason_sql: str, view_exprs: dict[str, str]) -> None:
     raw = "to_json({" + ", ".join(f"{literal(c)}: {ident(c)}" for c in source.columns) + "})"
     line = ident(LINE_COLUMN) if source.row_provided else "NULL::BIGINT"
+    if export.key:
+        duplicate = f"{literal(f'duplicate key in column {export.key}: ')} || CAST({_key_sql(export, view_exprs)} AS VARCHAR)"
+        reason_sql = f"CASE WHEN {ident(CODE_COLUMN)} = 'duplicate_key' THEN {duplicate} ELSE {reason_sql} END"
     con.execute(
-        f"INSERT INTO quarantine SELECT {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {ident(REASON_COLUMN)}, {raw}, "
+        f"INSERT INTO quarantine SELECT {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {reason_sql}, {raw}, "
         f"{line}, NULL, {ident(CODE_COLUMN)} FROM {ident(view)} WHERE {ident(CODE_COLUMN)} IS NOT NULL")
     if export.format == "csv":
         _csv_lines(con, source, view)

@@ -63,24 +63,28 @@ def _epoch_us(year: int) -> int:
 
 
 @lru_cache(maxsize=None)
-def _year_table(zone: str) -> tuple[str, int]:
-    """The per-year table as a DuckDB list literal of structs, and its number of boundaries per year."""
+def _year_table(zone: str) -> tuple[str, list[tuple[str, str]]]:
+    """The per-year table as DuckDB list literals, indexed by year - FIRST_YEAR + 1: the offset at
+    the year's start, and per change k in the year (latest first) its local boundary and offset."""
     first, changes = transitions(zone)
     boundaries = [(instant + after, after) for instant, after in changes]  # in local epoch µs
     starts = [b for b, _ in boundaries]
-    years = []
+    bases, inside = [], []
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         start, stop = _epoch_us(year), _epoch_us(year + 1)
         before = bisect.bisect_right(starts, start)
-        base = boundaries[before - 1][1] if before else first
-        years.append((base, [(b, o) for b, o in boundaries if start < b < stop]))
-    width = max(len(inside) for _, inside in years)
-    structs = []
-    for base, inside in years:
-        padded = inside + [(_NO_BOUNDARY, 0)] * (width - len(inside))
-        structs.append("{" + ", ".join([f"'base': {base}"] + [f"'b{k}': {b}, 'o{k}': {o}"
-                                                              for k, (b, o) in enumerate(padded, 1)]) + "}")
-    return "[" + ", ".join(structs) + "]", width
+        bases.append(boundaries[before - 1][1] if before else first)
+        inside.append([(b, o) for b, o in boundaries if start < b < stop])
+    width = max(len(changes_in_year) for changes_in_year in inside)
+    padded = [year + [(_NO_BOUNDARY, 0)] * (width - len(year)) for year in inside]
+    # Flat lists of numbers: picking from them costs less than from a list of structs.
+    steps = [(_list(year[k][0] for year in padded), _list(year[k][1] for year in padded))
+             for k in reversed(range(width))]
+    return _list(bases), steps
+
+
+def _list(values) -> str:
+    return "[" + ", ".join(str(int(v)) for v in values) + "]"
 
 
 def instant_sql(local_sql: str, zone: str) -> str:
@@ -89,13 +93,15 @@ def instant_sql(local_sql: str, zone: str) -> str:
     import duckdb
 
     try:
-        table, width = _year_table(zone)
+        bases, steps = _year_table(zone)
     except duckdb.Error:
         # A zone ICU does not know: its own call fails in the load with DuckDB's message and candidates.
         return f"timezone({literal(zone)}, {local_sql})"
     local_us = f"epoch_us({local_sql})"
-    year = f"{table}[year({local_sql}) - {FIRST_YEAR - 1}]"
-    offset = "CASE " + " ".join(f"WHEN {local_us} >= {year}.b{k} THEN {year}.o{k}" for k in range(width, 0, -1)) + \
-        f" ELSE {year}.base END" if width else f"{year}.base"
+    index = f"year({local_sql}) - {FIRST_YEAR - 1}"
+    offset = f"{bases}[{index}]"
+    if steps:
+        offset = ("CASE " + " ".join(f"WHEN {local_us} >= {starts}[{index}] THEN {offsets}[{index}]"
+                                     for starts, offsets in steps) + f" ELSE {offset} END")
     return (f"CASE WHEN year({local_sql}) BETWEEN {FIRST_YEAR} AND {LAST_YEAR} "
             f"THEN make_timestamptz({local_us} - {offset}) ELSE timezone({literal(zone)}, {local_sql}) END")
