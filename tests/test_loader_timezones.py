@@ -15,10 +15,11 @@ ZONES = ["Europe/Helsinki", "America/New_York", "America/St_Johns", "Australia/L
          "Asia/Kathmandu", "Africa/Monrovia", "UTC"]
 
 
-def _differences(zone: str, start: str, stop: str, step_seconds: int) -> tuple[int, int]:
+def _differences(zone: str, start: str, stop: str, step_seconds: int,
+                 recent: tuple[int, int] | None = None) -> tuple[int, int]:
     con = duckdb.connect()
     return con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {instant_sql('t', zone)} IS DISTINCT FROM timezone($zone, t)) "
+        f"SELECT count(*), count(*) FILTER (WHERE {instant_sql('t', zone, recent)} IS DISTINCT FROM timezone($zone, t)) "
         "FROM (SELECT make_timestamp(i) AS t FROM range(epoch_us($start::TIMESTAMP), epoch_us($stop::TIMESTAMP), "
         "$step) r(i))", {"zone": zone, "start": start, "stop": stop, "step": step_seconds * 1_000_000}).fetchone()
 
@@ -30,6 +31,14 @@ def test_every_quarter_hour_matches_icu(zone: str) -> None:
     compared, different = _differences(zone, str(start), str(stop), 900)
     assert compared == (stop - start) // dt.timedelta(minutes=15)
     assert different == 0
+
+
+@pytest.mark.parametrize("recent", [(1960, 1975), (2090, 2110), (2000, 2000)])
+@pytest.mark.parametrize("zone", ["Europe/Helsinki", "Africa/Monrovia", "Australia/Lord_Howe"])
+def test_other_recent_windows_match_icu(zone: str, recent: tuple[int, int]) -> None:
+    # Windows reaching past the derived years are cut to them; the edges of each are compared.
+    compared, different = _differences(zone, f"{recent[0] - 2}-01-01", f"{recent[1] + 2}-01-01", 900, recent)
+    assert compared > 0 and different == 0
 
 
 @pytest.mark.parametrize(("zone", "day"), [("Europe/Helsinki", "2026-03-29"), ("Europe/Helsinki", "2026-10-25"),

@@ -204,12 +204,13 @@ def _stage_once(con, declaration, export, files: list[Path], key: str, report: L
             raise _NativeCastFailed(reasons)
         _mark_duplicates(con, export, table, view_exprs)
         ranges = None if source.row_provided else _rowid_ranges(source.names, counts)
-        file_sql = ident(FILE_COLUMN) if ranges is None else _by_rowid(ranges, lambda name, first: literal(name))
-        per_file = {row[0]: row[1:] for row in con.execute(
-            f"SELECT {file_sql}, count(*), count({ident(CODE_COLUMN)}) FROM {ident(table)} GROUP BY 1").fetchall()}
+        if ranges is None:
+            staged = dict(con.execute(f"SELECT {ident(FILE_COLUMN)}, count(*) FROM {ident(table)} GROUP BY 1").fetchall())
+        else:
+            staged = {name: stop - first for name, first, stop in ranges}
         view = _numbered_view(con, source, table, ranges)
-        _quarantine(con, export, source, view, reason_sql, view_exprs)
-        _reconcile(declaration, export, source, per_file, report, hashes)
+        marked = _quarantine(con, export, source, view, reason_sql, view_exprs)
+        _reconcile(declaration, export, source, staged, marked, report, hashes)
         return view, view_exprs
     finally:
         source.close()
@@ -366,7 +367,14 @@ def _numbered_view(con, source: Source, table: str, ranges: list[tuple[str, int,
     return view
 
 
-def _quarantine(con, export, source: Source, view: str, reason_sql: str, view_exprs: dict[str, str]) -> None:
+def _quarantine(con, export, source: Source, view: str, reason_sql: str, view_exprs: dict[str, str]) -> dict[str, int]:
+    """Write the quarantined rows of the stage and the reader's rejects; per file, how many of the
+    stage's rows were quarantined (counted among the new quarantine rows, not over the stage)."""
+    def per_file() -> dict[str, int]:
+        return dict(con.execute("SELECT file, count(*) FROM quarantine WHERE file IN (SELECT unnest($names)) "
+                                "GROUP BY 1", {"names": source.names}).fetchall())
+
+    before = per_file()
     raw = "to_json({" + ", ".join(f"{literal(c)}: {ident(c)}" for c in source.columns) + "})"
     line = ident(LINE_COLUMN) if source.row_provided else "NULL::BIGINT"
     if export.key:
@@ -375,11 +383,13 @@ def _quarantine(con, export, source: Source, view: str, reason_sql: str, view_ex
     con.execute(
         f"INSERT INTO quarantine SELECT {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {reason_sql}, {raw}, "
         f"{line}, NULL, {ident(CODE_COLUMN)} FROM {ident(view)} WHERE {ident(CODE_COLUMN)} IS NOT NULL")
+    marked = {name: count - before.get(name, 0) for name, count in per_file().items()}
     if export.format == "csv":
         _csv_lines(con, source, view)
     if source.rejects:
         con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [[r.file, r.row, r.reason, r.raw, r.line, r.column, r.code] for r in source.rejects])
+    return marked
 
 
 def _csv_lines(con, source: Source, view: str) -> None:
@@ -401,14 +411,15 @@ def _csv_lines(con, source: Source, view: str) -> None:
     con.execute("DROP TABLE _newlines")
 
 
-def _reconcile(declaration, export, source: Source, counts: dict[str, tuple[int, int]], report: LoadReport,
-               hashes: BackgroundHashes) -> None:
+def _reconcile(declaration, export, source: Source, staged: dict[str, int], marked: dict[str, int],
+               report: LoadReport, hashes: BackgroundHashes) -> None:
+    """Per file: rows read = rows staged + the reader's rejects; quarantined = marked in the stage +
+    the reader's rejects; loaded = the rest. A file above its reject threshold is rejected."""
     threshold = export.max_reject_ratio if export.max_reject_ratio is not None else declaration.exports.max_reject_ratio
     for path, name in zip(source.files, source.names):
-        staged, rejected = counts.get(name, (0, 0))
         structural = sum(1 for r in source.rejects if r.file == name)
-        read = staged + structural
-        quarantined = rejected + structural
+        read = staged.get(name, 0) + structural
+        quarantined = marked.get(name, 0) + structural
         ratio = quarantined / read if read else 0.0
         status = "rejected" if ratio > threshold else "loaded"
         detected = source.detected.get(name, {})

@@ -3,7 +3,8 @@
 ICU looks the offset up row by row, which is the largest single cost of loading a timestamp
 column. The offset of a zone changes only at its transitions (a couple a year), so the loader asks
 ICU once per zone for the transitions between FIRST_YEAR and LAST_YEAR and turns each row's local
-time into an instant with integer arithmetic over a per-year table. ICU's rules are kept exactly:
+time into an instant with integer arithmetic: a short CASE over the changes of recent years, a
+per-year table for the others. ICU's rules are kept exactly:
 a local time in a spring gap takes the offset before the change (it is moved forward by the gap),
 an ambiguous one in an autumn fold takes the offset after it (the later, standard-time instant),
 so a boundary in local time is ``transition instant + offset after``. Times outside the table's
@@ -66,8 +67,7 @@ def _epoch_us(year: int) -> int:
 def _year_table(zone: str) -> tuple[str, list[tuple[str, str]]]:
     """The per-year table as DuckDB list literals, indexed by year - FIRST_YEAR + 1: the offset at
     the year's start, and per change k in the year (latest first) its local boundary and offset."""
-    first, changes = transitions(zone)
-    boundaries = [(instant + after, after) for instant, after in changes]  # in local epoch µs
+    first, boundaries = _local_boundaries(zone)
     starts = [b for b, _ in boundaries]
     bases, inside = [], []
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
@@ -83,17 +83,48 @@ def _year_table(zone: str) -> tuple[str, list[tuple[str, str]]]:
     return _list(bases), steps
 
 
+def _local_boundaries(zone: str) -> tuple[int, list[tuple[int, int]]]:
+    """The offset before the first change, and each change as (local boundary, offset from it on),
+    in epoch µs of local time."""
+    first, changes = transitions(zone)
+    return first, [(instant + after, after) for instant, after in changes]
+
+
+def _recent_window(zone: str, years: tuple[int, int]) -> tuple[int, int, str]:
+    """Local epoch µs bounds of ``years`` and the offset there as a CASE over the few changes inside
+    (latest first): cheaper per row than picking from the per-year lists."""
+    first, boundaries = _local_boundaries(zone)
+    start, stop = _epoch_us(years[0]), _epoch_us(years[1] + 1)
+    starts = [b for b, _ in boundaries]
+    before = bisect.bisect_right(starts, start)
+    offset = str(boundaries[before - 1][1] if before else first)
+    inside = [(b, o) for b, o in boundaries if start < b < stop]
+    if inside:
+        offset = "CASE " + " ".join(f"WHEN {{local_us}} >= {b} THEN {o}" for b, o in reversed(inside)) + \
+            f" ELSE {offset} END"
+    return start, stop, offset
+
+
 def _list(values) -> str:
     return "[" + ", ".join(str(int(v)) for v in values) + "]"
 
 
-def instant_sql(local_sql: str, zone: str) -> str:
+def instant_sql(local_sql: str, zone: str, recent: tuple[int, int] | None = None) -> str:
     """SQL giving the instant (TIMESTAMPTZ) of naive timestamp ``local_sql`` read in ``zone``: equal to
-    ``timezone(zone, local_sql)``."""
+    ``timezone(zone, local_sql)``.
+
+    Times in the ``recent`` years (default: six years back to next year, where an audit's data
+    mostly lies) take a short CASE over their few changes; other years up to LAST_YEAR the
+    per-year lists; anything else ICU itself.
+    """
     import duckdb
 
     try:
         bases, steps = _year_table(zone)
+        years = recent or _default_recent_years()
+        # Only inside the derived years: the offset before them is not known here.
+        years = (max(FIRST_YEAR, years[0]), min(LAST_YEAR, years[1]))
+        start, stop, recent_offset = _recent_window(zone, years)
     except duckdb.Error:
         # A zone ICU does not know: its own call fails in the load with DuckDB's message and candidates.
         return f"timezone({literal(zone)}, {local_sql})"
@@ -103,5 +134,12 @@ def instant_sql(local_sql: str, zone: str) -> str:
     if steps:
         offset = ("CASE " + " ".join(f"WHEN {local_us} >= {starts}[{index}] THEN {offsets}[{index}]"
                                      for starts, offsets in steps) + f" ELSE {offset} END")
-    return (f"CASE WHEN year({local_sql}) BETWEEN {FIRST_YEAR} AND {LAST_YEAR} "
+    return (f"CASE WHEN {local_us} >= {start} AND {local_us} < {stop} "
+            f"THEN make_timestamptz({local_us} - {recent_offset.format(local_us=local_us)}) "
+            f"WHEN year({local_sql}) BETWEEN {FIRST_YEAR} AND {LAST_YEAR} "
             f"THEN make_timestamptz({local_us} - {offset}) ELSE timezone({literal(zone)}, {local_sql}) END")
+
+
+def _default_recent_years() -> tuple[int, int]:
+    this_year = dt.date.today().year
+    return this_year - 6, this_year + 1
