@@ -1,13 +1,14 @@
 """Load benchmark: regaudit's loader against a plain DuckDB read of the same 10M-row export.
 
-Run by hand (not a test)::
+Run by hand (not a test), after ``make test`` or ``make demo`` has made the environment::
 
-    /tmp/venv0/bin/python benchmarks/bench_load.py [--rows 10000000] [--threads N]
+    .venv/bin/python benchmarks/bench_load.py [--rows 10000000] [--threads N] [--repeat 3] [--shuffled]
 
-Generates ``benchmarks/data/marketing_messages.csv`` and ``.parquet`` (gitignored) with DuckDB,
-then measures, each in a fresh subprocess: wall seconds, rows/s and peak RSS (VmHWM) of
-(a) ``load_exports`` with a marketing_messages mapping and (b) ``CREATE TABLE AS SELECT * FROM
-read_csv/read_parquet``, and prints the ratio regaudit/plain.
+Generates ``benchmarks/data/marketing_messages_<rows>.csv`` and ``.parquet`` (gitignored; with
+``--shuffled`` the same rows in random order) with DuckDB, then measures, each in a fresh
+subprocess with the modules imported before the clock starts: wall seconds, rows/s and peak RSS
+(VmHWM) of (a) ``load_exports`` with a marketing_messages mapping and key and (b) ``CREATE TABLE
+AS SELECT * FROM read_csv/read_parquet``, and prints the ratio regaudit/plain.
 """
 
 from __future__ import annotations
@@ -27,12 +28,17 @@ COLUMNS = {"message_id": "message_id", "customer_id": "subject_id", "channel": "
            "campaign": "campaign", "has_opt_out": "has_opt_out"}
 
 
-def generate(rows: int) -> dict[str, Path]:
-    """Write the CSV and Parquet exports (once per row count)."""
+def generate(rows: int, shuffled: bool = False) -> dict[str, Path]:
+    """Write the CSV and Parquet exports (once per row count and order).
+
+    In key order by default, as exports from a database usually are; ``shuffled`` writes the same
+    rows in random order, where proving the keys unique takes grouping every key.
+    """
     import duckdb
 
     DATA.mkdir(exist_ok=True)
-    paths = {"csv": DATA / f"marketing_messages_{rows}.csv", "parquet": DATA / f"marketing_messages_{rows}.parquet"}
+    stem = f"marketing_messages_{rows}" + ("_shuffled" if shuffled else "")
+    paths = {"csv": DATA / f"{stem}.csv", "parquet": DATA / f"{stem}.parquet"}
     if all(p.exists() for p in paths.values()):
         return paths
     con = duckdb.connect()
@@ -42,7 +48,7 @@ def generate(rows: int) -> dict[str, Path]:
         strftime(TIMESTAMP '2026-01-01' + INTERVAL (i % 31536000) SECOND, '%Y-%m-%d %H:%M:%S') AS sent_at,
         'campaign-' || (i % 240)::VARCHAR AS campaign,
         CASE WHEN i % 7 = 0 THEN 'false' ELSE 'true' END AS has_opt_out
-        FROM range({rows}) t(i)"""
+        FROM range({rows}) t(i){" ORDER BY hash(i + 1)" if shuffled else ""}"""
     con.execute(f"COPY ({query}) TO '{paths['csv']}' (HEADER)")
     con.execute(f"COPY (SELECT * FROM read_csv('{paths['csv']}')) TO '{paths['parquet']}' (FORMAT parquet)")
     return paths
@@ -99,12 +105,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=2, help="runs per measurement; the best is kept")
+    parser.add_argument("--shuffled", action="store_true", help="rows in random order instead of key order")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]), args.threads)))
         return
-    paths = generate(args.rows)
+    paths = generate(args.rows, args.shuffled)
+    print(f"rows in {'random' if args.shuffled else 'key'} order")
     print(f"{'format':8} {'loader':9} {'rows':>10} {'seconds':>8} {'rows/s':>12} {'peak RSS MiB':>13}")
     for fmt, path in paths.items():
         figures = {}

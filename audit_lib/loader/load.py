@@ -278,6 +278,12 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
     good = f"{ident(CODE_COLUMN)} IS NULL AND {key} IS NOT NULL"
     if _strictly_ordered(con, f"SELECT {key} FROM {ident(table)} WHERE {good}"):
         return
+    # Sorting the keys' 64-bit hashes is cheaper than grouping the keys; a repeated hash (a repeated
+    # key, or rarely two keys sharing a hash) sends them to the exact grouping below.
+    repeated = (f"SELECT count(*) FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM "
+                f"(SELECT hash({key}) AS h FROM {ident(table)} WHERE {good})) WHERE h = previous")
+    if not con.execute(repeated).fetchall()[0][0]:
+        return
     duplicated = f"SELECT {key} FROM {ident(table)} WHERE {good} GROUP BY 1 HAVING count(*) > 1"
     if not con.execute(f"SELECT count(*) FROM ({duplicated})").fetchall()[0][0]:
         return
