@@ -169,7 +169,12 @@ def _stage(con, declaration, export, files: list[Path], key: str, report: LoadRe
         con.execute("DELETE FROM export_columns WHERE file = ?", [export.file])
         stage = _stage_once(con, declaration, export, files, key, report, hashes, {}, retry=True)
         for row in report.inputs[-len(files):]:
-            row["detected"]["native_cast_failed"] = failed.reasons.get(row["file"], [])  # type: ignore[index]
+            lines = failed.reasons.get(str(row["file"]))
+            if lines:
+                # A count and the first case: a column of such values must not flood the manifest.
+                row["detected"]["native_cast_failed"] = (  # type: ignore[index]
+                    f"{len(lines)} value(s) the reader could not cast, so the file was read again with "
+                    f"regaudit's casts; first: {lines[0]}")
         return stage
 
 
