@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import codecs
 import csv
+import gzip
+import json
 import os
 from pathlib import Path
 
@@ -14,7 +14,8 @@ import pytest
 from audit_lib.declaration.exports import Export
 from audit_lib.errors import LoadError
 from audit_lib.loader import INPUT_COLUMNS, QUARANTINE_COLUMNS
-from audit_lib.loader.encoding import detect_encoding, sniff_dialect, transcode_to_utf8
+from audit_lib.loader.csv_records import has_interior_blank_line
+from audit_lib.loader.encoding import copy_with_lf_newlines, detect_encoding, sniff_dialect, transcode_to_utf8
 from audit_lib.loader.readers import resolve_files
 from loaderkit import load, quarantine
 
@@ -259,3 +260,23 @@ def test_duplicate_keys_whatever_the_order(tmp_path: Path, keys: list[str], dupl
     assert [(q["row"], q["reason_code"]) for q in quarantine(con)] == [(row, "duplicate_key") for row in duplicated]
     # The connection is free for the next statement whichever way the order check ended.
     assert con.execute("SELECT count(*) FROM marketing_messages").fetchone() == (len(keys) - len(duplicated),)
+
+
+@pytest.mark.parametrize(("text", "blank"), [
+    ("a\n1\n2\n", False), ("a\n1\n2\n\n\r\n", False),   # trailing blank lines number nothing
+    ("a\n1\n\n2\n", True), ("a\r\n1\r\n\r\n2\r\n", True), ('a\n"x\n\ny"\n', True),
+])
+def test_interior_blank_lines_are_found(tmp_path: Path, text: str, blank: bool) -> None:
+    (tmp_path / "f.csv").write_bytes(text.encode())
+    assert has_interior_blank_line(tmp_path / "f.csv") is blank
+    with gzip.open(tmp_path / "f.csv.gz", "wb") as handle:
+        handle.write(text.encode())
+    assert has_interior_blank_line(tmp_path / "f.csv.gz") is blank
+
+
+def test_lf_copy_keeps_every_byte_but_line_endings(tmp_path: Path) -> None:
+    # A CR at a block boundary must still pair with its LF.
+    body = b"x" * ((1 << 20) - 1) + b"\r\n\xff\rend\r"
+    (tmp_path / "in.csv").write_bytes(body)
+    copy_with_lf_newlines(tmp_path / "in.csv", tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_bytes() == b"x" * ((1 << 20) - 1) + b"\n\xff\nend\n"

@@ -82,10 +82,37 @@ def decode_sample(sample: bytes, encoding: str) -> str:
     return decoder.decode(sample, final=False)
 
 
-def transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
-    """Stream ``path`` (decompressed if gzip) from ``encoding`` into UTF-8 ``target``."""
+def has_carriage_return(path: Path) -> bool:
+    """True if ``path`` (decompressed if gzip) holds a CR byte anywhere (streamed in blocks)."""
+    with _open_binary(path) as raw:
+        while block := raw.read(1 << 20):
+            if b"\r" in block:
+                return True
+    return False
+
+
+def copy_with_lf_newlines(path: Path, target: Path) -> None:
+    """Stream UTF-8 ``path`` (decompressed if gzip) into ``target`` with every CRLF and lone CR made LF.
+
+    Byte-wise, so an invalid byte stays for the reader to reject with its line (in UTF-8, CR and
+    LF bytes are never part of another character).
+    """
+    with _open_binary(path) as raw, target.open("wb") as out:
+        held = b""
+        while block := raw.read(1 << 20):
+            block = held + block
+            # A CR at the end of a block may be the first half of a CRLF: decide with the next block.
+            held, block = (b"\r", block[:-1]) if block.endswith(b"\r") else (b"", block)
+            out.write(block.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        out.write(held.replace(b"\r", b"\n"))
+
+
+def transcode_to_utf8(path: Path, encoding: str, target: Path, lf_newlines: bool = False) -> None:
+    """Stream ``path`` (decompressed if gzip) from ``encoding`` into UTF-8 ``target``; with
+    ``lf_newlines``, every line ending (CRLF, CR) becomes LF, quoted values' too."""
+    newline = None if lf_newlines else ""
     try:
-        with _open_binary(path) as raw, io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="") as text, \
+        with _open_binary(path) as raw, io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline=newline) as text, \
                 target.open("w", encoding="utf-8", newline="") as out:
             shutil.copyfileobj(text, out, 1 << 20)
     except UnicodeDecodeError as exc:

@@ -30,8 +30,10 @@ from audit_lib.errors import LoadError
 from audit_lib.hashing import BackgroundHashes
 from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
                                      cast_expression, failure_reason, native_cast, passes_sql)
-from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source, duck_message,
-                                      open_source, resolve_files)
+from audit_lib.loader.csv_records import has_interior_blank_line
+from audit_lib.loader.encoding import has_carriage_return
+from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source,
+                                      csv_record_positions, duck_message, open_source, resolve_files)
 from audit_lib.roles import ROLES, TEXT
 from audit_lib.sql import ident, literal
 
@@ -160,22 +162,40 @@ def _stage(con, declaration, export, files: list[Path], key: str, report: LoadRe
     CSV columns whose sampled values all have a plain form are cast by DuckDB's reader itself (the
     fastest way); if it meets a value it cannot cast further down, the file is read again with the
     loader's own casts, so what loads and why a row is quarantined never depend on that shortcut.
+    A CSV that DuckDB's strict reader cannot parse and that holds carriage returns (a file saved
+    with mixed line endings) is read again from a copy with every line ending made LF.
     """
     native = {column: cast for name, column in export.field_columns().items()
               if (cast := native_cast(_cast_spec(declaration, export, name, "VARCHAR")))}
-    try:
-        return _stage_once(con, declaration, export, files, key, report, hashes, native)
-    except _NativeCastFailed as failed:
+    failed: _NativeCastFailed | None = None
+    newlines = False
+    for attempt in range(3):
+        # Each attempt's reader rejects go to tables of their own (DuckDB names them per statement).
+        attempt_key = key if attempt == 0 else f"{key}_retry{attempt}"
+        try:
+            stage = _stage_once(con, declaration, export, files, attempt_key, key, report, hashes, native, newlines)
+            break
+        except _NativeCastFailed as exc:
+            failed, native = exc, {}
+        except LoadError as exc:
+            if newlines or export.format != "csv" or not _unparsed_with_carriage_returns(exc, files):
+                raise
+            newlines = True
         con.execute("DELETE FROM export_columns WHERE file = ?", [export.file])
-        stage = _stage_once(con, declaration, export, files, key, report, hashes, {}, retry=True)
-        for row in report.inputs[-len(files):]:
-            lines = failed.reasons.get(str(row["file"]))
-            if lines:
-                # A count and the first case: a column of such values must not flood the manifest.
-                row["detected"]["native_cast_failed"] = (  # type: ignore[index]
-                    f"{len(lines)} value(s) the reader could not cast, so the file was read again with "
-                    f"regaudit's casts; first: {lines[0]}")
-        return stage
+        con.execute(f"DROP TABLE IF EXISTS {ident(f'stg_{key}')}")
+    for row in report.inputs[-len(files):]:
+        lines = failed.reasons.get(str(row["file"])) if failed else None
+        if lines:
+            # A count and the first case: a column of such values must not flood the manifest.
+            row["detected"]["native_cast_failed"] = (  # type: ignore[index]
+                f"{len(lines)} value(s) the reader could not cast, so the file was read again with "
+                f"regaudit's casts; first: {lines[0]}")
+    return stage
+
+
+def _unparsed_with_carriage_returns(error: LoadError, files: list[Path]) -> bool:
+    """True if DuckDB's strict CSV reader gave up on the file's structure and a file holds a CR."""
+    return "invalid state" in str(error) and any(has_carriage_return(path) for path in files)
 
 
 class _NativeCastFailed(Exception):
@@ -186,10 +206,9 @@ class _NativeCastFailed(Exception):
         self.reasons = reasons
 
 
-def _stage_once(con, declaration, export, files: list[Path], key: str, report: LoadReport, hashes: BackgroundHashes,
-                native: dict[str, "NativeCast"], retry: bool = False) -> tuple[str, dict[str, str]]:
-    # The retry's reader rejects go to tables of their own (DuckDB names them per statement).
-    source = open_source(con, export, files, declaration.exports_dir, native, key + ("_retry" if retry else ""))
+def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, key: str, report: LoadReport,
+                hashes: BackgroundHashes, native: dict[str, "NativeCast"], newlines: bool) -> tuple[str, dict[str, str]]:
+    source = open_source(con, export, files, declaration.exports_dir, native, attempt_key, newlines)
     try:
         _record_columns(con, export, source.columns)
         missing = [c for c in export.columns if c not in source.columns]
@@ -404,11 +423,25 @@ def _quarantine(con, export, source: Source, view: str, reason_sql: str, view_ex
 
 
 def _csv_lines(con, source: Source, view: str) -> None:
-    """Physical lines of a CSV's quarantined rows: row + header + newlines inside earlier quoted values."""
-    pending = con.execute("SELECT count(*) FROM quarantine WHERE line IS NULL AND file IN (SELECT unnest($names))",
-                          {"names": source.names}).fetchall()[0][0]
+    """Physical lines of a CSV's quarantined rows: row + header + newlines inside earlier quoted values,
+    or, in a file with blank lines, where csv_records places them."""
+    pending = dict(con.execute("SELECT file, list(row ORDER BY row) FROM quarantine WHERE line IS NULL AND file IN "
+                               "(SELECT unnest($names)) GROUP BY 1", {"names": source.names}).fetchall())
     if not pending:
         return
+    for name, rows in pending.items():
+        if has_interior_blank_line(source.read_paths[name]):
+            wanted, lines = set(rows), []
+            for number, line, _ in csv_record_positions(source.read_paths[name], source.detected[name]):
+                if number in wanted:
+                    lines.append((name, number, line))
+                if number >= rows[-1]:
+                    break
+            con.execute("CREATE TEMP TABLE _lines (file VARCHAR, row BIGINT, line BIGINT)")
+            con.executemany("INSERT INTO _lines VALUES (?, ?, ?)", lines)
+            con.execute("UPDATE quarantine q SET line = l.line FROM _lines l "
+                        "WHERE q.line IS NULL AND q.file = l.file AND q.row = l.row")
+            con.execute("DROP TABLE _lines")
     text_columns = [c for c in source.columns if source.types.get(c) == "VARCHAR"]
     newlines = " + ".join(f"coalesce(length({ident(c)}) - length(replace({ident(c)}, chr(10), '')), 0)"
                           for c in text_columns) or "0"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from audit_lib.errors import LoadError
 from audit_lib.loader import encoding as enc
+from audit_lib.loader.csv_records import has_interior_blank_line, record_positions
 from audit_lib.sql import ident, literal
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class Source:
     detected: dict[str, dict[str, object]] = field(default_factory=dict)
     row_provided: bool = False
     header_lines: dict[str, int] = field(default_factory=dict)
+    # CSV: the UTF-8 file DuckDB reads (the export or its transcoded copy), for csv_records.
+    read_paths: dict[str, Path] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
     temp_dir: Path | None = None
     _collect: object = None
@@ -105,12 +108,16 @@ def relative_name(path: Path, exports_dir: Path) -> str:
 
 
 def open_source(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[Path], exports_dir: Path,
-                native: dict[str, "NativeCast"], key: str) -> Source:
-    """A Source over ``files``; ``native`` maps columns to casts the CSV reader may make itself."""
+                native: dict[str, "NativeCast"], key: str, lf_newlines: bool = False) -> Source:
+    """A Source over ``files``; ``native`` maps columns to casts the CSV reader may make itself;
+    ``lf_newlines``: read CSV files from copies whose line endings are all LF."""
     names = [relative_name(f, exports_dir) for f in files]
     reader = {"csv": _csv_source, "parquet": _parquet_source, "json": _json_source,
               "xlsx": _xlsx_source}[export.format]  # type: ignore[index]
-    source = reader(con, export, files, names, native, key)
+    if export.format == "csv":
+        source = _csv_source(con, export, files, names, native, key, lf_newlines)
+    else:
+        source = reader(con, export, files, names, native, key)
     bad = [c for c in source.columns if c.startswith(RESERVED_PREFIX)]
     if bad:
         source.close()
@@ -158,7 +165,7 @@ def _dedupe_header(fields: list[str]) -> tuple[list[str], dict[str, str]]:
     return names, renamed
 
 
-def _csv_source(con, export, files, names, native, key) -> Source:
+def _csv_source(con, export, files, names, native, key, lf_newlines: bool = False) -> Source:
     options = export.options
     temp_dir: Path | None = None
     read_paths: list[Path] = []
@@ -179,13 +186,18 @@ def _csv_source(con, export, files, names, native, key) -> Source:
         if compressed:
             info["compression"] = "gzip"
         text = enc.decode_sample(sample, encoding)
-        if encoding in ("utf-8", "utf-8-sig"):
+        if encoding in ("utf-8", "utf-8-sig") and not lf_newlines:
             read_paths.append(path)
         else:
             temp_dir = temp_dir or Path(tempfile.mkdtemp(prefix="regaudit-transcode-"))
             target = temp_dir / f"{len(read_paths):04d}.csv"
-            enc.transcode_to_utf8(path, encoding, target)
-            info["transcoded"] = True
+            if encoding in ("utf-8", "utf-8-sig"):
+                enc.copy_with_lf_newlines(path, target)
+            else:
+                enc.transcode_to_utf8(path, encoding, target, lf_newlines)
+                info["transcoded"] = True
+            if lf_newlines:
+                info["line_endings"] = "mixed: read from a copy with every line ending made LF"
             read_paths.append(target)
         # Each file its own dialect (a monthly log saved once with another spreadsheet), same header.
         delimiter, quote, fields = enc.sniff_dialect(text.lstrip("\ufeff"), skip, options.delimiter, options.quote)
@@ -248,11 +260,13 @@ def _csv_source(con, export, files, names, native, key) -> Source:
     def collect(con) -> list[Reject]:
         found: list[Reject] = []
         for reject_table, scan_table, path, name in tables:
-            found += _csv_rejects(con, reject_table, scan_table, name, read_by_name[name], header_lines[name])
+            found += _csv_rejects(con, reject_table, scan_table, name, read_by_name[name], header_lines[name],
+                                  detected[name])
         return found
 
     return Source(parts=parts, files=files, names=names, columns=columns, types=types,
-                  detected=detected, header_lines=header_lines, temp_dir=temp_dir, _collect=collect)
+                  detected=detected, header_lines=header_lines, read_paths=read_by_name, temp_dir=temp_dir,
+                  _collect=collect)
 
 
 def _cleanup(temp_dir: Path | None) -> None:
@@ -290,7 +304,7 @@ NATIVE_CAST_FAILED = "native_cast_failed"
 _CAST_VALUE = re.compile(r'Could not convert string "(.*)" to', re.DOTALL)
 
 
-def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines) -> list[Reject]:
+def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines, dialect) -> list[Reject]:
     rows = con.execute(
         "SELECT e.line, min(e.line_byte_position), list(e.error_type::VARCHAR ORDER BY e.byte_position), "
         "list(e.column_name ORDER BY e.byte_position), list(e.error_message ORDER BY e.byte_position), "
@@ -314,7 +328,24 @@ def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines) -
             reason = f"the reader could not cast column {column}: {match.group(1) if match else message}"
         rejects.append(Reject(file=name, row=int(line) - header_lines if line is not None else None,
                               line=physical.get(byte_pos), code=code, reason=reason, raw=csv_line, column=column))
+    if rejects and has_interior_blank_line(read_path):
+        # The reader's numbers count blank lines: take each reject's record number from the file.
+        numbers = {}
+        wanted = max(r.row for r in rejects if r.row is not None) + header_lines
+        for number, _, blanks in csv_record_positions(read_path, dialect):
+            numbers[header_lines + number + blanks] = number
+            if header_lines + number + blanks >= wanted:
+                break
+        for reject in rejects:
+            if reject.row is not None:
+                reject.row = numbers.get(reject.row + header_lines, reject.row)
     return rejects
+
+
+def csv_record_positions(read_path: Path, dialect: dict[str, object]):
+    """csv_records.record_positions of a CSV export with the dialect the loader detected for it."""
+    return record_positions(read_path, str(dialect["delimiter"]), str(dialect["quote"]),
+                            int(dialect["skip_rows"]), bool(dialect["header"]))  # type: ignore[call-overload]
 
 
 def _physical_lines(path: Path, byte_positions: list[int]) -> dict[int, int]:

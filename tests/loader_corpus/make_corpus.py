@@ -71,6 +71,10 @@ def main() -> None:
     with (HERE / "39_invalid_utf8_late.csv").open("ab") as handle:
         handle.write(b"M9,C\xff9,sms,2026-07-03\n")
     csv("40_null_values.csv", H + "M1,C1,email,2026-07-01\nM2,NULL,sms,-\n")
+    csv("42_blank_lines.csv", H + "M1,C1,sms,2026-07-01\n\nM2,C2,sms,notadate\n\n\nM3,\"C\n3\",sms,2026-07-01\n"
+        "M4,C4\nM5,C5,sms,bad\n\n")
+    csv("43_mixed_line_endings.csv", H.replace("\n", "\r\n") + "M1,C1,sms,2026-07-01\r\nM2,C2,sms,2026-07-01\n"
+        "M3,\"C\r\n3\",sms,bad\nM4,C4,sms,2026-07-01\r\n")
     from openpyxl import Workbook
 
     book = Workbook()
