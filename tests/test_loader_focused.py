@@ -280,3 +280,27 @@ def test_lf_copy_keeps_every_byte_but_line_endings(tmp_path: Path) -> None:
     (tmp_path / "in.csv").write_bytes(body)
     copy_with_lf_newlines(tmp_path / "in.csv", tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_bytes() == b"x" * ((1 << 20) - 1) + b"\n\xff\nend\n"
+
+
+def test_keys_that_differ_only_by_blanks_are_duplicates(tmp_path: Path) -> None:
+    # In key order as read (" M4" sorts before "M4"), yet one key once trimmed, as the role view has it.
+    (tmp_path / "mm.csv").write_text(HEADER + "M1,C1,sms,2026-07-01\n M4,C2,sms,2026-07-01\nM4 ,C3,sms,2026-07-01\n")
+    con, _ = load(tmp_path, [_mm()], max_reject_ratio=1)
+    assert [(q["row"], q["reason_code"], q["reason"]) for q in quarantine(con)] == \
+        [(3, "duplicate_key", "duplicate key in column message_id: M4")]
+    assert con.execute("SELECT message_id, subject_id FROM marketing_messages ORDER BY 1").fetchall() == \
+        [("M1", "C1"), ("M4", "C2")]
+
+
+def test_printable_edges_reads_offsets_of_sliced_and_large_arrays() -> None:
+    import pyarrow as pa
+
+    from audit_lib.loader.keys import _printable_edges
+
+    for kind in (pa.string(), pa.large_string()):
+        keys = pa.array(["M1", "M2 ", " M3", "M4", "Ä5", "M6"], type=kind)
+        assert _printable_edges(keys.slice(0, 1)) and _printable_edges(keys.slice(3, 1))
+        assert not _printable_edges(keys.slice(1, 1)) and not _printable_edges(keys.slice(2, 1))
+        assert not _printable_edges(keys.slice(4, 1))  # a non-ASCII edge: trimming rules not assumed
+        assert _printable_edges(keys.slice(5, 1)) and not _printable_edges(keys)
+        assert not _printable_edges(pa.array(["", "M1"], type=kind))

@@ -30,6 +30,7 @@ from audit_lib.errors import LoadError
 from audit_lib.hashing import BackgroundHashes
 from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
                                      cast_expression, failure_reason, native_cast, passes_sql)
+from audit_lib.loader import keys
 from audit_lib.loader.csv_records import has_interior_blank_line
 from audit_lib.loader.encoding import has_carriage_return
 from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source,
@@ -286,12 +287,12 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
 
 
 def _key_sql(export, view_exprs: dict[str, str]) -> str:
-    """The export's key over the stage: typed keys as typed; text keys as read (grouping trimmed
-    copies of every key costs more than the read)."""
+    """The export's key over the stage as the role view gives it (text trimmed): " M4" and "M4" are
+    one key there, so they are one key here."""
     spec = export.columns[export.key]
-    if spec.field and not view_exprs[spec.field].startswith("NULLIF"):
+    if spec.field:
         return view_exprs[spec.field]
-    return f"NULLIF(CAST({ident(export.key)} AS VARCHAR), '')"
+    return f"NULLIF(TRIM(CAST({ident(export.key)} AS VARCHAR)), '')"
 
 
 def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> None:
@@ -300,13 +301,14 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
         return
     key = _key_sql(export, view_exprs)
     good = f"{ident(CODE_COLUMN)} IS NULL AND {key} IS NOT NULL"
-    if _strictly_ordered(con, f"SELECT {key} FROM {ident(table)} WHERE {good}"):
+    spec = export.columns[export.key]
+    text = not spec.field or ROLES[export.role].field(spec.field).type == TEXT and not spec.values
+    # Text keys stream as read (trimming every key costs more than the read; see keys.py).
+    streamed = f"CAST({ident(export.key)} AS VARCHAR)" if text else key
+    if keys.strictly_ordered(con, f"SELECT {streamed} FROM {ident(table)} WHERE {ident(CODE_COLUMN)} IS NULL "
+                                  f"AND {streamed} IS NOT NULL", text):
         return
-    # Sorting the keys' 64-bit hashes is cheaper than grouping the keys; a repeated hash (a repeated
-    # key, or rarely two keys sharing a hash) sends them to the exact grouping below.
-    repeated = (f"SELECT count(*) FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM "
-                f"(SELECT hash({key}) AS h FROM {ident(table)} WHERE {good})) WHERE h = previous")
-    if not con.execute(repeated).fetchall()[0][0]:
+    if not keys.repeated_hashes(con, key, ident(table), good):
         return
     duplicated = f"SELECT {key} FROM {ident(table)} WHERE {good} GROUP BY 1 HAVING count(*) > 1"
     if not con.execute(f"SELECT count(*) FROM ({duplicated})").fetchall()[0][0]:
@@ -314,36 +316,6 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
     con.execute(
         f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = 'duplicate_key' WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) "
         f"AS n FROM {ident(table)} WHERE {good} AND {key} IN ({duplicated})) WHERE n > 1)")
-
-
-def _strictly_ordered(con, keys_sql: str) -> bool:
-    """True if the keys ``keys_sql`` gives, in file order, rise (or fall) strictly: then none repeats.
-
-    Exports are usually written in key order; checking that streams the keys once and stops at the
-    first step out of order, far cheaper than grouping millions of keys (which the caller does
-    otherwise). The stage keeps file order (preserve_insertion_order), so the scan gives it.
-    """
-    import pyarrow.compute as pc
-
-    rising = falling = True
-    last = None
-    # Closed even when left early: an unfinished result would block the connection.
-    with con.sql(keys_sql).to_arrow_reader(1 << 20) as batches:
-        for batch in batches:
-            keys = batch.column(0)
-            if len(keys) == 0:
-                continue
-            if last is not None:
-                rising = rising and pc.less(last, keys[0]).as_py()
-                falling = falling and pc.greater(last, keys[0]).as_py()
-            if rising:
-                rising = pc.all(pc.less(keys[:-1], keys[1:])).as_py() is not False
-            if falling:
-                falling = pc.all(pc.greater(keys[:-1], keys[1:])).as_py() is not False
-            if not (rising or falling):
-                return False
-            last = keys[-1]
-    return True
 
 
 def _rowid_ranges(names: list[str], counts: list[int]) -> list[tuple[str, int, int]]:
