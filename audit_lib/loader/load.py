@@ -30,7 +30,7 @@ from audit_lib.errors import LoadError
 from audit_lib.hashing import BackgroundHashes
 from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
                                      cast_expression, failure_reason, native_cast, passes_sql)
-from audit_lib.loader import keys
+from audit_lib.loader import keys, timezones
 from audit_lib.loader.csv_records import has_interior_blank_line
 from audit_lib.loader.encoding import has_carriage_return
 from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source,
@@ -121,6 +121,7 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
             resolved.append(resolve_files(declaration.exports_dir, export.file))
         except LoadError as exc:
             resolved.append(exc)
+    timezones.warm(con, {export.timezone or declaration.exports.timezone for export in declaration.exports.exports})
     with BackgroundHashes() as hashes:
         hashes.submit([path for files in resolved if isinstance(files, list) for path in files])
         for index, (export, files) in enumerate(zip(declaration.exports.exports, resolved)):
@@ -253,11 +254,15 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
         canonical = role.field(field_name)
         spec = _cast_spec(declaration, export, field_name, source.types[column])
         typed_name = ident(FIELD_PREFIX + field_name)
+        expression = cast_expression(column, spec)
         if canonical.type == TEXT and not spec.values:
             # Not copied: the role view trims the raw column (see _create_role_view).
-            view_exprs[field_name] = cast_expression(column, spec)
+            view_exprs[field_name] = expression
+        elif expression == ident(column):
+            # Already of the field's type as read (a Parquet boolean, say): not copied either.
+            typed_name = view_exprs[field_name] = expression
         else:
-            typed.append(f"{cast_expression(column, spec)} AS {typed_name}")
+            typed.append(f"{expression} AS {typed_name}")
             view_exprs[field_name] = typed_name
         required = canonical.required or field_name == key_field
         reason, code = failure_reason(column, field_name, spec, typed_name, required, key=field_name == key_field)

@@ -16,8 +16,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from audit_lib.sql import literal
+
+if TYPE_CHECKING:
+    import duckdb
 
 FIRST_YEAR = 1970
 LAST_YEAR = 2100
@@ -26,13 +30,34 @@ _DAY_US = 24 * _HOUR_US
 _NO_BOUNDARY = 2**63 - 1  # pads a year with fewer transitions than the busiest one
 
 
-@lru_cache(maxsize=None)
-def transitions(zone: str) -> tuple[int, tuple[tuple[int, int], ...]]:
-    """ICU's offset (µs) at the start of FIRST_YEAR and every change until LAST_YEAR as
-    (UTC instant in epoch µs, offset after in µs), to the second."""
+_TRANSITIONS: dict[str, tuple[int, tuple[tuple[int, int], ...]]] = {}
+
+
+def warm(con: "duckdb.DuckDBPyConnection", zones: set[str]) -> None:
+    """Derive the changes of ``zones`` on a cursor of ``con`` (whose ICU is loaded already, which
+    halves the cost); a zone ICU does not know is left for the load to report."""
     import duckdb
 
-    con = duckdb.connect()
+    for zone in zones:
+        try:
+            transitions(zone, con)
+        except duckdb.Error:
+            pass
+
+
+def transitions(zone: str, con: "duckdb.DuckDBPyConnection | None" = None) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """ICU's offset (µs) at the start of FIRST_YEAR and every change until LAST_YEAR as
+    (UTC instant in epoch µs, offset after in µs), to the second; derived once per zone, on a
+    cursor of ``con`` if given."""
+    if zone not in _TRANSITIONS:
+        _TRANSITIONS[zone] = _derive(zone, con)
+    return _TRANSITIONS[zone]
+
+
+def _derive(zone: str, connection: "duckdb.DuckDBPyConnection | None") -> tuple[int, tuple[tuple[int, int], ...]]:
+    import duckdb
+
+    con = connection.cursor() if connection is not None else duckdb.connect()
     try:
         def offset(instant: str) -> str:
             return f"epoch_us(timezone($zone, make_timestamptz({instant}))) - ({instant})"
