@@ -304,3 +304,14 @@ def test_printable_edges_reads_offsets_of_sliced_and_large_arrays() -> None:
         assert not _printable_edges(keys.slice(4, 1))  # a non-ASCII edge: trimming rules not assumed
         assert _printable_edges(keys.slice(5, 1)) and not _printable_edges(keys)
         assert not _printable_edges(pa.array(["", "M1"], type=kind))
+
+
+def test_a_key_column_mapped_only_to_a_category_skips_empty_keys(tmp_path: Path) -> None:
+    (tmp_path / "mm.csv").write_text("ref,customer_id,channel,sent_at\nR2,C1,sms,2026-07-01\n,C2,sms,2026-07-01\n"
+                                     ",C3,sms,2026-07-01\nR1,C4,sms,2026-07-01\nR2,C5,sms,2026-07-01\n")
+    columns = {"ref": {"category": "system.operations"}, "customer_id": {"field": "subject_id"},
+               "channel": {"field": "channel"}, "sent_at": {"field": "sent_at"}}
+    con, _ = load(tmp_path, [{"file": "mm.csv", "role": "marketing_messages", "key": "ref", "columns": columns}],
+                  max_reject_ratio=1)
+    # Rows without a value in it are not one another's duplicates; the second R2 is.
+    assert [(q["row"], q["reason_code"]) for q in quarantine(con)] == [(5, "duplicate_key")]

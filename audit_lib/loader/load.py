@@ -305,13 +305,14 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
     if not export.key:
         return
     key = _key_sql(export, view_exprs)
-    good = f"{ident(CODE_COLUMN)} IS NULL AND {key} IS NOT NULL"
     spec = export.columns[export.key]
+    # A key mapped to a field is required: a row without one already has a code, so a good row
+    # has a key (and the key is not computed twice per row).
+    good = f"{ident(CODE_COLUMN)} IS NULL" + ("" if spec.field else f" AND {key} IS NOT NULL")
     text = not spec.field or ROLES[export.role].field(spec.field).type == TEXT and not spec.values
     # Text keys stream as read (trimming every key costs more than the read; see keys.py).
     streamed = f"CAST({ident(export.key)} AS VARCHAR)" if text else key
-    if keys.strictly_ordered(con, f"SELECT {streamed} FROM {ident(table)} WHERE {ident(CODE_COLUMN)} IS NULL "
-                                  f"AND {streamed} IS NOT NULL", text):
+    if keys.strictly_ordered(con, f"SELECT {streamed} FROM {ident(table)} WHERE {good}", text):
         return
     if not keys.repeated_hashes(con, key, ident(table), good):
         return
