@@ -315,3 +315,20 @@ def test_a_key_column_mapped_only_to_a_category_skips_empty_keys(tmp_path: Path)
                   max_reject_ratio=1)
     # Rows without a value in it are not one another's duplicates; the second R2 is.
     assert [(q["row"], q["reason_code"]) for q in quarantine(con)] == [(5, "duplicate_key")]
+
+
+def test_parquet_glob_rows_are_numbered_per_file(tmp_path: Path) -> None:
+    import duckdb
+
+    duck = duckdb.connect()
+    (tmp_path / "logs").mkdir()
+    for month, count in (("07", 3), ("08", 0), ("09", 2)):
+        duck.execute(f"COPY (SELECT 'M{month}-' || i AS message_id, 'C' || i AS customer_id, 'sms' AS channel, "
+                     f"TIMESTAMP '2026-{month}-01' AS sent_at FROM range({count}) t(i)) "
+                     f"TO '{tmp_path / 'logs' / f'mm_{month}.parquet'}' (FORMAT parquet)")
+    con, report = load(tmp_path, [_mm("logs/mm_*.parquet")])
+    assert [(r["file"], r["rows_read"]) for r in report.inputs] == \
+        [("logs/mm_07.parquet", 3), ("logs/mm_08.parquet", 0), ("logs/mm_09.parquet", 2)]
+    assert con.execute("SELECT _source_file, _source_row, message_id FROM marketing_messages ORDER BY 1, 2").fetchall() == [
+        ("logs/mm_07.parquet", 1, "M07-0"), ("logs/mm_07.parquet", 2, "M07-1"), ("logs/mm_07.parquet", 3, "M07-2"),
+        ("logs/mm_09.parquet", 1, "M09-0"), ("logs/mm_09.parquet", 2, "M09-1")]
