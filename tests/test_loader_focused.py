@@ -332,3 +332,12 @@ def test_parquet_glob_rows_are_numbered_per_file(tmp_path: Path) -> None:
     assert con.execute("SELECT _source_file, _source_row, message_id FROM marketing_messages ORDER BY 1, 2").fetchall() == [
         ("logs/mm_07.parquet", 1, "M07-0"), ("logs/mm_07.parquet", 2, "M07-1"), ("logs/mm_07.parquet", 3, "M07-2"),
         ("logs/mm_09.parquet", 1, "M09-0"), ("logs/mm_09.parquet", 2, "M09-1")]
+
+
+def test_mixed_line_endings_and_a_late_finnish_date_take_both_retries(tmp_path: Path) -> None:
+    good = "".join(f"M{i},C{i},sms,2026-07-01 10:00:00\r\n" for i in range(6000))
+    (tmp_path / "mm.csv").write_bytes((HEADER + good + "M9998,C,sms,31.12.2026\nM9999,C,sms,x\n").encode())
+    con, report = load(tmp_path, [_mm()], max_reject_ratio=0.5)
+    detected = report.inputs[0]["detected"]
+    assert detected["line_endings"].startswith("mixed") and detected["native_cast_failed"].startswith("2 value(s)")
+    assert (report.inputs[0]["rows_loaded"], [(q["row"], q["line"]) for q in quarantine(con)]) == (6001, [(6002, 6003)])
