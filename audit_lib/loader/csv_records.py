@@ -9,19 +9,18 @@ aside, the file is walked once with Python's csv module to place every record it
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from audit_lib.loader.encoding import open_binary
+
 _BLOCK = 1 << 20
 
 
 def _open_text(path: Path) -> io.TextIOBase:
-    with path.open("rb") as probe:
-        compressed = probe.read(2) == b"\x1f\x8b"
-    raw = gzip.open(path, "rb") if compressed else path.open("rb")
+    raw = open_binary(path)
     # utf-8-sig: a BOM is not part of the first header; newline="" leaves quoted newlines to csv.
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
 

@@ -30,14 +30,15 @@ def is_gzip(path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def _open_binary(path: Path):
+def open_binary(path: Path):
+    """``path`` opened for reading bytes, decompressed if it is gzip."""
     return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
 
 
 def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
     """The first ``size`` bytes of ``path``, decompressed if it is gzip."""
     try:
-        with _open_binary(path) as handle:
+        with open_binary(path) as handle:
             return handle.read(size)
     except (OSError, EOFError) as exc:
         raise LoadError(path.name, f"cannot be read: {exc}") from exc
@@ -84,7 +85,7 @@ def decode_sample(sample: bytes, encoding: str) -> str:
 
 def has_carriage_return(path: Path) -> bool:
     """True if ``path`` (decompressed if gzip) holds a CR byte anywhere (streamed in blocks)."""
-    with _open_binary(path) as raw:
+    with open_binary(path) as raw:
         while block := raw.read(1 << 20):
             if b"\r" in block:
                 return True
@@ -97,7 +98,7 @@ def copy_with_lf_newlines(path: Path, target: Path) -> None:
     Byte-wise, so an invalid byte stays for the reader to reject with its line (in UTF-8, CR and
     LF bytes are never part of another character).
     """
-    with _open_binary(path) as raw, target.open("wb") as out:
+    with open_binary(path) as raw, target.open("wb") as out:
         held = b""
         while block := raw.read(1 << 20):
             block = held + block
@@ -112,7 +113,7 @@ def transcode_to_utf8(path: Path, encoding: str, target: Path, lf_newlines: bool
     ``lf_newlines``, every line ending (CRLF, CR) becomes LF, quoted values' too."""
     newline = None if lf_newlines else ""
     try:
-        with _open_binary(path) as raw, io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline=newline) as text, \
+        with open_binary(path) as raw, io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline=newline) as text, \
                 target.open("w", encoding="utf-8", newline="") as out:
             shutil.copyfileobj(text, out, 1 << 20)
     except UnicodeDecodeError as exc:

@@ -31,7 +31,6 @@ from audit_lib.hashing import BackgroundHashes
 from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
                                      cast_expression, failure_reason, native_cast, passes_sql)
 from audit_lib.loader import keys, timezones
-from audit_lib.loader.csv_records import has_interior_blank_line
 from audit_lib.loader.encoding import has_carriage_return
 from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source,
                                       csv_record_positions, duck_message, open_source, resolve_files)
@@ -410,7 +409,7 @@ def _csv_lines(con, source: Source, view: str) -> None:
     if not pending:
         return
     for name, rows in pending.items():
-        if has_interior_blank_line(source.read_paths[name]):
+        if source.has_blank_lines(name):
             wanted, lines = set(rows), []
             for number, line, _ in csv_record_positions(source.read_paths[name], source.detected[name]):
                 if number in wanted:

@@ -71,6 +71,13 @@ class Source:
     rejects: list[Reject] = field(default_factory=list)
     temp_dir: Path | None = None
     _collect: object = None
+    _blank_lines: dict[str, bool] = field(default_factory=dict)
+
+    def has_blank_lines(self, name: str) -> bool:
+        """Whether CSV file ``name`` has blank lines before its last content (scanned once)."""
+        if name not in self._blank_lines:
+            self._blank_lines[name] = has_interior_blank_line(self.read_paths[name])
+        return self._blank_lines[name]
 
     def collect_rejects(self, con: "duckdb.DuckDBPyConnection") -> None:
         """Fetch the reader's rejects (after the SELECT has run)."""
@@ -253,20 +260,21 @@ def _csv_source(con, export, files, names, native, key, lf_newlines: bool = Fals
                             f"rejects_table = {literal(reject_table)}", f"rejects_scan = {literal(scan_table)}"]
         part_params = {k: v for k, v in params.items() if k != "files"} | {"file": path, "delim": delimiters[number]}
         parts.append((f"SELECT {select} FROM read_csv($file, {', '.join(args)})", part_params))
-        tables.append((reject_table, scan_table, path, name))
+        tables.append((reject_table, scan_table, name))
     header_lines = {n: skip + (1 if header else 0) for n in names}
     read_by_name = dict(zip(names, read_paths))
 
+    source = Source(parts=parts, files=files, names=names, columns=columns, types=types, detected=detected,
+                    header_lines=header_lines, read_paths=read_by_name, temp_dir=temp_dir)
+
     def collect(con) -> list[Reject]:
         found: list[Reject] = []
-        for reject_table, scan_table, path, name in tables:
-            found += _csv_rejects(con, reject_table, scan_table, name, read_by_name[name], header_lines[name],
-                                  detected[name])
+        for reject_table, scan_table, name in tables:
+            found += _csv_rejects(con, reject_table, scan_table, source, name)
         return found
 
-    return Source(parts=parts, files=files, names=names, columns=columns, types=types,
-                  detected=detected, header_lines=header_lines, read_paths=read_by_name, temp_dir=temp_dir,
-                  _collect=collect)
+    source._collect = collect
+    return source
 
 
 def _cleanup(temp_dir: Path | None) -> None:
@@ -304,7 +312,8 @@ NATIVE_CAST_FAILED = "native_cast_failed"
 _CAST_VALUE = re.compile(r'Could not convert string "(.*)" to', re.DOTALL)
 
 
-def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines, dialect) -> list[Reject]:
+def _csv_rejects(con, reject_table, scan_table, source: Source, name: str) -> list[Reject]:
+    read_path, header_lines = source.read_paths[name], source.header_lines[name]
     rows = con.execute(
         "SELECT e.line, min(e.line_byte_position), list(e.error_type::VARCHAR ORDER BY e.byte_position), "
         "list(e.column_name ORDER BY e.byte_position), list(e.error_message ORDER BY e.byte_position), "
@@ -328,11 +337,11 @@ def _csv_rejects(con, reject_table, scan_table, name, read_path, header_lines, d
             reason = f"the reader could not cast column {column}: {match.group(1) if match else message}"
         rejects.append(Reject(file=name, row=int(line) - header_lines if line is not None else None,
                               line=physical.get(byte_pos), code=code, reason=reason, raw=csv_line, column=column))
-    if rejects and has_interior_blank_line(read_path):
+    if rejects and source.has_blank_lines(name):
         # The reader's numbers count blank lines: take each reject's record number from the file.
         numbers = {}
         wanted = max(r.row for r in rejects if r.row is not None) + header_lines
-        for number, _, blanks in csv_record_positions(read_path, dialect):
+        for number, _, blanks in csv_record_positions(read_path, source.detected[name]):
             numbers[header_lines + number + blanks] = number
             if header_lines + number + blanks >= wanted:
                 break
@@ -353,11 +362,8 @@ def _physical_lines(path: Path, byte_positions: list[int]) -> dict[int, int]:
     result: dict[int, int] = {}
     if not byte_positions:
         return result
-    import gzip
-
-    opener = gzip.open if enc.is_gzip(path) else open
     newlines, offset, index = 0, 0, 0
-    with opener(path, "rb") as handle:
+    with enc.open_binary(path) as handle:
         while index < len(byte_positions):
             block = handle.read(1 << 20)
             while index < len(byte_positions) and (not block or byte_positions[index] <= offset + len(block)):

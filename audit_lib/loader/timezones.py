@@ -93,13 +93,11 @@ def _epoch_us(year: int) -> int:
 def _year_table(zone: str) -> tuple[str, list[tuple[str, str]]]:
     """The per-year table as DuckDB list literals, indexed by year - FIRST_YEAR + 1: the offset at
     the year's start, and per change k in the year (latest first) its local boundary and offset."""
-    first, boundaries = _local_boundaries(zone)
-    starts = [b for b, _ in boundaries]
+    boundaries = _local_boundaries(zone)[1]
     bases, inside = [], []
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         start, stop = _epoch_us(year), _epoch_us(year + 1)
-        before = bisect.bisect_right(starts, start)
-        bases.append(boundaries[before - 1][1] if before else first)
+        bases.append(_offset_at(zone, start))
         inside.append([(b, o) for b, o in boundaries if start < b < stop])
     width = max(len(changes_in_year) for changes_in_year in inside)
     padded = [year + [(_NO_BOUNDARY, 0)] * (width - len(year)) for year in inside]
@@ -116,14 +114,19 @@ def _local_boundaries(zone: str) -> tuple[int, list[tuple[int, int]]]:
     return first, [(instant + after, after) for instant, after in changes]
 
 
+def _offset_at(zone: str, local_us: int) -> int:
+    """The offset in effect at local epoch µs ``local_us`` (a boundary belongs to what follows it)."""
+    first, boundaries = _local_boundaries(zone)
+    before = bisect.bisect_right([b for b, _ in boundaries], local_us)
+    return boundaries[before - 1][1] if before else first
+
+
 def _recent_window(zone: str, years: tuple[int, int], local_us: str) -> tuple[int, int, str]:
     """Local epoch µs bounds of ``years`` and the offset of ``local_us`` there as a CASE over the few
     changes inside (latest first): cheaper per row than picking from the per-year lists."""
-    first, boundaries = _local_boundaries(zone)
+    boundaries = _local_boundaries(zone)[1]
     start, stop = _epoch_us(years[0]), _epoch_us(years[1] + 1)
-    starts = [b for b, _ in boundaries]
-    before = bisect.bisect_right(starts, start)
-    offset = str(boundaries[before - 1][1] if before else first)
+    offset = str(_offset_at(zone, start))
     inside = [(b, o) for b, o in boundaries if start < b < stop]
     if inside:
         offset = "CASE " + " ".join(f"WHEN {local_us} >= {b} THEN {o}" for b, o in reversed(inside)) + \
