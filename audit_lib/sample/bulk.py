@@ -138,6 +138,27 @@ def create_lookups(con: "duckdb.DuckDBPyConnection", role_tables: dict[str, list
     }
 
 
+def _consent_life(channel: str, granted: float, sources: list[str], withdraws: float) -> str:
+    """The columns of one marketing channel's consent life (``channel``: the prefix of its columns
+    and random streams): granted within two months of registering with probability ``granted``
+    from one of ``sources``; withdrawn later with probability ``withdraws``; a ban or a closure
+    withdraws it at that instant."""
+    c = channel
+    picked = f"[{', '.join(repr(s) for s in sources)}][1 + pick('{c}_g_source', _idx, {len(sources)})]"
+    return f"""reg_day + 1 + CAST(floor(rnd('{c}_lag', _idx) * rnd('{c}_lag2', _idx) * 60) AS INTEGER) AS {c}_g_day,
+    rnd('{c}_granted', _idx) < {granted} AND {c}_g_day < stop_day AND {c}_g_day <= getvariable('d_end') AS {c}_granted,
+    sod_between('{c}_g_sod', _idx, 7, 23) AS {c}_g_sod,
+    {picked} AS {c}_g_source,
+    {c}_g_day + 1 + pick('{c}_w_day', _idx, greatest(getvariable('d_end') - {c}_g_day, 1)) AS {c}_vol_day,
+    rnd('{c}_withdraws', _idx) < {withdraws} AND {c}_vol_day < stop_day
+      AND {c}_vol_day <= getvariable('d_end') AS {c}_vol,
+    CASE WHEN NOT {c}_granted THEN NULL WHEN {c}_vol THEN {c}_vol_day
+         WHEN stop_day <= getvariable('d_end') THEN stop_day END AS {c}_w_day,
+    CASE WHEN {c}_vol THEN sod_between('{c}_w_sod', _idx, 7, 23) ELSE stop_sod END AS {c}_w_sod,
+    CASE WHEN {c}_vol THEN ['unsubscribe_link', 'account_settings'][1 + pick('{c}_w_source', _idx, 2)]
+         ELSE 'account_settings' END AS {c}_w_source"""
+
+
 # --- consumers: account life, marketing consents, bans and the plan of their other records --------
 # Registration grows linearly with the customer number (ids are issued in registration order), which
 # lets the access log pick only subjects that existed on the day without a join.
@@ -172,31 +193,8 @@ WITH b AS (
   FROM b
 ), m AS (
   SELECT a.*,
-    -- e-mail: granted within two months of registering, perhaps withdrawn later; a ban or closure
-    -- withdraws it at that instant
-    reg_day + 1 + CAST(floor(rnd('e_lag', _idx) * rnd('e_lag2', _idx) * 60) AS INTEGER) AS e_g_day,
-    rnd('e_granted', _idx) < 0.65 AND e_g_day < stop_day AND e_g_day <= getvariable('d_end') AS e_granted,
-    sod_between('e_g_sod', _idx, 7, 23) AS e_g_sod,
-    ['checkout_checkbox', 'newsletter_form', 'account_settings'][1 + pick('e_g_source', _idx, 3)] AS e_g_source,
-    e_g_day + 1 + pick('e_w_day', _idx, greatest(getvariable('d_end') - e_g_day, 1)) AS e_vol_day,
-    rnd('e_withdraws', _idx) < 0.3 AND e_vol_day < stop_day AND e_vol_day <= getvariable('d_end') AS e_vol,
-    CASE WHEN NOT e_granted THEN NULL WHEN e_vol THEN e_vol_day
-         WHEN stop_day <= getvariable('d_end') THEN stop_day END AS e_w_day,
-    CASE WHEN e_vol THEN sod_between('e_w_sod', _idx, 7, 23) ELSE stop_sod END AS e_w_sod,
-    CASE WHEN e_vol THEN ['unsubscribe_link', 'account_settings'][1 + pick('e_w_source', _idx, 2)]
-         ELSE 'account_settings' END AS e_w_source,
-    -- SMS: the same life, rarer
-    reg_day + 1 + CAST(floor(rnd('s_lag', _idx) * rnd('s_lag2', _idx) * 60) AS INTEGER) AS s_g_day,
-    rnd('s_granted', _idx) < 0.35 AND s_g_day < stop_day AND s_g_day <= getvariable('d_end') AS s_granted,
-    sod_between('s_g_sod', _idx, 7, 23) AS s_g_sod,
-    ['checkout_checkbox', 'account_settings'][1 + pick('s_g_source', _idx, 2)] AS s_g_source,
-    s_g_day + 1 + pick('s_w_day', _idx, greatest(getvariable('d_end') - s_g_day, 1)) AS s_vol_day,
-    rnd('s_withdraws', _idx) < 0.25 AND s_vol_day < stop_day AND s_vol_day <= getvariable('d_end') AS s_vol,
-    CASE WHEN NOT s_granted THEN NULL WHEN s_vol THEN s_vol_day
-         WHEN stop_day <= getvariable('d_end') THEN stop_day END AS s_w_day,
-    CASE WHEN s_vol THEN sod_between('s_w_sod', _idx, 7, 23) ELSE stop_sod END AS s_w_sod,
-    CASE WHEN s_vol THEN ['unsubscribe_link', 'account_settings'][1 + pick('s_w_source', _idx, 2)]
-         ELSE 'account_settings' END AS s_w_source,
+    {email_consent},
+    {sms_consent},
     -- post (printed catalogue): needs no consent, only no ban
     NOT ban_legacy AND rnd('catalogue', _idx) < 0.3 AS catalogue,
     -- orders fall strictly before the day of last activity (a purchase is activity)
@@ -219,7 +217,10 @@ WITH b AS (
 SELECT m.*,
        key_of('consumer', _idx + 1) AS customer_id
 FROM m
-"""
+""".format(
+    # e-mail is granted more often than SMS, from more places, and withdrawn a little more often
+    email_consent=_consent_life("e", 0.65, ["checkout_checkbox", "newsletter_form", "account_settings"], 0.3),
+    sms_consent=_consent_life("s", 0.35, ["checkout_checkbox", "account_settings"], 0.25))
 
 _PROVIDERS = """
 CREATE OR REPLACE TABLE _providers AS
