@@ -150,7 +150,8 @@ def _cast_spec(declaration, export, field_name: str, source_type: str) -> CastSp
     options = export.options
     return CastSpec(
         target=ROLES[export.role].field(field_name).type, source_type=source_type,
-        timezone=export.timezone or declaration.exports.timezone, values=export.columns[export.field_columns()[field_name]].values,
+        timezone=export.timezone or declaration.exports.timezone,
+        values=export.columns[export.field_columns()[field_name]].values,
         timestamp_formats=tuple(options.timestamp_formats or TIMESTAMP_FORMATS),
         true_values=tuple(options.true_values or TRUE_VALUES), false_values=tuple(options.false_values or FALSE_VALUES),
         decimal_separator=options.decimal_separator)
@@ -321,8 +322,9 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
     if not con.execute(f"SELECT count(*) FROM ({duplicated})").fetchall()[0][0]:
         return
     con.execute(
-        f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = 'duplicate_key' WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) "
-        f"AS n FROM {ident(table)} WHERE {good} AND {key} IN ({duplicated})) WHERE n > 1)")
+        f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = 'duplicate_key' WHERE rowid IN (SELECT rid FROM "
+        f"(SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n FROM {ident(table)} "
+        f"WHERE {good} AND {key} IN ({duplicated})) WHERE n > 1)")
 
 
 def _rowid_ranges(names: list[str], counts: list[int]) -> list[tuple[str, int, int]]:
