@@ -220,12 +220,24 @@ def sample(out: Path = typer.Option(..., help="Folder to write register.yaml, ex
            seed: int = typer.Option(42, help="Random seed: the same seed gives the same files."),
            subjects: int = typer.Option(2000, help="Number of consumer customers."),
            fmt: str = typer.Option("native", "--format", help="native (CSV, Parquet, JSON, XLSX as in the "
-                                                               "sample) or parquet (every file as Parquet).")) -> None:
+                                                               "sample) or parquet (every file as Parquet)."),
+           shape: str = typer.Option("register", "--shape", help="register (the bundled Hyvinvoivin sample's "
+                                                                 "canonical exports) or vendor (the small sample of "
+                                                                 "data_samples/webshop_vendor, shaped as the vendors' "
+                                                                 "systems export it; --subjects and --format do not "
+                                                                 "apply; --seed 7 gives the bundled files).")) -> None:
     """Generate a deterministic Hyvinvoivin register with planted violations and their ground truth."""
     def body() -> None:
-        from audit_lib.sample import generate
+        if shape == "vendor":
+            from audit_lib.sample.vendor import generate_vendor
 
-        summary = generate(out, seed=seed, subjects=subjects, fmt=fmt)
+            summary = generate_vendor(out, seed=seed)
+        elif shape == "register":
+            from audit_lib.sample import generate
+
+            summary = generate(out, seed=seed, subjects=subjects, fmt=fmt)
+        else:
+            raise _fail(f"--shape must be register or vendor, not {shape!r}", 2)
         typer.echo(f"Sample written to {out}")
         typer.echo(str(summary))
     _guard(body)

@@ -21,7 +21,7 @@ FINDING_COLUMNS = ["run_id", "period", "check_id", "family", "severity", "legal_
                    "event_at", "message", "evidence", "fingerprint", "state", "accepted_reason", "accepted_by",
                    "accepted_until"]
 RESULT_COLUMNS = ["check_id", "family", "title", "severity", "legal_refs", "status", "population", "failures",
-                  "reason", "duration_s"]
+                  "tested_nothing", "reason", "duration_s"]
 # Row columns that identify a person directly; they never reach a finding's evidence or message.
 _DIRECT_IDENTIFIERS = {"subject_id", "email", "phone", "first_name", "last_name", "name", "address", "text"}
 
@@ -92,12 +92,18 @@ def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str
                 "subject_ref": subject_ref, "event_at": _display(event_at, timezone) or None,
                 "message": pseudonymise_references(render_message(meta.message.get(lang), namespace, timezone), key),
                 "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
-                "fingerprint": fingerprint(meta.id, record_ref, [row.get(f) for f in meta.fingerprint]),
+                # The subject is part of the identity: two people's findings on one record stay two.
+                "fingerprint": fingerprint(meta.id, record_ref,
+                                           [subject_ref or "", *[row.get(f) for f in meta.fingerprint]]),
                 "state": "open", "accepted_reason": None, "accepted_by": None, "accepted_until": None,
                 "_order": str(row["record_ref"]),
             })
     # Ordered by the raw record reference, so that the order is the same whatever the pseudonym key.
     frame = pd.DataFrame(records, columns=FINDING_COLUMNS + ["_order"])
+    repeated = frame.loc[frame["fingerprint"].duplicated(keep=False), ["check_id", "record_ref"]]
+    if not repeated.empty:
+        # run_check already turns a check whose rows repeat into an error; this guards the contract.
+        raise AssertionError(f"findings share a fingerprint: {repeated.drop_duplicates().values.tolist()[:5]}")
     return (frame.sort_values(["family", "check_id", "_order"], kind="stable").drop(columns="_order")
             .reset_index(drop=True))
 
@@ -109,7 +115,8 @@ def build_results(results: Iterable["CheckResult"], lang: str = "en") -> "pd.Dat
     rows = [{
         "check_id": r.check.id, "family": r.check.family, "title": r.check.meta.title.get(lang),
         "severity": r.check.meta.severity, "legal_refs": "; ".join(r.check.meta.legal), "status": r.status.value,
-        "population": r.population, "failures": r.failures, "reason": r.reason, "duration_s": round(r.duration_s, 4),
+        "population": r.population, "failures": r.failures, "tested_nothing": r.tested_nothing, "reason": r.reason,
+        "duration_s": round(r.duration_s, 4),
     } for r in results]
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     frame["population"] = frame["population"].astype("Int64")

@@ -12,13 +12,29 @@ DECIMAL = "DECIMAL(14,2)"
 INTEGER = "BIGINT"
 
 
+# Canonical value sets. A text field with a vocabulary loads only these values (an export's own words
+# are translated with `values:` in exports.yaml); any other value is quarantined, never loaded as-is.
+CHANNELS = ("email", "sms", "post", "phone", "push")
+CONSENT_ACTIONS = ("granted", "withdrawn")
+REQUEST_KINDS = ("access", "rectification", "erasure", "restriction", "objection", "objection_to_marketing",
+                 "portability")
+REQUEST_OUTCOMES = ("data_provided", "data_exported", "rectified", "erased", "restricted", "marketing_ban_set",
+                    "objection_upheld", "refused", "withdrawn_by_subject")
+COOKIE_PURPOSES = ("necessary", "preferences", "analytics", "marketing")
+ACCESS_ACTIONS = ("read", "update", "export", "delete", "create")
+# Vocabularies that come from register.yaml, named by what they list there.
+SUBJECT_TYPES = "register:subject_types"
+
+
 @dataclass(frozen=True)
 class Field:
-    """One canonical field of a role: its name, DuckDB type and whether every row needs it."""
+    """One canonical field of a role: its name, DuckDB type, whether every row needs it, and the
+    values it may take (a tuple, or the name of a list register.yaml declares)."""
 
     name: str
     type: str = TEXT
     required: bool = False
+    vocabulary: tuple[str, ...] | str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,7 @@ ROLES: dict[str, Role] = {
         _role(
             "subjects", "subject_id",
             Field("subject_id", required=True),
-            Field("subject_type", required=True),
+            Field("subject_type", required=True, vocabulary=SUBJECT_TYPES),
             Field("created_at", TIMESTAMP),
             Field("last_active_at", TIMESTAMP),
             Field("closed_at", TIMESTAMP),
@@ -70,16 +86,27 @@ ROLES: dict[str, Role] = {
             "consent_events", "event_id",
             Field("event_id"),
             Field("subject_id", required=True),
-            Field("channel", required=True),
-            Field("action", required=True),
+            Field("channel", required=True, vocabulary=CHANNELS),
+            Field("action", required=True, vocabulary=CONSENT_ACTIONS),
             Field("at", TIMESTAMP, required=True),
             Field("source"),
+        ),
+        _role(
+            # A consent held as a state by a system (a yes/no column of a customer export), as it stood
+            # when the export was taken (observed_at, the export's snapshot).
+            "consent_states", "state_id",
+            Field("state_id"),
+            Field("subject_id", required=True),
+            Field("channel", required=True, vocabulary=CHANNELS),
+            Field("state", required=True, vocabulary=CONSENT_ACTIONS),
+            Field("changed_at", TIMESTAMP),
+            Field("observed_at", TIMESTAMP),
         ),
         _role(
             "marketing_messages", "message_id",
             Field("message_id", required=True),
             Field("subject_id", required=True),
-            Field("channel", required=True),
+            Field("channel", required=True, vocabulary=CHANNELS),
             Field("sent_at", TIMESTAMP, required=True),
             Field("campaign"),
             Field("has_opt_out", BOOLEAN),
@@ -105,7 +132,7 @@ ROLES: dict[str, Role] = {
             Field("subject_id"),
             Field("cookie_id"),
             Field("at", TIMESTAMP, required=True),
-            Field("cookie_purpose"),
+            Field("cookie_purpose", vocabulary=COOKIE_PURPOSES),
             Field("consent_given", BOOLEAN),
         ),
         _role(
@@ -119,17 +146,17 @@ ROLES: dict[str, Role] = {
             "requests", "request_id",
             Field("request_id", required=True),
             Field("subject_id", required=True),
-            Field("kind", required=True),
+            Field("kind", required=True, vocabulary=REQUEST_KINDS),
             Field("received_at", TIMESTAMP, required=True),
             Field("extended_to", TIMESTAMP),
             Field("extension_notified_at", TIMESTAMP),
             Field("completed_at", TIMESTAMP),
-            Field("outcome"),
+            Field("outcome", vocabulary=REQUEST_OUTCOMES),
         ),
         _role(
             "staff_accounts", "user_id",
             Field("user_id", required=True),
-            Field("role", required=True),
+            Field("role", required=True),  # an undeclared role is a finding, not a bad value
             Field("valid_from", TIMESTAMP),
             Field("valid_to", TIMESTAMP),
             Field("shared", BOOLEAN),
@@ -139,9 +166,9 @@ ROLES: dict[str, Role] = {
             Field("access_id"),
             Field("user_id", required=True),
             Field("at", TIMESTAMP, required=True),
-            Field("role_accessed"),
+            Field("role_accessed"),  # likewise a table no role may read
             Field("subject_id"),
-            Field("action"),
+            Field("action", vocabulary=ACCESS_ACTIONS),
         ),
         _role(
             "disclosures", "disclosure_id",
@@ -154,3 +181,20 @@ ROLES: dict[str, Role] = {
         ),
     )
 }
+
+
+# Relations the loader derives from the role views, and what they are built from (for "needs ..." reasons).
+DERIVED_RELATIONS = {
+    "consent_timeline": "consent_events, or consent_states with changed_at",
+}
+
+
+def vocabulary(field: Field, register=None) -> tuple[str, ...] | None:
+    """The values ``field`` may take; register-declared lists are read from ``register``."""
+    if field.vocabulary is None or isinstance(field.vocabulary, tuple):
+        return field.vocabulary
+    if register is None:
+        return None
+    if field.vocabulary == SUBJECT_TYPES:
+        return tuple(s.id for s in register.subject_types)
+    raise ValueError(f"unknown vocabulary {field.vocabulary!r}")

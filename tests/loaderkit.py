@@ -1,13 +1,23 @@
-"""Loading one or a few exports without a register: for the loader's tests and benchmark."""
+"""Loading one or a few exports with the bundled sample's register: for the loader's tests and benchmark."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from audit_lib.declaration import Register, load_register
 from audit_lib.declaration.exports import ExportMap
 from audit_lib.loader import LoadReport, connect, load_exports
+
+SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "data_samples" / "hyvinvoivin" / "register.yaml"
+
+
+@lru_cache(maxsize=1)
+def sample_register() -> Register:
+    """The bundled sample's register.yaml (its subject types and identifiers are what the loader reads)."""
+    return load_register(SAMPLE_REGISTER)[0]
 
 
 @dataclass
@@ -16,6 +26,7 @@ class MiniDeclaration:
 
     exports: ExportMap
     exports_dir: Path
+    register: Register = field(default_factory=sample_register)
 
 
 def load(exports_dir: Path, exports: list[dict[str, Any]], timezone: str = "Europe/Helsinki",

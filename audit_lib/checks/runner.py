@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from audit_lib.checks.spec import Check, CheckResult, Status
-from audit_lib.sql import bind
+from audit_lib.roles import DERIVED_RELATIONS, ROLES
+from audit_lib.sql import bind, ident
 
 if TYPE_CHECKING:
     import duckdb
@@ -25,6 +26,13 @@ class CheckContext:
     declaration: "Declaration | None" = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def export_rows(self, file: str) -> str | None:
+        """The view of export ``file``'s rows as read (the loader's second contract, loader/contract.py);
+        None when the file did not load."""
+        from audit_lib.loader.contract import export_rows
+
+        return export_rows(self.con, file)
+
     def query(self, sql: str) -> list[dict[str, Any]]:
         """Run ``sql`` with its ``$parameters`` bound; rows as dicts."""
         cursor = self.con.execute(sql, bind(sql, self.params))
@@ -37,10 +45,61 @@ def missing_inputs(check: Check, available: dict[str, set[str]]) -> list[str]:
     missing = []
     for role, fields in check.meta.needs.items():
         if role not in available:
-            missing.append(f"{role} (no export is mapped to it or it failed to load)")
+            built_from = f"built from {DERIVED_RELATIONS[role]}: " if role in DERIVED_RELATIONS else ""
+            missing.append(f"{role} ({built_from}no export is mapped to it or it failed to load)")
             continue
         missing += [f"{role}.{f}" for f in fields if f not in available[role]]
     return missing
+
+
+def _subject_relations(check: Check, context: CheckContext) -> list[str]:
+    """The relations whose subject_id the check reads (they are joined through the resolved subject)."""
+    return [name for name, fields in check.meta.needs.items()
+            if "subject_id" in fields and "subject_id" in context.available.get(name, set())]
+
+
+def join_problem(check: Check, context: CheckContext) -> str | None:
+    """Why the check's subject joins cannot be trusted, or None.
+
+    A relation whose subjects resolve to the master register less often than exports.yaml's
+    ``min_resolved_share`` (default 0.5) is keyed by an identifier the mapping does not resolve; and
+    relations that all hold subjects but share none can never match. Either way the check would
+    pass having tested nothing, so it is an ``error`` instead.
+    """
+    relations = _subject_relations(check, context)
+    if not relations:
+        return None
+    con = context.con
+    minimum = context.declaration.exports.min_resolved_share if context.declaration is not None else 0.5
+    if "subjects" in context.available:
+        for name in relations:
+            if name == "subjects" or name not in ROLES:
+                continue
+            total, held = con.execute(
+                "SELECT count(*), count(*) FILTER (WHERE in_master) FROM (SELECT subject_id, bool_or(in_master) "
+                "AS in_master FROM subject_index WHERE role = ? GROUP BY subject_id)", [name]).fetchone()
+            if total and held / total < minimum:
+                return (f"only {held} of the {total} subjects of {name} resolve to the master register (at least "
+                        f"{minimum:.0%} are required): its joins would miss most people; name the export's subject "
+                        "by an identifier register.yaml declares (subject: in exports.yaml)")
+    if len(relations) < 2:
+        return None
+    counts = [con.execute(f"SELECT count(DISTINCT subject_id) FROM {ident(name)}").fetchone()[0] for name in relations]
+    if all(counts):
+        shared = " INTERSECT ".join(f"SELECT subject_id FROM {ident(name)} WHERE subject_id IS NOT NULL"
+                                    for name in relations)
+        if not con.execute(f"SELECT count(*) FROM ({shared})").fetchone()[0]:
+            return (f"{' and '.join(relations)} hold {' and '.join(map(str, counts))} subjects but share none: the "
+                    "check's join can never match; are they keyed by different identifiers?")
+    return None
+
+
+def input_rows(check: Check, context: CheckContext) -> int | None:
+    """Rows of the relations the check reads (None for a check of the declaration only)."""
+    names = [name for name in check.meta.needs if name in context.available]
+    if not names:
+        return None
+    return sum(context.con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0] for name in names)
 
 
 def run_check(check: Check, context: CheckContext) -> CheckResult:
@@ -50,15 +109,33 @@ def run_check(check: Check, context: CheckContext) -> CheckResult:
     if missing:
         return CheckResult(check, Status.NOT_RUN, reason="needs " + ", ".join(missing))
     try:
+        problem = join_problem(check, context)
+        if problem:
+            return CheckResult(check, Status.ERROR, reason=problem, duration_s=time.perf_counter() - started)
+        rows_in = input_rows(check, context)
         population = _population(check, context)
         rows = context.query(check.sql) if check.sql is not None else list(check.function(context))
         if rows and "record_ref" not in rows[0]:
             raise ValueError("the check's rows have no record_ref column")
+        _no_repeated_findings(check, rows)
     except Exception as exc:  # a broken check is a result, not a crashed audit
         return CheckResult(check, Status.ERROR, reason=f"{type(exc).__name__}: {exc}".strip(),
                            duration_s=time.perf_counter() - started)
     status = Status.FAIL if rows else Status.PASS
-    return CheckResult(check, status, population=population, rows=rows, duration_s=time.perf_counter() - started)
+    return CheckResult(check, status, population=population, rows=rows, duration_s=time.perf_counter() - started,
+                       input_rows=rows_in)
+
+
+def _no_repeated_findings(check: Check, rows: list[dict[str, Any]]) -> None:
+    """Each row is one finding: the same record, subject and fingerprint fields twice is a broken check
+    (a record_ref that names no single record, such as a campaign for a message)."""
+    seen: set[tuple] = set()
+    for row in rows:
+        identity = (str(row["record_ref"]), row.get("subject_id"), *[str(row.get(f)) for f in check.meta.fingerprint])
+        if identity in seen:
+            raise ValueError(f"two rows are the same finding ({row['record_ref']}): a record_ref must name one "
+                             "record; derive a key in exports.yaml where the export has none")
+        seen.add(identity)
 
 
 def _population(check: Check, context: CheckContext) -> int | None:

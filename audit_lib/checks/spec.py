@@ -80,8 +80,14 @@ class CheckResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None
     duration_s: float = 0.0
+    input_rows: int | None = None
 
     @property
     def failures(self) -> int:
         """Number of violating records."""
         return len(self.rows)
+
+    @property
+    def tested_nothing(self) -> bool:
+        """A pass over inputs that hold rows, with no record in the check's population: the report says so."""
+        return self.status == Status.PASS and self.population == 0 and bool(self.input_rows)

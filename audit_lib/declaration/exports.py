@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass, field as dataclass_field
+from datetime import datetime
+from typing import Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -16,13 +18,93 @@ FORMAT_BY_SUFFIX = {
 Format = Literal["csv", "parquet", "json", "xlsx"]
 
 
+Constant = Union[str, bool, int, float]
+
+
 class ColumnSpec(Strict):
-    """How one export column maps: a canonical field, a declared category, or both."""
+    """How one export column maps: a canonical field, a declared category, or both; free text to scan."""
 
     field: str | None = None
     category: str | None = None
     values: dict[str, str] | None = Field(None, description="export value -> canonical value")
     not_personal: str | None = Field(None, description="why this column holds no personal data")
+    free_text: bool = Field(False, description="free text written by people: scanned for personal data")
+    text_at: str | None = Field(None, description="the column holding the time the free text refers to; "
+                                                  "none = scanned as held at the snapshot")
+
+
+class FactColumn(Strict):
+    """A column feeding one field of a fact, optionally through a value map."""
+
+    field: str
+    values: dict[str, str] | None = Field(None, description="export value -> canonical value")
+
+
+class Fact(Strict):
+    """One more fact each row of an export gives: a record of another role, or a second event."""
+
+    role: str
+    set: dict[str, Constant] = Field(default_factory=dict, description="field -> one value for every row")
+    when: str | None = Field(None, description="only rows where this column has a value give the fact")
+    columns: dict[str, str | FactColumn] = Field(default_factory=dict, description="column -> field")
+    derive: dict[str, list[str]] = Field(default_factory=dict,
+                                         description="field -> the columns whose values, hashed, make it")
+    not_applicable: dict[str, str] = Field(default_factory=dict, description="field -> why the export lacks it")
+
+    def field_specs(self) -> dict[str, FactColumn]:
+        """Column -> its field spec (a bare field name made a FactColumn)."""
+        return {c: FactColumn(field=v) if isinstance(v, str) else v for c, v in self.columns.items()}
+
+
+class ConsentState(Strict):
+    """A consent held as a state (yes/no per channel), with the time it last changed where exported."""
+
+    column: str
+    changed_at: str | None = None
+    values: dict[str, str] | None = Field(None, description="export value -> granted or withdrawn; default: the "
+                                                            "export's yes/no words")
+
+
+class Snapshot(Strict):
+    """When the export was taken: a declared instant, a date in the file name, or a column."""
+
+    at: datetime | None = None
+    from_file_name: str | None = Field(None, description="regular expression whose first group is the date "
+                                                         "(YYYY-MM-DD, optionally with time) in the file name")
+    column: str | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "Snapshot":
+        given = [name for name in ("at", "from_file_name", "column") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("a snapshot is given one way: at, from_file_name or column")
+        if self.from_file_name is not None:
+            import re
+
+            try:
+                if re.compile(self.from_file_name).groups < 1:
+                    raise ValueError(f"{self.from_file_name!r} has no group (...) around the date")
+            except re.error as exc:
+                raise ValueError(f"{self.from_file_name!r} is not a regular expression: {exc}") from None
+        return self
+
+
+@dataclass(frozen=True)
+class FactPlan:
+    """One role record each row of an export gives, as the loader builds it (see Export.plans)."""
+
+    role: str
+    fields: dict[str, tuple[str, dict[str, str] | None]]   # field -> (column, value map)
+    constants: dict[str, Constant] = dataclass_field(default_factory=dict)
+    when: str | None = None
+    derive: dict[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    not_applicable: dict[str, str] = dataclass_field(default_factory=dict)
+    location: tuple = ()                                  # where in the export entry it is declared
+
+    @property
+    def provided(self) -> set[str]:
+        """Fields this fact gives a value or declares not applicable."""
+        return set(self.fields) | set(self.constants) | set(self.derive) | set(self.not_applicable)
 
 
 class ReadOptions(Strict):
@@ -43,16 +125,32 @@ class ReadOptions(Strict):
 
 
 class Export(Strict):
-    """One export file (or glob of files) playing one canonical role."""
+    """One export file (or glob of files): the role its rows play, and any further facts they give."""
 
     file: str
-    role: str
+    role: str | None = Field(None, description="the canonical role of the file's rows; may be left out when "
+                                               "facts or states say what the file gives")
     format: Format | None = None
     key: str | None = None
+    subject: dict[str, str] | None = Field(
+        None, description="identifier (declared in register.yaml) -> the column holding it")
+    set: dict[str, Constant] = Field(default_factory=dict, description="field of the role -> one value for "
+                                                                       "every row")
+    derive: dict[str, list[str]] = Field(default_factory=dict,
+                                         description="field -> the columns whose values, hashed, make it "
+                                                     "(for example a message id from campaign, recipient, time)")
+    not_applicable: dict[str, str] = Field(default_factory=dict,
+                                           description="field of the role -> why the export lacks it")
+    facts: list[Fact] = Field(default_factory=list)
+    states: dict[str, ConsentState] = Field(default_factory=dict, description="marketing channel -> its consent "
+                                                                              "state column")
+    snapshot: Snapshot | None = None
+    on_unknown_value: Literal["quarantine", "fail"] = Field(
+        "quarantine", description="a value outside a canonical vocabulary: quarantine the row, or fail the file")
     timezone: str | None = None
     max_reject_ratio: float | None = Field(None, ge=0, le=1)
     options: ReadOptions = Field(default_factory=ReadOptions)
-    columns: dict[str, ColumnSpec]
+    columns: dict[str, ColumnSpec] = Field(default_factory=dict)
 
     @field_validator("file")
     @classmethod
@@ -75,9 +173,63 @@ class Export(Strict):
                                  "set format: csv, parquet, json or xlsx")
         return self
 
+    @model_validator(mode="after")
+    def _says_what_it_gives(self) -> "Export":
+        if self.role is None and not self.facts and not self.states:
+            raise ValueError(f"{self.file!r} gives nothing: name its role, or its facts or states")
+        return self
+
     def field_columns(self) -> dict[str, str]:
-        """Canonical field -> export column, for the columns that map to a field."""
+        """Canonical field -> export column, for the columns that map to a field of the export's role."""
         return {spec.field: name for name, spec in self.columns.items() if spec.field}
+
+    @property
+    def roles(self) -> list[str]:
+        """Every role this export feeds, its own first."""
+        return list(dict.fromkeys(plan.role for plan in self.plans()))
+
+    def subject_columns(self, master: str) -> dict[str, str]:
+        """Identifier -> column naming the subject; a column mapped to ``subject_id`` is the master identifier."""
+        if self.subject:
+            return dict(self.subject)
+        column = self.field_columns().get("subject_id")
+        if column is None:
+            for fact in self.facts:
+                column = next((c for c, spec in fact.field_specs().items() if spec.field == "subject_id"), None)
+                if column:
+                    break
+        return {master: column} if column else {}
+
+    def plans(self) -> list[FactPlan]:
+        """The records each row gives, one plan per role record: the export's role, its facts, its states."""
+        plans = []
+        if self.role is not None:
+            fields = {spec.field: (column, spec.values) for column, spec in self.columns.items() if spec.field}
+            plans.append(FactPlan(self.role, fields, dict(self.set), None,
+                                  {k: tuple(v) for k, v in self.derive.items()}, dict(self.not_applicable), ()))
+        for index, fact in enumerate(self.facts):
+            fields = {spec.field: (column, spec.values) for column, spec in fact.field_specs().items()}
+            plans.append(FactPlan(fact.role, fields, dict(fact.set), fact.when,
+                                  {k: tuple(v) for k, v in fact.derive.items()}, dict(fact.not_applicable),
+                                  ("facts", index)))
+        for channel, state in self.states.items():
+            fields: dict[str, tuple[str, dict[str, str] | None]] = {"state": (state.column, state.values)}
+            if state.changed_at:
+                fields["changed_at"] = (state.changed_at, None)
+            plans.append(FactPlan("consent_states", fields, {"channel": channel}, None, {}, {},
+                                  ("states", channel)))
+        return plans
+
+    def free_text_columns(self) -> dict[str, ColumnSpec]:
+        """Columns marked as free text to scan for personal data."""
+        return {column: spec for column, spec in self.columns.items() if spec.free_text}
+
+
+class IgnoredFile(Strict):
+    """A file (or glob) in the exports folder that the audit deliberately does not read."""
+
+    file: str
+    reason: str = Field(min_length=3)
 
 
 class ExportMap(Strict):
@@ -89,4 +241,9 @@ class ExportMap(Strict):
     exports_dir: str = "exports"
     timezone: str = "Europe/Helsinki"
     max_reject_ratio: float = Field(0.01, ge=0, le=1)
+    min_resolved_share: float = Field(
+        0.5, ge=0, le=1, description="a role whose subjects resolve to the master register less often than this "
+                                     "makes the checks that join it an error")
     exports: list[Export]
+    ignore: list[IgnoredFile] = Field(default_factory=list,
+                                      description="files in the exports folder not read, each with a reason")

@@ -265,39 +265,32 @@ def export_problems(exports: ExportMap, source: YamlSource, register: Register) 
 
     categories = {c.id for c in register.data_categories}
     files = [e.file for e in exports.exports]
+    identifiers = register.identifier_map
     for index, export in enumerate(exports.exports):
         where: Location = ("exports", index)
         if files.count(export.file) > 1:
             add(where + ("file",), f"{export.file!r} is mapped twice", "map each file once")
-        role = ROLES.get(export.role)
-        if role is None:
+        if export.role is not None and export.role not in ROLES:
             add(where + ("role",), f"unknown role {export.role!r} for {export.file}",
                 did_you_mean(export.role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
             continue
-        mapped_fields: dict[str, str] = {}
+        for identifier in (export.subject or {}):
+            if identifier not in identifiers:
+                add(where + ("subject", identifier), f"identifier {identifier!r} is not declared in register.yaml",
+                    did_you_mean(identifier, identifiers) + "declare it under identifiers in register.yaml or use one "
+                    f"of: {', '.join(identifiers)}")
         for column, spec in export.columns.items():
-            column_where = where + ("columns", column)
-            if spec.field is not None:
-                if spec.field not in role.field_names:
-                    add(column_where + ("field",), f"role {export.role} has no field {spec.field!r}",
-                        did_you_mean(spec.field, role.field_names) + f"use one of: {', '.join(role.field_names)}")
-                elif spec.field in mapped_fields:
-                    add(column_where + ("field",),
-                        f"field {spec.field!r} is already mapped from column {mapped_fields[spec.field]!r}",
-                        "map each canonical field from one column")
-                else:
-                    mapped_fields[spec.field] = column
             if spec.category is not None and spec.category not in categories:
-                add(column_where + ("category",),
+                add(where + ("columns", column, "category"),
                     f"column {column!r} of {export.file} maps to category {spec.category!r}, which register.yaml "
                     "does not declare",
                     did_you_mean(spec.category, categories) + "declare it under data_categories in register.yaml "
                     f"or use one of: {', '.join(sorted(categories))}")
-        for required in (f.name for f in role.fields if f.required):
-            if required not in mapped_fields:
-                add(where + ("columns",), f"role {export.role} needs field {required!r}, which no column maps",
-                    f"add a column with `field: {required}`")
-        if export.key is not None and export.key not in export.columns:
+        subject_columns = export.subject_columns(register.master_identifier)
+        for plan in export.plans():
+            _plan_problems(add, where, export, plan, register, bool(subject_columns))
+        keyed = {c for plan in export.plans() for c, _ in plan.fields.values()} | set(export.columns)
+        if export.key is not None and export.key not in keyed:
             add(where + ("key",), f"key column {export.key!r} is not among the columns",
                 "name one of the mapped columns as key")
         try:
@@ -306,3 +299,59 @@ def export_problems(exports: ExportMap, source: YamlSource, register: Register) 
             add(where + ("timezone",), f"unknown time zone {export.timezone or exports.timezone!r}",
                 "write an IANA time zone such as Europe/Helsinki")
     return problems
+
+
+def _plan_problems(add, where: Location, export, plan, register: Register, has_subject: bool) -> None:
+    """Problems of one record an export gives (its own role, a fact, or a consent state)."""
+    from audit_lib.roles import vocabulary
+
+    role = ROLES.get(plan.role)
+    at = where + plan.location
+    if role is None:
+        add(at + ("role",), f"unknown role {plan.role!r} for {export.file}",
+            did_you_mean(plan.role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
+        return
+    column_at = (lambda column: at + ("columns", column)) if plan.location[:1] == ("facts",) else (
+        lambda column: where + ("columns", column))
+    seen: dict[str, str] = {}
+    for field_name, (column, values) in plan.fields.items():
+        if field_name not in role.field_names:
+            add(column_at(column) + ("field",), f"role {plan.role} has no field {field_name!r}",
+                did_you_mean(field_name, role.field_names) + f"use one of: {', '.join(role.field_names)}")
+            continue
+        allowed = vocabulary(role.field(field_name), register)
+        for source, target in (values or {}).items():
+            if allowed is not None and target.lower() not in allowed:
+                add(column_at(column) + ("values", source), f"{target!r} is not a canonical value of "
+                    f"{plan.role}.{field_name}", f"map to one of: {', '.join(allowed)}")
+    for field_name, columns in [(f, c) for f, (c, _) in plan.fields.items()]:
+        seen.setdefault(field_name, columns)
+    for kind, names in (("set", plan.constants), ("derive", plan.derive), ("not_applicable", plan.not_applicable)):
+        for field_name in names:
+            if field_name not in role.field_names:
+                add(at + (kind, field_name), f"role {plan.role} has no field {field_name!r}",
+                    did_you_mean(field_name, role.field_names) + f"use one of: {', '.join(role.field_names)}")
+            elif field_name in seen:
+                add(at + (kind, field_name), f"field {field_name!r} is already given ({seen[field_name]})",
+                    "give each canonical field one way: a column, a constant, a derived key or not_applicable")
+            else:
+                seen[field_name] = kind
+    for field_name, value in plan.constants.items():
+        if field_name in role.field_names:
+            allowed = vocabulary(role.field(field_name), register)
+            if allowed is not None and str(value).lower() not in allowed:
+                add(at + ("set", field_name), f"{value!r} is not a canonical value of {plan.role}.{field_name}",
+                    f"use one of: {', '.join(allowed)}")
+    for field_name in plan.not_applicable:
+        if field_name == "subject_id" or field_name == role.key and role.field(field_name).required:
+            add(at + ("not_applicable", field_name), f"{plan.role}.{field_name} identifies the record; it cannot be "
+                "declared not applicable", f"map it from a column, or derive it: derive: {{{field_name}: [columns]}}")
+    given = plan.provided | ({"subject_id"} if has_subject else set())
+    for required in (f.name for f in role.fields if f.required):
+        if required not in given:
+            ways = (f"name the subject with `subject: {{identifier: column}}` (identifiers: "
+                    f"{', '.join(register.identifier_map)}) or a column with `field: subject_id`"
+                    if required == "subject_id" else
+                    f"map a column (`field: {required}`), give a constant (`set: {{{required}: ...}}`), derive it "
+                    f"(`derive: {{{required}: [columns]}}`) or declare it `not_applicable: {{{required}: reason}}`")
+            add(at, f"{plan.role} records of {export.file} need field {required!r}, which nothing gives", ways)

@@ -276,6 +276,27 @@ class Access(Strict):
     roles: list[AccessRole] = Field(default_factory=list)
 
 
+class Identifier(Strict):
+    """An identifier the register's systems know a person by (customer number, e-mail, phone, ...).
+
+    Exactly one is the master: the id of the master register (the ``subjects`` export), to which the
+    loader resolves every other identifier. ``normalise`` says how two notations are made one value:
+    ``email`` trims and case-folds (plus-addresses such as ``anna+news@x.fi`` stay distinct: only the
+    mailbox provider knows whether they are one mailbox), ``phone`` writes E.164 with ``region`` as
+    the country of numbers written without one, ``text`` only trims.
+    """
+
+    master: bool = False
+    normalise: Literal["text", "email", "phone"] = "text"
+    region: str | None = Field(None, description="ISO 3166 region of phone numbers written without a country "
+                                                 "code (normalise: phone); default the controller's country")
+    label: Label | None = None
+
+
+# With no identifiers declared, the register has one id space: the subject_id every export maps.
+DEFAULT_IDENTIFIERS = {"subject_id": Identifier(master=True)}
+
+
 class Register(Strict):
     """register.yaml: the register description as code."""
 
@@ -301,6 +322,28 @@ class Register(Strict):
     retention: Retention = Field(default_factory=Retention)
     access: Access = Field(default_factory=Access)
     security_measures: list[Label] = Field(default_factory=list)
+    identifiers: dict[str, Identifier] = Field(
+        default_factory=dict, description="the identifiers the register's systems use, one of them the master; "
+                                          "empty = one id space, subject_id")
+
+    @field_validator("identifiers")
+    @classmethod
+    def _one_master(cls, value: dict[str, Identifier]) -> dict[str, Identifier]:
+        masters = [name for name, identifier in value.items() if identifier.master]
+        if value and len(masters) != 1:
+            raise ValueError(f"exactly one identifier is the master (the master register's id); found "
+                             f"{len(masters)}: {', '.join(masters) or 'none'}; mark one with `master: true`")
+        return value
+
+    @property
+    def identifier_map(self) -> dict[str, Identifier]:
+        """The declared identifiers, or the one implicit ``subject_id`` when none are declared."""
+        return self.identifiers or DEFAULT_IDENTIFIERS
+
+    @property
+    def master_identifier(self) -> str:
+        """The name of the master register's identifier."""
+        return next(name for name, identifier in self.identifier_map.items() if identifier.master)
 
     def category(self, category_id: str) -> DataCategory:
         """The declared category with id ``category_id``."""

@@ -31,6 +31,12 @@ class CastSpec:
     true_values: tuple[str, ...] = tuple(TRUE_VALUES)
     false_values: tuple[str, ...] = tuple(FALSE_VALUES)
     decimal_separator: str | None = None
+    vocabulary: tuple[str, ...] | None = None
+
+    @property
+    def closed(self) -> bool:
+        """True if only some text values load: a value map or a canonical vocabulary applies."""
+        return bool(self.values) or self.vocabulary is not None
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ def native_cast(spec: CastSpec) -> NativeCast | None:
     true/false values give the same meaning. A value further down that the reader cannot cast makes
     the loader read the file again with its own casts (see load.py), so the outcome never depends on it.
     """
-    if spec.values:
+    if spec.values or spec.vocabulary:
         return None
     if spec.target == TIMESTAMP:
         return NativeCast("TIMESTAMP", r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?")
@@ -82,10 +88,19 @@ def cast_expression(column: str, spec: CastSpec) -> str:
     source = spec.source_type.upper()
     text = _text(col)
     if spec.target == TEXT:
-        if spec.values:
-            cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in spec.values.items())
-            known = _list(list(spec.values.values()))
-            return f"CASE {text} {cases} ELSE CASE WHEN list_contains({known}, {text}) THEN {text} END END"
+        if spec.closed:
+            # Export words and canonical values are matched without regard to letter case.
+            lowered = f"lower({text})"
+            known = sorted({v.lower() for v in (spec.values or {}).values()} | set(spec.vocabulary or ()))
+            canonical = f"CASE WHEN list_contains({_list(known)}, {lowered}) THEN {lowered} END"
+            if spec.values:
+                cases = " ".join(f"WHEN {literal(k.lower())} THEN {literal(v)}" for k, v in spec.values.items())
+                mapped = f"CASE {lowered} {cases} ELSE {canonical} END"
+            else:
+                mapped = canonical
+            if spec.vocabulary is not None:
+                return f"CASE WHEN list_contains({_list(list(spec.vocabulary))}, {mapped}) THEN {mapped} END"
+            return mapped
         return text
     if spec.target == TIMESTAMP:
         if source == "TIMESTAMP WITH TIME ZONE":
@@ -135,13 +150,15 @@ def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, requ
     kind = {TIMESTAMP: "date/time", BOOLEAN: "yes/no value", DECIMAL: "number", INTEGER: "whole number",
             TEXT: "value"}[spec.target]
     bad = f"{literal(f'unparseable {kind} in column {column}: ')} || {text}"
-    if spec.target == TEXT and spec.values:
-        bad = f"{literal(f'unknown value in column {column} (not in its values: map): ')} || {text}"
+    if spec.target == TEXT and spec.closed:
+        allowed = f"the canonical values of {field}: {', '.join(spec.vocabulary)}" if spec.vocabulary else ""
+        where = " or ".join(part for part in ("its values: map" if spec.values else "", allowed) if part)
+        bad = f"{literal(f'unknown value in column {column} (not in {where}): ')} || {text}"
     missing = literal(f"missing {'key ' if key else ''}{field} (column {column})")
     missing_code = literal("missing_key" if key else "missing_value")
     # The cheap test first: a typed value present means the row is fine for this field.
-    can_fail = not (spec.target == TEXT and not spec.values)
-    if spec.target == TEXT and not spec.values:
+    can_fail = not (spec.target == TEXT and not spec.closed)
+    if spec.target == TEXT and not spec.closed:
         # Plain text is not copied into the stage (the role view trims it): test emptiness cheaply,
         # trimming only values that sort before "!" (empty, or starting with a blank or control byte).
         raw = f"CAST({ident(column)} AS VARCHAR)"
@@ -162,7 +179,7 @@ def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, requ
 def passes_sql(column: str, spec: CastSpec, typed_sql: str, required: bool) -> str | None:
     """A cheap SQL test that is true only where ``column`` certainly passes as its field (None when
     it cannot fail): the loader words a code only for the rows that fail it (see load.py)."""
-    if spec.target == TEXT and not spec.values:
+    if spec.target == TEXT and not spec.closed:
         # Non-empty and not starting with a blank or control byte: trimming cannot empty it.
         return f"CAST({ident(column)} AS VARCHAR) >= '!'" if required else None
     if required:

@@ -30,11 +30,13 @@ from audit_lib.errors import LoadError
 from audit_lib.hashing import BackgroundHashes
 from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
                                      cast_expression, failure_reason, native_cast, passes_sql)
-from audit_lib.loader import keys, timezones
+from audit_lib.loader import contract, folder, identity, keys, snapshots, timezones
 from audit_lib.loader.encoding import has_carriage_return
+from audit_lib.loader.mapping import constant_sql, derived_key_sql, referenced_columns
 from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source,
-                                      csv_record_positions, duck_message, open_source, resolve_files)
-from audit_lib.roles import ROLES, TEXT
+                                      csv_record_positions, duck_message, open_source, relative_name, resolve_files)
+from audit_lib.loader.snapshots import SNAPSHOT_COLUMN
+from audit_lib.roles import ROLES, TEXT, vocabulary
 from audit_lib.sql import ident, literal
 
 if TYPE_CHECKING:
@@ -71,8 +73,9 @@ class LoadReport:
 
     @property
     def complete(self) -> bool:
-        """True when every file loaded and none passed its reject threshold."""
-        return all(row["status"] == "loaded" for row in self.inputs)
+        """True when every mapped file loaded and none passed its reject threshold (a file the mapping
+        leaves out is a finding, not a load failure)."""
+        return all(row["status"] in ("loaded", "not_mapped", "ignored") for row in self.inputs)
 
 
 def staged_table(declaration: "Declaration", file: str) -> str:
@@ -107,13 +110,30 @@ def _create_support_tables(con: "duckdb.DuckDBPyConnection") -> None:
     # role view back on (file, row).
     con.execute("CREATE TABLE stage_fields (file VARCHAR, role VARCHAR, stage VARCHAR, field VARCHAR, "
                 "expression VARCHAR)")
+    con.execute("CREATE TABLE not_applicable_fields (file VARCHAR, role VARCHAR, field VARCHAR, reason VARCHAR)")
+
+
+@dataclass
+class _Loaded:
+    """An export that staged: where its rows are, how each plan's fields are computed, its snapshots."""
+
+    export: "Export"
+    key: str
+    view: str
+    plan_exprs: list[dict[str, str]]
+    snapshots: dict[str, object]
 
 
 def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -> LoadReport:
-    """Load every export of ``declaration`` into ``con``; never raises for one bad file."""
+    """Load every export of ``declaration`` into ``con``; never raises for one bad file.
+
+    After the files: identities are resolved (identity.py), one view per role is built over the
+    records every export gives, one ``export_rows_NN`` view per export (contract.py), and every file
+    of the exports folder that no entry reads is listed (folder.py).
+    """
     report = LoadReport()
     _create_support_tables(con)
-    staged: dict[str, list[tuple[tuple[str, dict[str, str]], "Export"]]] = {}
+    loaded: list[_Loaded] = []
     resolved: list[list[Path] | LoadError] = []
     for export in declaration.exports.exports:
         try:
@@ -124,37 +144,96 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
     with BackgroundHashes() as hashes:
         hashes.submit([path for files in resolved if isinstance(files, list) for path in files])
         for index, (export, files) in enumerate(zip(declaration.exports.exports, resolved)):
-            _load_one(con, declaration, export, files, f"{index:02d}", report, hashes, staged)
-    for role_name, stages in staged.items():
-        _create_role_view(con, role_name, stages, report)
+            _load_one(con, declaration, export, files, f"{index:02d}", report, hashes, loaded)
+    folder.record(con, report, folder.unread_files(declaration, [f for f in resolved if isinstance(f, list)]))
+    master = declaration.register.master_identifier
+    subject_sql = identity.resolve(con, declaration, [
+        identity.Staged(item.export, f"stg_{item.key}", item.view, item.export.subject_columns(master))
+        for item in loaded])
+    by_role: dict[str, list] = {}
+    for item in loaded:
+        snapshot = snapshots.snapshot_sql(item.export, item.snapshots)  # type: ignore[arg-type]
+        for plan, exprs in zip(item.export.plans(), item.plan_exprs):
+            by_role.setdefault(plan.role, []).append((item, plan, exprs, subject_sql.get(item.export.file), snapshot))
+        key_name = ROLES[item.export.role].key if item.export.role else None
+        key_sql = subject_sql.get(item.export.file) if key_name == "subject_id" else (
+            item.plan_exprs[0].get(key_name) if key_name else None)
+        contract.create_export_rows(con, item.export, item.key, item.view, subject_sql.get(item.export.file),
+                                    snapshot, key_sql)
+    for role_name, parts in by_role.items():
+        _create_role_view(con, role_name, parts, report)
+    _create_consent_timeline(con, report)
+    identity.create_subject_index(con, report.available)
     return report
 
 
+def _create_consent_timeline(con, report: LoadReport) -> None:
+    """``consent_timeline``: every dated consent record of every system, events and states with the time
+    they last changed, as (subject_id, channel, action, at, origin, _source_file): what the consent
+    checks judge a send by. A state without a change time says nothing about when it began.
+
+    Consent may be exported as events, as states, or both: a register whose systems keep events only
+    gets an empty ``consent_states`` (the checks comparing states then test nothing, and say so).
+    """
+    if "consent_events" in report.available and "consent_states" not in report.available:
+        role = ROLES["consent_states"]
+        columns = ", ".join(f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields)
+        con.execute(f"CREATE VIEW consent_states AS SELECT {columns}, NULL::VARCHAR AS _source_file, "
+                    "NULL::BIGINT AS _source_row WHERE false")
+        report.available["consent_states"] = set(role.field_names)
+    parts = []
+    if "consent_events" in report.available:
+        parts.append("SELECT subject_id, channel, action, \"at\", 'event' AS origin, _source_file FROM consent_events")
+    if "consent_states" in report.available:
+        parts.append("SELECT subject_id, channel, state, changed_at, 'state', _source_file FROM consent_states "
+                     "WHERE changed_at IS NOT NULL")
+    if parts:
+        con.execute(f"CREATE VIEW consent_timeline AS {' UNION ALL '.join(parts)}")
+        report.available["consent_timeline"] = {"subject_id", "channel", "action", "at", "origin"}
+
+
 def _load_one(con, declaration, export, files: "list[Path] | LoadError", key: str, report: LoadReport,
-              hashes: BackgroundHashes, staged: dict) -> None:
+              hashes: BackgroundHashes, loaded: list[_Loaded]) -> None:
     """Stage one export, or record why it could not be read (one bad file never stops the others)."""
     try:
         if isinstance(files, LoadError):
             raise files
-        stage = _stage(con, declaration, export, files, key, report, hashes)
+        zone = export.timezone or declaration.exports.timezone
+        times = snapshots.snapshot_times(export, [relative_name(f, declaration.exports_dir) for f in files], zone)
+        view, plan_exprs = _stage(con, declaration, export, files, key, report, hashes)
     except LoadError as exc:
         report.problems.append(str(exc))
-        report.inputs.append({"file": export.file, "role": export.role, "format": export.format,
+        report.inputs.append({"file": export.file, "role": ", ".join(export.roles), "format": export.format,
                               "sha256": None, "bytes": None, "rows_read": 0, "rows_loaded": 0,
                               "rows_quarantined": 0, "status": "error", "detail": str(exc), "detected": {}})
         return
-    staged.setdefault(export.role, []).append((stage, export))
+    loaded.append(_Loaded(export, key, view, plan_exprs, times))
 
 
-def _cast_spec(declaration, export, field_name: str, source_type: str) -> CastSpec:
+def _cast_spec(declaration, export, role_name: str, field_name: str, values: dict[str, str] | None,
+               source_type: str) -> CastSpec:
     options = export.options
+    canonical = ROLES[role_name].field(field_name)
+    true_values = tuple(options.true_values or TRUE_VALUES)
+    false_values = tuple(options.false_values or FALSE_VALUES)
+    if role_name == "consent_states" and field_name == "state" and not values:
+        # A consent state column holds the export's yes/no words.
+        values = {**{v: "granted" for v in true_values}, **{v: "withdrawn" for v in false_values}}
     return CastSpec(
-        target=ROLES[export.role].field(field_name).type, source_type=source_type,
-        timezone=export.timezone or declaration.exports.timezone,
-        values=export.columns[export.field_columns()[field_name]].values,
+        target=canonical.type, source_type=source_type,
+        timezone=export.timezone or declaration.exports.timezone, values=values,
         timestamp_formats=tuple(options.timestamp_formats or TIMESTAMP_FORMATS),
-        true_values=tuple(options.true_values or TRUE_VALUES), false_values=tuple(options.false_values or FALSE_VALUES),
-        decimal_separator=options.decimal_separator)
+        true_values=true_values, false_values=false_values,
+        decimal_separator=options.decimal_separator, vocabulary=vocabulary(canonical, declaration.register))
+
+
+def _plan_fields(export, plans=None):
+    """(plan index, plan, field, column, value map) for every field a column of ``export`` feeds."""
+    for index, plan in enumerate(plans if plans is not None else export.plans()):
+        for field_name, (column, values) in plan.fields.items():
+            if field_name == "subject_id":
+                continue  # the subject is resolved from the export's identifier columns (identity.py)
+            yield index, plan, field_name, column, values
 
 
 def _stage(con, declaration, export, files: list[Path], key: str, report: LoadReport,
@@ -167,8 +246,12 @@ def _stage(con, declaration, export, files: list[Path], key: str, report: LoadRe
     A CSV that DuckDB's strict reader cannot parse and that holds carriage returns (a file saved
     with mixed line endings) is read again from a copy with every line ending made LF.
     """
-    native = {column: cast for name, column in export.field_columns().items()
-              if (cast := native_cast(_cast_spec(declaration, export, name, "VARCHAR")))}
+    casts: dict[str, set] = {}
+    for _, plan, name, column, values in _plan_fields(export):
+        casts.setdefault(column, set()).add(native_cast(_cast_spec(declaration, export, plan.role, name, values,
+                                                                   "VARCHAR")))
+    # A column the reader may cast itself only when every field it feeds would cast it the same way.
+    native = {column: next(iter(found)) for column, found in casts.items() if len(found) == 1 and None not in found}
     failed: _NativeCastFailed | None = None
     newlines = False
     for attempt in range(3):
@@ -214,8 +297,8 @@ def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, k
                 hashes: BackgroundHashes, native: dict[str, "NativeCast"], newlines: bool) -> tuple[str, dict[str, str]]:
     source = open_source(con, export, files, declaration.exports_dir, native, attempt_key, newlines)
     try:
-        _record_columns(con, export, source.columns)
-        missing = [c for c in export.columns if c not in source.columns]
+        _record_columns(con, declaration, export, source.columns)
+        missing = [c for c in referenced_columns(declaration, export) if c not in source.columns]
         if missing:
             raise LoadError(source.names[0], f"column(s) {', '.join(map(repr, missing))} named in exports.yaml are "
                                              f"not in the file; its columns are: {', '.join(map(repr, source.columns))}",
@@ -230,53 +313,98 @@ def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, k
             for reject in failed:
                 reasons.setdefault(reject.file, []).append(f"line {reject.line}: {reject.reason}")
             raise _NativeCastFailed(reasons)
-        _mark_duplicates(con, export, table, view_exprs)
+        _mark_duplicates(con, export, table, view_exprs[0] if view_exprs else {})
         ranges = None if source.row_provided else _rowid_ranges(source.names, counts)
         if ranges is None:
             staged = dict(con.execute(f"SELECT {ident(FILE_COLUMN)}, count(*) FROM {ident(table)} GROUP BY 1").fetchall())
         else:
             staged = {name: stop - first for name, first, stop in ranges}
         view = _numbered_view(con, source, table, ranges)
-        marked = _quarantine(con, export, source, view, reason_sql, view_exprs)
+        marked = _quarantine(con, export, source, view, reason_sql, view_exprs[0] if view_exprs else {})
         _reconcile(declaration, export, source, staged, marked, report, hashes)
         return view, view_exprs
     finally:
         source.close()
 
 
-def _create_stage(con, declaration, export, source: Source, table: str) -> tuple[dict[str, str], str, list[int]]:
-    """Create the stage; return the role view's expression per field, the SQL of a row's quarantine
-    reason over the stage (worded only for the rows that need it, not stored), and the rows each of
-    the source's parts gave."""
-    role = ROLES[export.role]
+def _create_stage(con, declaration, export, source: Source, table: str) -> tuple[list[dict[str, str]], str, list[int]]:
+    """Create the stage; return, per plan (export.plans()), the role view's expression per field; the
+    SQL of a row's quarantine reason over the stage (worded only for the rows that need it, not
+    stored); and the rows each of the source's parts gave.
+
+    A row fails if any field of any record it gives fails: a fact guarded by ``when`` tests its
+    fields only where the guard column has a value. The subject identifiers are tested as one: a
+    row of a role with subjects needs a value in at least one of them.
+    """
+    plans = export.plans()
     typed, reasons, codes, passing = [], [], [], []
-    view_exprs: dict[str, str] = {}
-    key_field = export.columns[export.key].field if export.key else None
-    for field_name, column in export.field_columns().items():
-        canonical = role.field(field_name)
-        spec = _cast_spec(declaration, export, field_name, source.types[column])
-        typed_name = ident(FIELD_PREFIX + field_name)
+    plan_exprs: list[dict[str, str]] = [{} for _ in plans]
+    typed_by_expression: dict[str, str] = {}
+    primary_key_field = export.columns[export.key].field if export.key and export.key in export.columns else None
+    for index, plan, field_name, column, values in _plan_fields(export, plans):
+        canonical = ROLES[plan.role].field(field_name)
+        spec = _cast_spec(declaration, export, plan.role, field_name, values, source.types[column])
         expression = cast_expression(column, spec)
-        if canonical.type == TEXT and not spec.values:
+        typed_name = ident(FIELD_PREFIX + field_name if index == 0 else f"{FIELD_PREFIX}{index}:{field_name}")
+        if canonical.type == TEXT and not spec.closed:
             # Not copied: the role view trims the raw column (see _create_role_view).
-            view_exprs[field_name] = expression
+            plan_exprs[index][field_name] = expression
         elif expression == ident(column):
             # Already of the field's type as read (a Parquet boolean, say): not copied either.
-            typed_name = view_exprs[field_name] = expression
+            typed_name = plan_exprs[index][field_name] = expression
+        elif expression in typed_by_expression:
+            # The same column read the same way for another fact: computed once.
+            typed_name = plan_exprs[index][field_name] = typed_by_expression[expression]
+            continue
         else:
             typed.append(f"{expression} AS {typed_name}")
-            view_exprs[field_name] = typed_name
-        required = canonical.required or field_name == key_field
-        reason, code = failure_reason(column, field_name, spec, typed_name, required, key=field_name == key_field)
+            typed_by_expression[expression] = typed_name
+            plan_exprs[index][field_name] = typed_name
+        is_key = index == 0 and field_name == primary_key_field
+        required = canonical.required or is_key
+        reason, code = failure_reason(column, field_name, spec, typed_name, required, key=is_key)
+        passes = passes_sql(column, spec, typed_name, required)
+        if plan.when is not None:
+            guard = f"NULLIF(TRIM(CAST({ident(plan.when)} AS VARCHAR)), '') IS NOT NULL"
+            reason, code = f"CASE WHEN {guard} THEN {reason} END", f"CASE WHEN {guard} THEN {code} END"
+            passes = None if passes is None else f"(NOT ({guard}) OR {passes})"
         reasons.append(reason)
         codes.append(code)
-        if (passes := passes_sql(column, spec, typed_name, required)) is not None:
+        if passes is not None:
             passing.append(passes)
+    for index, plan in enumerate(plans):
+        for field_name, value in plan.constants.items():
+            plan_exprs[index][field_name] = constant_sql(value, ROLES[plan.role].field(field_name).type)
+        for field_name, columns in plan.derive.items():
+            plan_exprs[index][field_name] = derived_key_sql(columns)
+    subject_columns = export.subject_columns(declaration.register.master_identifier)
+    needs_subject = any(ROLES[plan.role].field("subject_id").required for plan in plans
+                        if "subject_id" in ROLES[plan.role].field_names)
+    if subject_columns and needs_subject:
+        present = " OR ".join(f"NULLIF(TRIM(CAST({ident(c)} AS VARCHAR)), '') IS NOT NULL"
+                              for c in dict.fromkeys(subject_columns.values()))
+        names = ", ".join(dict.fromkeys(subject_columns.values()))
+        reasons.append(f"CASE WHEN NOT ({present}) THEN {literal(f'missing subject (no value in {names})')} END")
+        codes.append(f"CASE WHEN NOT ({present}) THEN 'missing_value' END")
+        passing.append(f"({present})")
+    if export.snapshot is not None and export.snapshot.column:
+        spec = CastSpec(target="TIMESTAMPTZ", source_type=source.types[export.snapshot.column],
+                        timezone=export.timezone or declaration.exports.timezone,
+                        timestamp_formats=tuple(export.options.timestamp_formats or TIMESTAMP_FORMATS))
+        typed.append(f"{cast_expression(export.snapshot.column, spec)} AS {ident(SNAPSHOT_COLUMN)}")
+        reason, code = failure_reason(export.snapshot.column, "snapshot", spec, ident(SNAPSHOT_COLUMN), True)
+        reasons.append(reason)
+        codes.append(code)
+        passing.append(f"{ident(SNAPSHOT_COLUMN)} IS NOT NULL")
     code_sql = f"coalesce({', '.join(codes)})" if codes else "NULL::VARCHAR"
+    if export.on_unknown_value == "fail":
+        code_sql = (f"CASE WHEN ({code_sql}) = 'bad_value' THEN error('a value outside the canonical values or the "
+                    f"values: map (on_unknown_value: fail)') ELSE {code_sql} END")
     if passing:
         # Most rows pass every field: one cheap test spares them the coalesce of CASEs.
         code_sql = f"CASE WHEN {' AND '.join(passing)} THEN NULL ELSE {code_sql} END"
     reason_sql = f"concat_ws('; ', {', '.join(reasons)})" if reasons else "NULL::VARCHAR"
+    view_exprs = plan_exprs
     # One statement per file, in file order: the rowid then numbers each file's rows contiguously,
     # so neither the file's name nor the row's number needs storing (see _numbered_view).
     counts = []
@@ -290,14 +418,14 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
             name = source.names[min(number, len(source.names) - 1)]
             paths = [str(p) for p in source.files]
             raise LoadError(name, f"cannot be read as {export.format}: {duck_message(exc, paths, source.names)}") from exc
-    return view_exprs, reason_sql, counts
+    return plan_exprs, reason_sql, counts
 
 
 def _key_sql(export, view_exprs: dict[str, str]) -> str:
     """The export's key over the stage as the role view gives it (text trimmed): " M4" and "M4" are
     one key there, so they are one key here."""
-    spec = export.columns[export.key]
-    if spec.field:
+    spec = export.columns.get(export.key)
+    if spec is not None and spec.field and spec.field in view_exprs:
         return view_exprs[spec.field]
     return f"NULLIF(TRIM(CAST({ident(export.key)} AS VARCHAR)), '')"
 
@@ -307,11 +435,12 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
     if not export.key:
         return
     key = _key_sql(export, view_exprs)
-    spec = export.columns[export.key]
+    spec = export.columns.get(export.key)
+    mapped = spec is not None and spec.field is not None and spec.field in view_exprs
     # A key mapped to a field is required: a row without one already has a code, so a good row
     # has a key (and the key is not computed twice per row).
-    good = f"{ident(CODE_COLUMN)} IS NULL" + ("" if spec.field else f" AND {key} IS NOT NULL")
-    text = not spec.field or ROLES[export.role].field(spec.field).type == TEXT and not spec.values
+    good = f"{ident(CODE_COLUMN)} IS NULL" + ("" if mapped else f" AND {key} IS NOT NULL")
+    text = not mapped or ROLES[export.role].field(spec.field).type == TEXT and not spec.values
     # Text keys stream as read (trimming every key costs more than the read; see keys.py).
     streamed = f"CAST({ident(export.key)} AS VARCHAR)" if text else key
     if keys.strictly_ordered(con, f"SELECT {streamed} FROM {ident(table)} WHERE {good}", text):
@@ -457,32 +586,75 @@ def _reconcile(declaration, export, source: Source, staged: dict[str, int], mark
             "rows_quarantined": quarantined, "status": status, "detail": detail, "detected": detected})
 
 
-def _record_columns(con, export, columns: list[str]) -> None:
+def _record_columns(con, declaration, export, columns: list[str]) -> None:
+    """One row per column of the file (and per mapped column missing from it): what it maps to.
+
+    A column that feeds only a fact, a state, a guard, a derived key, an identifier or the snapshot
+    is mapped (to that use); a column mapped to nothing is what inventory_undeclared_column reports.
+    """
+    uses: dict[str, tuple[str | None, str | None]] = {}   # column -> (role, field)
+    for plan in export.plans():
+        for field_name, (column, _) in plan.fields.items():
+            uses.setdefault(column, (plan.role, field_name))
+        for field_name, names in plan.derive.items():
+            for column in names:
+                uses.setdefault(column, (plan.role, f"{field_name} (derived)"))
+        if plan.when:
+            uses.setdefault(plan.when, (plan.role, None))
+    primary = export.roles[0] if export.roles else None
+    for identifier, column in export.subject_columns(declaration.register.master_identifier).items():
+        uses.setdefault(column, (primary, "subject_id"))
+    for column in [spec.text_at for spec in export.columns.values() if spec.text_at] + [export.key] + (
+            [export.snapshot.column] if export.snapshot is not None and export.snapshot.column else []):
+        if column:
+            uses.setdefault(column, (primary, None))
     rows = []
-    for column in columns:
+    for column in list(columns) + [c for c in referenced_columns(declaration, export) if c not in columns]:
         spec = export.columns.get(column)
-        rows.append([export.file, export.role, column, spec.field if spec else None, spec.category if spec else None,
-                     spec.not_personal if spec else None, True, spec is not None])
-    for column, spec in export.columns.items():
-        if column not in columns:
-            rows.append([export.file, export.role, column, spec.field, spec.category, spec.not_personal, False, True])
+        role, field_name = uses.get(column, (primary, None))
+        if spec is not None and spec.field:
+            role, field_name = export.role, spec.field
+        in_mapping = spec is not None or column in uses
+        rows.append([export.file, role, column, field_name, spec.category if spec else None,
+                     spec.not_personal if spec else None, column in columns, in_mapping])
     if rows:
         con.executemany("INSERT INTO export_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def _create_role_view(con, role_name: str, stages: list[tuple[tuple[str, dict[str, str]], "Export"]],
-                      report: LoadReport) -> None:
-    """One view per role over its exports' good rows, every canonical field present (NULL if unmapped)."""
+def _create_role_view(con, role_name: str, parts: list, report: LoadReport) -> None:
+    """One view per role over the good rows of every record an export gives it, every canonical field
+    present (NULL if unmapped or declared not applicable), the subject as resolved (identity.py)."""
     role = ROLES[role_name]
-    parts = []
-    for (stage, exprs), export in stages:
+    selects, provided = [], []
+    for item, plan, exprs, subject_sql, snapshot in parts:
+        exprs = dict(exprs)
+        given = set(plan.provided)
+        if subject_sql is not None and "subject_id" in role.field_names:
+            exprs["subject_id"] = subject_sql
+            given.add("subject_id")
+        if role_name == "consent_states" and "observed_at" not in exprs and snapshot != "NULL::TIMESTAMPTZ":
+            exprs["observed_at"] = snapshot
+            given.add("observed_at")
+        if role.key not in exprs and role.key in role.field_names and not role.field(role.key).required:
+            # A record with no id of its own is named by its place: file, row and, for a second
+            # record of the same row, the fact it comes from.
+            suffix = f" || '/{plan.location[-1]}'" if plan.location else ""
+            exprs[role.key] = f"{ident(FILE_COLUMN)} || '#' || CAST({ident(ROW_COLUMN)} AS VARCHAR){suffix}"
+            given.add(role.key)
         columns = [f"{exprs[f.name]} AS {ident(f.name)}" if f.name in exprs
                    else f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields]
-        con.executemany("INSERT INTO stage_fields VALUES (?, ?, ?, ?, ?)",
-                        [[export.file, role_name, stage, name, expression] for name, expression in exprs.items()])
-        parts.append(f"SELECT {', '.join(columns)}, {ident(FILE_COLUMN)} AS _source_file, "
-                     f"{ident(ROW_COLUMN)} AS _source_row FROM {ident(stage)} WHERE {ident(CODE_COLUMN)} IS NULL")
-    con.execute(f"CREATE VIEW {ident(role_name)} AS {' UNION ALL '.join(parts)}")
-    # A field counts as available only if every export of the role maps it: a check must not
-    # silently test half of the role's rows.
-    report.available[role_name] = set.intersection(*(set(export.field_columns()) for _, export in stages))
+        for table, rows in (("stage_fields", [[item.export.file, role_name, item.view, name, expression]
+                                              for name, expression in exprs.items()]),
+                            ("not_applicable_fields", [[item.export.file, role_name, name, reason]
+                                                       for name, reason in plan.not_applicable.items()])):
+            if rows:
+                con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+        guard = (f" AND NULLIF(TRIM(CAST({ident(plan.when)} AS VARCHAR)), '') IS NOT NULL" if plan.when else "")
+        selects.append(f"SELECT {', '.join(columns)}, {ident(FILE_COLUMN)} AS _source_file, "
+                       f"{ident(ROW_COLUMN)} AS _source_row FROM {ident(item.view)} "
+                       f"WHERE {ident(CODE_COLUMN)} IS NULL{guard}")
+        provided.append(given)
+    con.execute(f"CREATE VIEW {ident(role_name)} AS {' UNION ALL '.join(selects)}")
+    # A field counts as available only if every record of the role provides it (or declares it not
+    # applicable): a check must not silently test half of the role's rows.
+    report.available[role_name] = set.intersection(*provided)

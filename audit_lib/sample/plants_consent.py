@@ -28,7 +28,7 @@ def messages_without_opt_out(ctx: PlantContext) -> None:
         ctx.expect(check, ctx.message(s, channel, sent, opt_out=False), rules.event_periods(sent), why)
     s = ctx.adopt("optout_near_post", _t(2025, 1, 1))
     ctx.near_miss(check, ctx.message(s, "post", _t(2026, 7, 7, 10, 0), opt_out=False),
-                  "a printed catalogue: 917/2014 202 § governs electronic messages only")
+                  "a printed catalogue: 917/2014 203 § governs electronic messages only")
     s = ctx.adopt("optout_near_with", _t(2025, 1, 1))
     ctx.consent(s, "email", "granted", _t(2025, 3, 3, 10, 0, 0), "newsletter_form")
     ctx.near_miss(check, ctx.message(s, "email", _t(2026, 5, 5, 9, 0)), "an e-mail with its opt-out")

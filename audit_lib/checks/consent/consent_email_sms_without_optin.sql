@@ -7,7 +7,7 @@ severity: high
 legal: ["Laki sähköisen viestinnän palveluista 917/2014 200 § 1 mom.", "GDPR Art. 6(1)(a)", "GDPR Art. 7(1)"]
 needs:
   marketing_messages: [message_id, subject_id, channel, sent_at]
-  consent_events: [subject_id, channel, action, at]
+  consent_timeline: [subject_id, channel, action, at]
 message:
   en: "{channel} message {message_id} (campaign {campaign}) was sent to {subject_ref} at {event_at} with no consent recorded before it."
   fi: "{channel}-viesti {message_id} (kampanja {campaign}) lähetettiin henkilölle {subject_ref} {event_at} ilman sitä ennen kirjattua suostumusta."
@@ -28,6 +28,6 @@ FROM marketing_messages m
 JOIN decl_marketing_channels c ON c.channel = m.channel AND c.requires = 'opt_in_consent'
 WHERE m.sent_at >= $period_start AND m.sent_at < $period_end
   AND NOT EXISTS (
-    SELECT 1 FROM consent_events e
+    SELECT 1 FROM consent_timeline e
     WHERE e.subject_id = m.subject_id AND e.channel = m.channel AND e."at" <= m.sent_at)
 ORDER BY m.sent_at, m.message_id

@@ -7,7 +7,7 @@ severity: critical
 legal: ["GDPR Art. 7(3)", "GDPR Art. 21(3)", "Laki sähköisen viestinnän palveluista 917/2014 200 § 1 mom."]
 needs:
   marketing_messages: [message_id, subject_id, channel, sent_at]
-  consent_events: [subject_id, channel, action, at]
+  consent_timeline: [subject_id, channel, action, at]
 message:
   en: "{channel} message {message_id} (campaign {campaign}) was sent to {subject_ref} at {event_at}, after the consent was withdrawn at {withdrawn_at}."
   fi: "{channel}-viesti {message_id} (kampanja {campaign}) lähetettiin henkilölle {subject_ref} {event_at}, vaikka suostumus oli peruttu {withdrawn_at}."
@@ -25,7 +25,7 @@ population: >-
 WITH consent_state AS (
   SELECT subject_id, channel, "at",
          CASE WHEN bool_or(action = 'withdrawn') THEN 'withdrawn' ELSE 'granted' END AS state
-  FROM consent_events
+  FROM consent_timeline
   GROUP BY subject_id, channel, "at"
 ), sent AS (
   SELECT m.* FROM marketing_messages m

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from audit_lib.loader.load import CODE_COLUMN, staged_table
 from audit_lib.sql import ident, literal
 
 CHECK = {
@@ -48,11 +47,9 @@ def _present_sql(context) -> str | None:
     can be tied to a subject.
 
     One scan and one aggregation per export file: the rows grouped by subject, with one count per
-    category column, then unpivoted. The subject id is read as the role view computes it
-    (``stage_fields``) rather than by joining the role view back on (file, row).
+    category column, then unpivoted. The rows are the export's rows as read (``context.export_rows``),
+    whose ``_subject_id`` is the subject as resolved through the register's identifiers.
     """
-    from audit_lib.loader.load import stage_fields
-
     exports = {e.file: e for e in context.declaration.exports.exports}
     columns = context.query("SELECT file, role, column_name, category FROM export_columns "
                             "WHERE in_file AND category IS NOT NULL ORDER BY file, column_name")
@@ -63,12 +60,18 @@ def _present_sql(context) -> str | None:
     for file, rows in by_file.items():
         export, role = exports.get(file), rows[0]["role"]
         subject_field = SUBJECT_FIELDS.get(role, "subject_id")
-        if export is None or role not in context.available or subject_field not in export.field_columns():
-            continue  # a file that did not load, or rows that name no subject
-        subject = stage_fields(context.con, file).get(subject_field)
-        if subject is None:
+        view = context.export_rows(file)
+        if export is None or role not in context.available or view is None:
+            continue  # a file that did not load
+        if subject_field == "subject_id":
+            if not export.subject_columns(context.declaration.register.master_identifier):
+                continue  # rows that name no subject
+            subject = "_subject_id"
+        elif subject_field in export.field_columns():
+            subject = f"NULLIF(trim(CAST({ident(export.field_columns()[subject_field])} AS VARCHAR)), '')"
+        else:
             continue
-        stage = ident(staged_table(context.declaration, file))
+        stage = ident(view)
         types = {r[0]: r[1] for r in context.con.execute(f"DESCRIBE SELECT * FROM {stage}").fetchall()}
         counts, entries = [], []
         for number, row in enumerate(rows):
@@ -82,7 +85,7 @@ def _present_sql(context) -> str | None:
             f"SELECT subject_id, c.category_id, c.source, c.n FROM ("
             f"SELECT subject_id, unnest([{', '.join(entries)}]) AS c FROM ("
             f"SELECT {subject} AS subject_id, {', '.join(counts)} FROM {stage} "
-            f"WHERE {ident(CODE_COLUMN)} IS NULL GROUP BY 1)) WHERE c.n > 0")
+            f"WHERE _loaded GROUP BY 1)) WHERE c.n > 0")
     return " UNION ALL ".join(parts) if parts else None
 
 

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from audit_lib.normalise import e164  # noqa: F401  (the checks' E.164, shared with the loader)
+
 REGION = "FI"  # numbers written without a country code are Finnish
-
-
-def e164(value: str, region: str = REGION) -> str | None:
-    """The number in E.164 (``+358401234567``) if it is a valid number; None otherwise."""
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def problem(value: str, region: str = REGION) -> str:

@@ -6,15 +6,16 @@ in register.yaml (orders, which bookkeeping keeps) may keep an erased subject's 
 listed fields: any other column of the export that still holds a value (a billing name or e-mail,
 mapped only to a data category) is residue. The subject column itself is how the row is found, so it
 is not counted as residue in a kept table. Columns mapped to a category only are not in the role
-views; they are read from the loader's staged view of the file (``loader.load.staged_table``).
+views; they are read from the export's rows as read (``context.export_rows``), where the subject is
+already resolved through the register's identifiers: a newsletter tool that knows the person only by
+e-mail is searched as well. An export taken (``snapshot:``) before the erasure was completed is no
+evidence that the data is still held, so its rows are not residue.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from audit_lib.loader.load import CODE_COLUMN, staged_table
-from audit_lib.loader.readers import FILE_COLUMN, ROW_COLUMN
 from audit_lib.roles import ROLES
 from audit_lib.sql import ident, literal
 
@@ -60,20 +61,21 @@ def _text(column: str) -> str:
 
 def _export_sql(context, export) -> str | None:
     """The residue query of one export, or None if the export cannot hold an erased subject's data."""
-    if export.role == "requests" or export.role not in context.available:
+    roles = [r for r in export.roles if r in context.available]
+    view = context.export_rows(export.file)
+    if "requests" in export.roles or not roles or view is None:
         return None
-    fields = export.field_columns()
-    if "subject_id" not in fields:
+    if not export.subject_columns(context.declaration.register.master_identifier):
         return None
-    role = ROLES[export.role]
-    view = staged_table(context.declaration, export.file)
-    subject = _text(fields["subject_id"])
-    key = (f"{literal(role.name + '/')} || {_text(fields[role.key])}" if role.key in fields else
-           f"{literal(role.name + '/')} || r.{ident(FILE_COLUMN)} || '#' || CAST(r.{ident(ROW_COLUMN)} AS VARCHAR)")
+    role = ROLES[roles[0]]
+    # The record as the role view names it (a mapped or derived key), else by its place in the file.
+    key = (f"{literal(role.name + '/')} || coalesce(r._record_key, r._source_file || '#' || "
+           "CAST(r._source_row AS VARCHAR))")
     kept = context.declaration.register.rights.erasure.kept_after_erasure
-    if export.role in kept:
-        allowed = set(kept[export.role]) | {"subject_id"}
-        tested = [c for c, spec in export.columns.items() if spec.field not in allowed]
+    if role.name in kept:
+        allowed = set(kept[role.name]) | {"subject_id"}
+        identifiers = set(export.subject_columns(context.declaration.register.master_identifier).values())
+        tested = [c for c, spec in export.columns.items() if spec.field not in allowed and c not in identifiers]
         if not tested:
             return None
         parts = ", ".join(f"CASE WHEN {_text(c)} IS NOT NULL THEN {literal(c)} END" for c in tested)
@@ -85,8 +87,8 @@ def _export_sql(context, export) -> str | None:
         left_en, left_fi, where = "'the whole record'", "'koko tietue'", ""
     return (f"SELECT {key} AS record_ref, e.subject_id, e.erased_at AS event_at, e.request_id, "
             f"{literal(role.name)} AS \"table\", {left_en} AS left_text, {left_fi} AS left_text_fi "
-            f"FROM {ident(view)} r JOIN erased e ON e.subject_id = {subject} "
-            f"WHERE r.{ident(CODE_COLUMN)} IS NULL{where}")
+            f"FROM {ident(view)} r JOIN erased e ON e.subject_id = r._subject_id "
+            f"WHERE r._loaded AND (r._snapshot_at IS NULL OR r._snapshot_at > e.erased_at){where}")
 
 
 def find(context) -> list[dict[str, Any]]:
