@@ -25,6 +25,15 @@ class CheckContext:
     available: dict[str, set[str]]
     declaration: "Declaration | None" = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Facts about the relations (rows, subjects, resolution) that several checks ask for: counted once.
+    _counts: dict[tuple, Any] = field(default_factory=dict, repr=False)
+
+    def count(self, sql: str, *params: Any) -> Any:
+        """The first row of ``sql`` (a count over the relations), computed once per audit."""
+        key = (sql, *params)
+        if key not in self._counts:
+            self._counts[key] = self.con.execute(sql, list(params)).fetchone()
+        return self._counts[key]
 
     def export_rows(self, file: str) -> str | None:
         """The view of export ``file``'s rows as read (the loader's second contract, loader/contract.py);
@@ -69,26 +78,25 @@ def join_problem(check: Check, context: CheckContext) -> str | None:
     relations = _subject_relations(check, context)
     if not relations:
         return None
-    con = context.con
     minimum = context.declaration.exports.min_resolved_share if context.declaration is not None else 0.5
     if "subjects" in context.available:
         for name in relations:
             if name == "subjects" or name not in ROLES:
                 continue
-            total, held = con.execute(
+            total, held = context.count(
                 "SELECT count(*), count(*) FILTER (WHERE in_master) FROM (SELECT subject_id, bool_or(in_master) "
-                "AS in_master FROM subject_index WHERE role = ? GROUP BY subject_id)", [name]).fetchone()
+                "AS in_master FROM subject_index WHERE role = ? GROUP BY subject_id)", name)
             if total and held / total < minimum:
                 return (f"only {held} of the {total} subjects of {name} resolve to the master register (at least "
                         f"{minimum:.0%} are required): its joins would miss most people; name the export's subject "
                         "by an identifier register.yaml declares (subject: in exports.yaml)")
     if len(relations) < 2:
         return None
-    counts = [con.execute(f"SELECT count(DISTINCT subject_id) FROM {ident(name)}").fetchone()[0] for name in relations]
+    counts = [context.count(f"SELECT count(DISTINCT subject_id) FROM {ident(name)}")[0] for name in relations]
     if all(counts):
         shared = " INTERSECT ".join(f"SELECT subject_id FROM {ident(name)} WHERE subject_id IS NOT NULL"
-                                    for name in relations)
-        if not con.execute(f"SELECT count(*) FROM ({shared})").fetchone()[0]:
+                                    for name in sorted(relations))
+        if not context.count(f"SELECT count(*) FROM ({shared})")[0]:
             return (f"{' and '.join(relations)} hold {' and '.join(map(str, counts))} subjects but share none: the "
                     "check's join can never match; are they keyed by different identifiers?")
     return None
@@ -99,7 +107,7 @@ def input_rows(check: Check, context: CheckContext) -> int | None:
     names = [name for name in check.meta.needs if name in context.available]
     if not names:
         return None
-    return sum(context.con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0] for name in names)
+    return sum(context.count(f"SELECT count(*) FROM {ident(name)}")[0] for name in names)
 
 
 def run_check(check: Check, context: CheckContext) -> CheckResult:

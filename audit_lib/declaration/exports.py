@@ -220,10 +220,6 @@ class Export(Strict):
                                   ("states", channel)))
         return plans
 
-    def free_text_columns(self) -> dict[str, ColumnSpec]:
-        """Columns marked as free text to scan for personal data."""
-        return {column: spec for column, spec in self.columns.items() if spec.free_text}
-
 
 class IgnoredFile(Strict):
     """A file (or glob) in the exports folder that the audit deliberately does not read."""

@@ -313,7 +313,7 @@ def _plan_problems(add, where: Location, export, plan, register: Register, has_s
         return
     column_at = (lambda column: at + ("columns", column)) if plan.location[:1] == ("facts",) else (
         lambda column: where + ("columns", column))
-    seen: dict[str, str] = {}
+    seen = {field_name: f"column {column}" for field_name, (column, _) in plan.fields.items()}
     for field_name, (column, values) in plan.fields.items():
         if field_name not in role.field_names:
             add(column_at(column) + ("field",), f"role {plan.role} has no field {field_name!r}",
@@ -324,8 +324,6 @@ def _plan_problems(add, where: Location, export, plan, register: Register, has_s
             if allowed is not None and target.lower() not in allowed:
                 add(column_at(column) + ("values", source), f"{target!r} is not a canonical value of "
                     f"{plan.role}.{field_name}", f"map to one of: {', '.join(allowed)}")
-    for field_name, columns in [(f, c) for f, (c, _) in plan.fields.items()]:
-        seen.setdefault(field_name, columns)
     for kind, names in (("set", plan.constants), ("derive", plan.derive), ("not_applicable", plan.not_applicable)):
         for field_name in names:
             if field_name not in role.field_names:

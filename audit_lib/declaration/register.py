@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from audit_lib.durations import parse_duration
+from audit_lib.roles import REQUEST_KINDS
 
 
 def _iso_duration(value: str) -> str:
@@ -183,8 +184,8 @@ class Erasure(Strict):
     kept_after_erasure: dict[str, list[str]] = Field(default_factory=dict)
 
 
-Right = Literal["access", "rectification", "erasure", "restriction", "objection", "objection_to_marketing",
-                "portability"]
+# The rights a notice states are the kinds of request the requests role holds: one list.
+Right = Literal[REQUEST_KINDS]
 
 
 class Rights(Strict):

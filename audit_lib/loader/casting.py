@@ -73,8 +73,9 @@ def native_cast(spec: CastSpec) -> NativeCast | None:
     return None
 
 
-def _text(column_sql: str) -> str:
-    # Empty or blank text is a missing value in every export format.
+def text_sql(column_sql: str) -> str:
+    """``column_sql`` as trimmed text, NULL when empty: empty or blank text is a missing value in every
+    export format."""
     return f"NULLIF(TRIM(CAST({column_sql} AS VARCHAR)), '')"
 
 
@@ -86,7 +87,7 @@ def cast_expression(column: str, spec: CastSpec) -> str:
     """SQL turning raw ``column`` into ``spec.target``; NULL when the value cannot be parsed."""
     col = ident(column)
     source = spec.source_type.upper()
-    text = _text(col)
+    text = text_sql(col)
     if spec.target == TEXT:
         if spec.closed:
             # Export words and canonical values are matched without regard to letter case.
@@ -146,7 +147,7 @@ def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, requ
 
     ``typed_sql`` is the already computed typed value (a column reference), so nothing is cast twice.
     """
-    text = _text(ident(column))
+    text = text_sql(ident(column))
     kind = {TIMESTAMP: "date/time", BOOLEAN: "yes/no value", DECIMAL: "number", INTEGER: "whole number",
             TEXT: "value"}[spec.target]
     bad = f"{literal(f'unparseable {kind} in column {column}: ')} || {text}"

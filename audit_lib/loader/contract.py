@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from audit_lib.sql import ident, literal
+from audit_lib.loader.readers import CODE_COLUMN, FILE_COLUMN, RESERVED_PREFIX, ROW_COLUMN
+from audit_lib.sql import ident
 
 if TYPE_CHECKING:
     import duckdb
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from audit_lib.declaration import Export
 
 ROWS_PREFIX = "export_rows_"
-_LOADER_PREFIX = "regaudit:"
 
 
 def _create_files_table(con: "duckdb.DuckDBPyConnection") -> None:
@@ -39,20 +39,20 @@ def _create_files_table(con: "duckdb.DuckDBPyConnection") -> None:
 
 
 def create_export_rows(con: "duckdb.DuckDBPyConnection", export: "Export", key: str, numbered_view: str,
-                       subject_sql: str | None, snapshot_sql: str, key_sql: str | None = None) -> str:
+                       subject_sql: str | None, snapshot_sql: str | None, key_sql: str | None = None) -> str:
     """Create ``export_rows_<key>`` over the export's numbered stage view and register it."""
     _create_files_table(con)
     view = f"{ROWS_PREFIX}{key}"
     described = con.execute(f"SELECT * FROM {ident(numbered_view)} LIMIT 0").description
-    as_read = ", ".join(ident(d[0]) for d in described if not d[0].startswith(_LOADER_PREFIX))
+    as_read = ", ".join(ident(d[0]) for d in described if not d[0].startswith(RESERVED_PREFIX))
     con.execute(
         f"CREATE VIEW {ident(view)} AS SELECT {as_read + ', ' if as_read else ''}"
-        f"\"regaudit:file\" AS _source_file, \"regaudit:row\" AS _source_row, "
-        f"\"regaudit:code\" IS NULL AS _loaded, {subject_sql or 'NULL::VARCHAR'} AS _subject_id, "
-        f"{snapshot_sql} AS _snapshot_at, CAST({key_sql or 'NULL'} AS VARCHAR) AS _record_key "
+        f"{ident(FILE_COLUMN)} AS _source_file, {ident(ROW_COLUMN)} AS _source_row, "
+        f"{ident(CODE_COLUMN)} IS NULL AS _loaded, {subject_sql or 'NULL::VARCHAR'} AS _subject_id, "
+        f"{snapshot_sql or 'NULL::TIMESTAMPTZ'} AS _snapshot_at, CAST({key_sql or 'NULL'} AS VARCHAR) AS _record_key "
         f"FROM {ident(numbered_view)}")
     con.execute("INSERT INTO export_files VALUES (?, ?, ?, ?, ?)",
-                [export.file, view, export.roles, subject_sql is not None, snapshot_sql != "NULL::TIMESTAMPTZ"])
+                [export.file, view, export.roles, subject_sql is not None, snapshot_sql is not None])
     return view
 
 

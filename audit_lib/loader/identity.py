@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from audit_lib.loader.casting import text_sql
+from audit_lib.loader.readers import CODE_COLUMN
 from audit_lib.roles import ROLES
 from audit_lib.sql import ident, literal
 
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 
 SUBJECT_COLUMN = "regaudit:subject"
 STATUS_COLUMN = "regaudit:identity"
-CODE_COLUMN = "regaudit:code"
 _PHONE_MAP = "identity_phone_map"
 
 
@@ -52,7 +53,13 @@ class Staged:
 
 
 def _text(column: str) -> str:
-    return f"NULLIF(TRIM(CAST({ident(column)} AS VARCHAR)), '')"
+    return text_sql(ident(column))
+
+
+def _region(declaration: "Declaration", identifier: str) -> str:
+    """The region of phone numbers written without a country code: the identifier's, else the controller's."""
+    spec = declaration.register.identifier_map[identifier]
+    return spec.region or declaration.register.controller.address.country or "FI"
 
 
 def normalised_sql(declaration: "Declaration", identifier: str, column: str) -> str:
@@ -61,8 +68,7 @@ def normalised_sql(declaration: "Declaration", identifier: str, column: str) -> 
     if spec.normalise == "email":
         return f"lower({_text(column)})"
     if spec.normalise == "phone":
-        region = spec.region or declaration.register.controller.address.country or "FI"
-        return (f"(SELECT m.value FROM {_PHONE_MAP} m WHERE m.region = {literal(region)} "
+        return (f"(SELECT m.value FROM {_PHONE_MAP} m WHERE m.region = {literal(_region(declaration, identifier))} "
                 f"AND m.raw = {_text(column)})")
     return _text(column)
 
@@ -77,10 +83,9 @@ def _phone_map(con: "duckdb.DuckDBPyConnection", declaration: "Declaration", sta
     rows: dict[tuple[str, str], str | None] = {}
     for item in staged:
         for identifier, column in item.subject_columns.items():
-            spec = declaration.register.identifier_map[identifier]
-            if spec.normalise != "phone":
+            if declaration.register.identifier_map[identifier].normalise != "phone":
                 continue
-            region = spec.region or declaration.register.controller.address.country or "FI"
+            region = _region(declaration, identifier)
             values = con.execute(f"SELECT DISTINCT {_text(column)} FROM {ident(item.table)} "
                                  f"WHERE {_text(column)} IS NOT NULL").fetchall()
             for (raw,) in values:

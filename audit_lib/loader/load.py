@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 from audit_lib.errors import LoadError
 from audit_lib.hashing import BackgroundHashes
 from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
-                                     cast_expression, failure_reason, native_cast, passes_sql)
+                                     cast_expression, failure_reason, native_cast, passes_sql, text_sql)
 from audit_lib.loader import contract, folder, identity, keys, snapshots, timezones
 from audit_lib.loader.encoding import has_carriage_return
-from audit_lib.loader.mapping import constant_sql, derived_key_sql, referenced_columns
-from audit_lib.loader.readers import (FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source,
+from audit_lib.loader.mapping import column_uses, constant_sql, derived_key_sql, referenced_columns
+from audit_lib.loader.readers import (CODE_COLUMN, FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source,
                                       csv_record_positions, duck_message, open_source, relative_name, resolve_files)
 from audit_lib.loader.snapshots import SNAPSHOT_COLUMN
 from audit_lib.roles import ROLES, TEXT, vocabulary
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 INPUT_COLUMNS = ["file", "role", "format", "sha256", "bytes", "rows_read", "rows_loaded", "rows_quarantined",
                  "status", "detail", "detected"]
 QUARANTINE_COLUMNS = ["file", "row", "reason", "raw", "line", "column_name", "reason_code"]
-CODE_COLUMN = "regaudit:code"
 FIELD_PREFIX = "regaudit:f:"
 
 
@@ -78,38 +77,11 @@ class LoadReport:
         return all(row["status"] in ("loaded", "not_mapped", "ignored") for row in self.inputs)
 
 
-def staged_table(declaration: "Declaration", file: str) -> str:
-    """The DuckDB view of export ``file`` (as named in exports.yaml) with every column of the file as read.
-
-    Columns keep the file's names and the reader's types (not trimmed or cast), beside the loader's
-    ``regaudit:file`` and ``regaudit:row`` (FILE_COLUMN, ROW_COLUMN: equal to the role view's
-    ``_source_file`` and ``_source_row`` for the rows that loaded) and ``regaudit:code`` (CODE_COLUMN:
-    NULL for a row that loaded, the quarantine reason code otherwise). For checks that read a column
-    mapped only to a data category, which no role view exposes. The view exists only if the file loaded
-    (its role is then in ``LoadReport.available``); KeyError if exports.yaml names no such file.
-    """
-    for index, export in enumerate(declaration.exports.exports):
-        if export.file == file:
-            return f"stg_{index:02d}_rows"
-    raise KeyError(file)
-
-
-def stage_fields(con: "duckdb.DuckDBPyConnection", file: str) -> dict[str, str]:
-    """Canonical field -> the SQL expression over ``staged_table(…, file)`` that the role view gives
-    for it (for the rows that loaded: ``regaudit:code`` IS NULL); empty if the file did not load."""
-    return dict(con.execute("SELECT field, expression FROM stage_fields WHERE file = ?", [file]).fetchall())
-
-
 def _create_support_tables(con: "duckdb.DuckDBPyConnection") -> None:
     con.execute("CREATE TABLE quarantine (file VARCHAR, row BIGINT, reason VARCHAR, raw VARCHAR, line BIGINT, "
                 "column_name VARCHAR, reason_code VARCHAR)")
     con.execute("CREATE TABLE export_columns (file VARCHAR, role VARCHAR, column_name VARCHAR, field VARCHAR, "
                 "category VARCHAR, not_personal VARCHAR, in_file BOOLEAN, in_mapping BOOLEAN)")
-    # How each role view computes each canonical field from the staged view of one export (see
-    # stage_fields()): checks that read the staged view can then take a field without joining the
-    # role view back on (file, row).
-    con.execute("CREATE TABLE stage_fields (file VARCHAR, role VARCHAR, stage VARCHAR, field VARCHAR, "
-                "expression VARCHAR)")
     con.execute("CREATE TABLE not_applicable_fields (file VARCHAR, role VARCHAR, field VARCHAR, reason VARCHAR)")
 
 
@@ -227,6 +199,11 @@ def _cast_spec(declaration, export, role_name: str, field_name: str, values: dic
         decimal_separator=options.decimal_separator, vocabulary=vocabulary(canonical, declaration.register))
 
 
+def _guard_sql(plan) -> str:
+    """SQL true where a fact guarded by ``when:`` applies: its guard column has a value."""
+    return f"{text_sql(ident(plan.when))} IS NOT NULL"
+
+
 def _plan_fields(export, plans=None):
     """(plan index, plan, field, column, value map) for every field a column of ``export`` feeds."""
     for index, plan in enumerate(plans if plans is not None else export.plans()):
@@ -304,7 +281,7 @@ def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, k
                                              f"not in the file; its columns are: {', '.join(map(repr, source.columns))}",
                             column=missing[0])
         table = f"stg_{key}"
-        view_exprs, reason_sql, counts = _create_stage(con, declaration, export, source, table)
+        plan_exprs, reason_sql, counts = _create_stage(con, declaration, export, source, table)
         source.collect_rejects(con)
         failed = [r for r in source.rejects if r.code == NATIVE_CAST_FAILED]
         if failed:
@@ -313,16 +290,17 @@ def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, k
             for reject in failed:
                 reasons.setdefault(reject.file, []).append(f"line {reject.line}: {reject.reason}")
             raise _NativeCastFailed(reasons)
-        _mark_duplicates(con, export, table, view_exprs[0] if view_exprs else {})
+        own_exprs = plan_exprs[0] if plan_exprs else {}
+        _mark_duplicates(con, export, table, own_exprs)
         ranges = None if source.row_provided else _rowid_ranges(source.names, counts)
         if ranges is None:
             staged = dict(con.execute(f"SELECT {ident(FILE_COLUMN)}, count(*) FROM {ident(table)} GROUP BY 1").fetchall())
         else:
             staged = {name: stop - first for name, first, stop in ranges}
         view = _numbered_view(con, source, table, ranges)
-        marked = _quarantine(con, export, source, view, reason_sql, view_exprs[0] if view_exprs else {})
+        marked = _quarantine(con, export, source, view, reason_sql, own_exprs)
         _reconcile(declaration, export, source, staged, marked, report, hashes)
-        return view, view_exprs
+        return view, plan_exprs
     finally:
         source.close()
 
@@ -365,7 +343,7 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
         reason, code = failure_reason(column, field_name, spec, typed_name, required, key=is_key)
         passes = passes_sql(column, spec, typed_name, required)
         if plan.when is not None:
-            guard = f"NULLIF(TRIM(CAST({ident(plan.when)} AS VARCHAR)), '') IS NOT NULL"
+            guard = _guard_sql(plan)
             reason, code = f"CASE WHEN {guard} THEN {reason} END", f"CASE WHEN {guard} THEN {code} END"
             passes = None if passes is None else f"(NOT ({guard}) OR {passes})"
         reasons.append(reason)
@@ -381,8 +359,7 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
     needs_subject = any(ROLES[plan.role].field("subject_id").required for plan in plans
                         if "subject_id" in ROLES[plan.role].field_names)
     if subject_columns and needs_subject:
-        present = " OR ".join(f"NULLIF(TRIM(CAST({ident(c)} AS VARCHAR)), '') IS NOT NULL"
-                              for c in dict.fromkeys(subject_columns.values()))
+        present = " OR ".join(f"{text_sql(ident(c))} IS NOT NULL" for c in dict.fromkeys(subject_columns.values()))
         names = ", ".join(dict.fromkeys(subject_columns.values()))
         reasons.append(f"CASE WHEN NOT ({present}) THEN {literal(f'missing subject (no value in {names})')} END")
         codes.append(f"CASE WHEN NOT ({present}) THEN 'missing_value' END")
@@ -404,7 +381,6 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
         # Most rows pass every field: one cheap test spares them the coalesce of CASEs.
         code_sql = f"CASE WHEN {' AND '.join(passing)} THEN NULL ELSE {code_sql} END"
     reason_sql = f"concat_ws('; ', {', '.join(reasons)})" if reasons else "NULL::VARCHAR"
-    view_exprs = plan_exprs
     # One statement per file, in file order: the rowid then numbers each file's rows contiguously,
     # so neither the file's name nor the row's number needs storing (see _numbered_view).
     counts = []
@@ -427,7 +403,7 @@ def _key_sql(export, view_exprs: dict[str, str]) -> str:
     spec = export.columns.get(export.key)
     if spec is not None and spec.field and spec.field in view_exprs:
         return view_exprs[spec.field]
-    return f"NULLIF(TRIM(CAST({ident(export.key)} AS VARCHAR)), '')"
+    return text_sql(ident(export.key))
 
 
 def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> None:
@@ -592,22 +568,8 @@ def _record_columns(con, declaration, export, columns: list[str]) -> None:
     A column that feeds only a fact, a state, a guard, a derived key, an identifier or the snapshot
     is mapped (to that use); a column mapped to nothing is what inventory_undeclared_column reports.
     """
-    uses: dict[str, tuple[str | None, str | None]] = {}   # column -> (role, field)
-    for plan in export.plans():
-        for field_name, (column, _) in plan.fields.items():
-            uses.setdefault(column, (plan.role, field_name))
-        for field_name, names in plan.derive.items():
-            for column in names:
-                uses.setdefault(column, (plan.role, f"{field_name} (derived)"))
-        if plan.when:
-            uses.setdefault(plan.when, (plan.role, None))
+    uses = column_uses(declaration, export)
     primary = export.roles[0] if export.roles else None
-    for identifier, column in export.subject_columns(declaration.register.master_identifier).items():
-        uses.setdefault(column, (primary, "subject_id"))
-    for column in [spec.text_at for spec in export.columns.values() if spec.text_at] + [export.key] + (
-            [export.snapshot.column] if export.snapshot is not None and export.snapshot.column else []):
-        if column:
-            uses.setdefault(column, (primary, None))
     rows = []
     for column in list(columns) + [c for c in referenced_columns(declaration, export) if c not in columns]:
         spec = export.columns.get(column)
@@ -632,7 +594,7 @@ def _create_role_view(con, role_name: str, parts: list, report: LoadReport) -> N
         if subject_sql is not None and "subject_id" in role.field_names:
             exprs["subject_id"] = subject_sql
             given.add("subject_id")
-        if role_name == "consent_states" and "observed_at" not in exprs and snapshot != "NULL::TIMESTAMPTZ":
+        if role_name == "consent_states" and "observed_at" not in exprs and snapshot is not None:
             exprs["observed_at"] = snapshot
             given.add("observed_at")
         if role.key not in exprs and role.key in role.field_names and not role.field(role.key).required:
@@ -643,13 +605,10 @@ def _create_role_view(con, role_name: str, parts: list, report: LoadReport) -> N
             given.add(role.key)
         columns = [f"{exprs[f.name]} AS {ident(f.name)}" if f.name in exprs
                    else f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields]
-        for table, rows in (("stage_fields", [[item.export.file, role_name, item.view, name, expression]
-                                              for name, expression in exprs.items()]),
-                            ("not_applicable_fields", [[item.export.file, role_name, name, reason]
-                                                       for name, reason in plan.not_applicable.items()])):
-            if rows:
-                con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
-        guard = (f" AND NULLIF(TRIM(CAST({ident(plan.when)} AS VARCHAR)), '') IS NOT NULL" if plan.when else "")
+        if plan.not_applicable:
+            con.executemany("INSERT INTO not_applicable_fields VALUES (?, ?, ?, ?)",
+                            [[item.export.file, role_name, name, reason] for name, reason in plan.not_applicable.items()])
+        guard = f" AND {_guard_sql(plan)}" if plan.when else ""
         selects.append(f"SELECT {', '.join(columns)}, {ident(FILE_COLUMN)} AS _source_file, "
                        f"{ident(ROW_COLUMN)} AS _source_row FROM {ident(item.view)} "
                        f"WHERE {ident(CODE_COLUMN)} IS NULL{guard}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from audit_lib.loader.casting import text_sql
 from audit_lib.roles import BOOLEAN, DECIMAL, INTEGER, TEXT, TIMESTAMP
 from audit_lib.sql import ident, literal
 
@@ -18,21 +19,34 @@ DERIVED_HEX = 20
 _SEPARATOR = "\x1f"
 
 
+def column_uses(declaration: "Declaration", export: "Export") -> dict[str, tuple[str | None, str | None]]:
+    """Column -> (role, field) of its first use by the entry beyond ``columns:``: a field of a record,
+    a derived key, a guard, an identifier, the time of free text, the key or the snapshot (field None
+    where the column feeds no field)."""
+    uses: dict[str, tuple[str | None, str | None]] = {}
+    for plan in export.plans():
+        for field_name, (column, _) in plan.fields.items():
+            uses.setdefault(column, (plan.role, field_name))
+        for field_name, names in plan.derive.items():
+            for column in names:
+                uses.setdefault(column, (plan.role, f"{field_name} (derived)"))
+        if plan.when:
+            uses.setdefault(plan.when, (plan.role, None))
+    primary = export.roles[0] if export.roles else None
+    for column in export.subject_columns(declaration.register.master_identifier).values():
+        uses.setdefault(column, (primary, "subject_id"))
+    others = [spec.text_at for spec in export.columns.values() if spec.text_at] + [export.key]
+    if export.snapshot is not None:
+        others.append(export.snapshot.column)
+    for column in others:
+        if column:
+            uses.setdefault(column, (primary, None))
+    return uses
+
+
 def referenced_columns(declaration: "Declaration", export: "Export") -> list[str]:
     """Every file column the entry names: columns, facts, guards, states, identifiers, keys, snapshot."""
-    names: list[str] = list(export.columns)
-    for plan in export.plans():
-        names += [column for column, _ in plan.fields.values()]
-        names += [column for columns in plan.derive.values() for column in columns]
-        if plan.when:
-            names.append(plan.when)
-    names += list(export.subject_columns(declaration.register.master_identifier).values())
-    names += [spec.text_at for spec in export.columns.values() if spec.text_at]
-    if export.key:
-        names.append(export.key)
-    if export.snapshot is not None and export.snapshot.column:
-        names.append(export.snapshot.column)
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys([*export.columns, *column_uses(declaration, export)]))
 
 
 def constant_sql(value: object, type_: str) -> str:
@@ -50,9 +64,9 @@ def constant_sql(value: object, type_: str) -> str:
 
 def derived_key_sql(columns: tuple[str, ...]) -> str:
     """SQL of the key derived from ``columns`` (see DERIVED_PREFIX); NULL when every value is empty."""
-    parts = [f"coalesce(NULLIF(TRIM(CAST({ident(c)} AS VARCHAR)), ''), '')" for c in columns]
+    parts = [f"coalesce({text_sql(ident(c))}, '')" for c in columns]
     joined = f"concat_ws({literal(_SEPARATOR)}, {', '.join(parts)})"
-    empty = " AND ".join(f"NULLIF(TRIM(CAST({ident(c)} AS VARCHAR)), '') IS NULL" for c in columns)
+    empty = " AND ".join(f"{text_sql(ident(c))} IS NULL" for c in columns)
     return (f"CASE WHEN {empty} THEN NULL ELSE {literal(DERIVED_PREFIX)} || "
             f"left(sha256({joined}), {DERIVED_HEX}) END")
 

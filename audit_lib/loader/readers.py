@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 RESERVED_PREFIX = "regaudit:"
 FILE_COLUMN = "regaudit:file"
 ROW_COLUMN = "regaudit:row"
+# The stage's quarantine reason code of a row: NULL for a row that loaded (see load.py).
+CODE_COLUMN = "regaudit:code"
 LINE_COLUMN = "regaudit:line"
 _PATH_COLUMN = "regaudit:path"
 

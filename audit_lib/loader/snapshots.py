@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from audit_lib.errors import LoadError
+from audit_lib.loader.readers import FILE_COLUMN
 from audit_lib.sql import ident, literal
 
 if TYPE_CHECKING:
     from audit_lib.declaration import Export
 
 SNAPSHOT_COLUMN = "regaudit:snapshot"
-FILE_COLUMN = "regaudit:file"
 _FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
             "%Y-%m-%d_%H%M", "%Y%m%d_%H%M", "%Y%m%dT%H%M%S", "%d.%m.%Y")
 
@@ -53,12 +53,12 @@ def snapshot_times(export: "Export", names: list[str], zone: str) -> dict[str, d
     return {name: from_file_name(export.snapshot.from_file_name, name, zone) for name in names}  # type: ignore[arg-type]
 
 
-def snapshot_sql(export: "Export", times: dict[str, datetime]) -> str:
-    """SQL of a row's snapshot instant over the export's numbered view; NULL when not declared."""
+def snapshot_sql(export: "Export", times: dict[str, datetime]) -> str | None:
+    """SQL of a row's snapshot instant over the export's numbered view; None when not declared."""
     if export.snapshot is not None and export.snapshot.column:
         return ident(SNAPSHOT_COLUMN)
     if not times:
-        return "NULL::TIMESTAMPTZ"
+        return None
     cases = " ".join(f"WHEN {literal(name)} THEN CAST({literal(at.isoformat())} AS TIMESTAMPTZ)"
                      for name, at in times.items())
     return f"CASE {ident(FILE_COLUMN)} {cases} END"

@@ -637,27 +637,9 @@ def _csv(rows: list[list[str]], header: list[str], *, delimiter: str = ",", exce
 
 
 def _write_xlsx(rows: list[list], header: list[str], path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from audit_lib.sample.writers import write_xlsx
 
-    from audit_lib.sample.writers import FIXED_XLSX_TIME, _repeatable_zip
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Pyynnöt")
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime):
-                cell.number_format = "dd.mm.yyyy hh:mm"
-            cells.append(cell)
-        sheet.append(cells)
-    workbook.properties.creator = "regaudit vendor sample"
-    workbook.properties.created = FIXED_XLSX_TIME
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    path.write_bytes(_repeatable_zip(buffer.getvalue(), workbook.properties))
+    write_xlsx(path, header, rows, sheet="Pyynnöt", date_format="dd.mm.yyyy hh:mm", creator="regaudit vendor sample")
 
 
 AUDIENCE_HEADER = ["Email Address", "First Name", "Last Name", "MEMBER_RATING", "OPTIN_TIME", "OPTIN_IP",

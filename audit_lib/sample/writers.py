@@ -8,7 +8,7 @@ import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from audit_lib.sample.layout import ExportFile
 from audit_lib.sample.timeline import ZONE
@@ -86,22 +86,31 @@ def write_export(con: "duckdb.DuckDBPyConnection", export: ExportFile, path: Pat
 
 
 def _write_xlsx(cursor: "duckdb.DuckDBPyConnection", columns: list[str], path: Path) -> None:
+    def rows():
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
+
+    write_xlsx(path, columns, rows(), sheet=path.stem, date_format="yyyy-mm-dd hh:mm:ss", creator="regaudit sample")
+
+
+def write_xlsx(path: Path, header: list[str], rows: Iterable[Sequence[object]], *, sheet: str, date_format: str,
+               creator: str) -> None:
+    """One sheet of ``rows`` under ``header``, dates in ``date_format``, byte for byte the same on every run."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(path.stem)
-    sheet.append(columns)
-    while batch := cursor.fetchmany(10_000):
-        for row in batch:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
-                cells.append(cell)
-            sheet.append(cells)
-    workbook.properties.creator = "regaudit sample"
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append(header)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(worksheet, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = date_format
+            cells.append(cell)
+        worksheet.append(cells)
+    workbook.properties.creator = creator
     workbook.properties.created = FIXED_XLSX_TIME
     buffer = io.BytesIO()
     workbook.save(buffer)
