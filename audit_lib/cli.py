@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from audit_lib import resources
+
 EXIT_CODES = """Exit codes: 0 audit done and clean; 1 findings at or above --fail-on; 2 checks or inputs that could
 not be evaluated (the audit is incomplete); 3 invalid register.yaml or exports.yaml; 4 other errors;
 5 the report notebook failed (run, demo: the executed notebook is kept in a .failed- folder)."""
@@ -18,8 +20,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="regaudit: audit a personal-data register against its declaration, and report it as "
                        "evidence.\n\n" + EXIT_CODES)
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data_samples" / "hyvinvoivin"
-REPO_DIR = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = resources.SAMPLE
+REPO_DIR = resources.work_root()
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -283,7 +285,7 @@ def ropa(register: Path = typer.Option(..., help="register.yaml."),
 
 
 @app.command()
-def schema(out: Path = typer.Option(REPO_DIR / "audit_lib" / "schemas", help="Folder for the schema files."),
+def schema(out: Path = typer.Option(resources.PACKAGE_DIR / "schemas", help="Folder for the schema files."),
            check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files in --out are "
                                                              "stale.")) -> None:
     """Generate the JSON Schemas of register.yaml and exports.yaml from the models.

@@ -39,3 +39,27 @@ def test_every_module_has_a_docstring():
     missing = [str(path.relative_to(ROOT)) for path in (ROOT / "audit_lib").rglob("*.py")
                if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))]
     assert missing == []
+
+
+def test_the_wheel_carries_the_notebooks_and_samples(tmp_path):
+    """An installed regaudit runs its report and demo outside a checkout (audit_lib/resources.py):
+    the wheel holds the report notebook and the bundled samples under audit_lib/_bundled/."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "reports", "build", "*.egg-info",
+                                                                "__pycache__", ".pytest_cache", "benchmarks"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path / "dist"),
+                    str(source)], check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("regaudit-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for wanted in ("audit_lib/_bundled/notebooks/quarterly_audit.ipynb",
+                   "audit_lib/_bundled/notebooks/explore_register.ipynb",
+                   "audit_lib/_bundled/data_samples/hyvinvoivin/exports.yaml",
+                   "audit_lib/_bundled/data_samples/hyvinvoivin/exports/customers.csv",
+                   "audit_lib/_bundled/data_samples/webshop_vendor/exports.yaml",
+                   "audit_lib/resources.py"):
+        assert wanted in names, wanted

@@ -250,7 +250,7 @@ def test_labels_fall_back_for_unknown_keys():
 def test_demo_paths_are_in_the_repository():
     root = Path(__file__).resolve().parents[1]
     assert pipeline.NOTEBOOK == root / "notebooks" / "quarterly_audit.ipynb" and pipeline.NOTEBOOK.is_file()
-    assert pipeline.DEMO_KEY == root / ".regaudit" / "demo-pseudonym.key"
+    assert pipeline.demo_key() == root / ".regaudit" / "demo-pseudonym.key"
 
 
 def test_summary_parts(result, monkeypatch):

@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "data_samples" / "hyvinvoivin"
-WORK_DIR = REPO / "reports" / "explore"
+from audit_lib.resources import SAMPLE, work_root
+
+REPO = Path(__file__).resolve().parents[2]   # the folder holding audit_lib: the kernel's PYTHONPATH
+WORK_DIR = work_root() / "reports" / "explore"
 HOST = "127.0.0.1"
 
 

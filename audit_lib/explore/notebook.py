@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "explore_register.ipynb"
+from audit_lib.resources import NOTEBOOKS
+
+NOTEBOOK = NOTEBOOKS / "explore_register.ipynb"
 # Outputs not worth committing: plotly.js (4 MB, cell "setup") and figures, which nbval ignores.
 STRIP_OUTPUT_TAGS = {"setup", "nbval-ignore-output"}
 

@@ -19,11 +19,17 @@ from audit_lib.errors import RegauditError, ReportError
 from audit_lib.report.labels import LANGUAGES, text
 from audit_lib.report.runtime import DEMO_KEY_NAME, new_run_id, read_summary
 
-# The folder that holds audit_lib: the repository in a checkout (where the notebook lives).
+from audit_lib.resources import NOTEBOOKS, SAMPLE, work_root
+
+# The folder that holds audit_lib (the kernel must import this one, see _kernel_imports_this_package).
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = PACKAGE_ROOT / "notebooks" / "quarterly_audit.ipynb"
-DEMO_SAMPLE = PACKAGE_ROOT / "data_samples" / "hyvinvoivin"
-DEMO_KEY = PACKAGE_ROOT / ".regaudit" / DEMO_KEY_NAME
+NOTEBOOK = NOTEBOOKS / "quarterly_audit.ipynb"
+DEMO_SAMPLE = SAMPLE
+
+
+def demo_key() -> Path:
+    """The demo pseudonym key: ``.regaudit/`` of the checkout, or of the current folder when installed."""
+    return work_root() / ".regaudit" / DEMO_KEY_NAME
 DEMO_PERIOD = "2026-Q3"
 
 EXECUTED_NOTEBOOK = "quarterly_audit.ipynb"
@@ -327,13 +333,14 @@ def demo(out_dir: str | os.PathLike = "reports", *, lang: str = "en", pdf: bool 
 
     Uses a demo pseudonym key at ``.regaudit/demo-pseudonym.key`` in the repository (created on
     first use; the folder is gitignored and outside reports/). A relative ``out_dir`` is taken from
-    the repository, so ``regaudit demo`` writes to the same place from any working folder.
+    the repository, so ``regaudit demo`` writes to the same place from any working folder; for an
+    installed package both are taken from the current folder (audit_lib/resources.py).
     """
     from audit_lib.pseudonym import ensure_key_file
 
-    key = ensure_key_file(DEMO_KEY)
+    key = ensure_key_file(demo_key())
     target = Path(out_dir)
     if not target.is_absolute():
-        target = PACKAGE_ROOT / target
+        target = work_root() / target
     return run_report(DEMO_SAMPLE / "register.yaml", DEMO_SAMPLE / "exports.yaml", DEMO_PERIOD,
                       target, pseudonym_key_file=key, lang=lang, pdf=pdf, name="demo")

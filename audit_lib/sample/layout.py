@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-# The bundled sample lives beside the package; the same path the CLI uses.
-BUNDLED_DIR = Path(__file__).resolve().parent.parent.parent / "data_samples" / "hyvinvoivin"
+from audit_lib.resources import SAMPLE
+
+# The bundled sample (in a checkout, or its installed copy); the same path the CLI uses.
+BUNDLED_DIR = SAMPLE
 FORMATS = ("native", "parquet")
 
 

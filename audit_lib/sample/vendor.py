@@ -40,11 +40,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from audit_lib.loader.mapping import derived_key
+from audit_lib.resources import SAMPLE
 from audit_lib.sample import finnish
 
 PERIOD = "2026-Q3"
 HELSINKI = ZoneInfo("Europe/Helsinki")
-BUNDLED_REGISTER = Path(__file__).resolve().parent.parent.parent / "data_samples" / "hyvinvoivin" / "register.yaml"
+BUNDLED_REGISTER = SAMPLE / "register.yaml"
 REGISTER_GAPS = Path(__file__).resolve().parent / "register_gaps.csv"
 
 SUBSCRIBED = "newsletter_subscribed_2026-09-30.csv"
