@@ -250,8 +250,10 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
 
 
 def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", results: list[CheckResult]) -> list[str]:
+    from audit_lib.loader.folder import COMPLETE_STATUSES
+
     reasons = [f"input {row['file']}: {row['status']} ({row['detail']})"
-               for row in load_report.inputs if row["status"] != "loaded"]
+               for row in load_report.inputs if row["status"] not in COMPLETE_STATUSES]
     reasons += [f"check {r.check.id}: {r.status.value} ({r.reason})" for r in results
                 if r.status in (Status.ERROR, Status.NOT_RUN)]
     for rule in declaration.register.retention.rules:

@@ -152,6 +152,10 @@ def test_a_file_nobody_mapped_is_listed_and_a_finding_unless_ignored(tmp_path):
     assert inputs.loc["old_register_2019.csv", "status"] == "not_mapped"
     assert len(inputs.loc["old_register_2019.csv", "sha256"]) == 64
     assert list(result.findings["record_ref"]) == ["files/README.txt", "files/old_register_2019.csv"]
+    # A file nobody reads is a finding, not an input that failed: it does not make the audit incomplete.
+    assert not [r for r in result.incomplete_reasons if r.startswith("input ")], result.incomplete_reasons
+    # A file that feeds facts only is listed under the roles it feeds.
+    assert inputs.loc["audience_2026-09-30.csv", "role"] == "consent_events"
     ignored = _vendor_register(tmp_path, ignore=[{"file": "*.txt", "reason": "a note of the shop, no register data"}])
     result = _audit(ignored, "inventory_unmapped_file")
     assert result.inputs.set_index("file").loc["README.txt", "status"] == "ignored"

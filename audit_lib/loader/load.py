@@ -74,7 +74,7 @@ class LoadReport:
     def complete(self) -> bool:
         """True when every mapped file loaded and none passed its reject threshold (a file the mapping
         leaves out is a finding, not a load failure)."""
-        return all(row["status"] in ("loaded", "not_mapped", "ignored") for row in self.inputs)
+        return all(row["status"] in folder.COMPLETE_STATUSES for row in self.inputs)
 
 
 def _create_support_tables(con: "duckdb.DuckDBPyConnection") -> None:
@@ -557,7 +557,7 @@ def _reconcile(declaration, export, source: Source, staged: dict[str, int], mark
         detail = (f"{quarantined} of {read} rows quarantined ({ratio:.1%}), above the threshold {threshold:.1%}; "
                   f"{described}" if status == "rejected" else described)
         report.inputs.append({
-            "file": name, "role": export.role, "format": export.format, "sha256": hashes.sha256(path),
+            "file": name, "role": ", ".join(export.roles), "format": export.format, "sha256": hashes.sha256(path),
             "bytes": path.stat().st_size, "rows_read": read, "rows_loaded": read - quarantined,
             "rows_quarantined": quarantined, "status": status, "detail": detail, "detected": detected})
 

@@ -209,11 +209,13 @@ def not_run_section(result: Any, lang: str = "en") -> str:
     other reason the audit gives for being incomplete."""
     import pandas as pd
 
+    from audit_lib.loader.folder import COMPLETE_STATUSES
+
     out = heading("section.not_run", lang)
     checks = result.check_results
     missing = checks[checks["status"].isin(["error", "not_run"])].sort_values(["status", "check_id"])
     inputs = result.inputs
-    rejected = inputs[inputs["status"] != "loaded"] if "status" in inputs else inputs.iloc[0:0]
+    rejected = inputs[~inputs["status"].isin(COMPLETE_STATUSES)] if "status" in inputs else inputs.iloc[0:0]
     quarantined = pd.to_numeric(inputs["rows_quarantined"], errors="coerce").fillna(0) > 0 \
         if "rows_quarantined" in inputs else pd.Series(False, index=inputs.index)
     rejected = inputs[inputs.index.isin(rejected.index) | quarantined]
