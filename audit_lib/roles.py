@@ -186,6 +186,7 @@ ROLES: dict[str, Role] = {
 # Relations the loader derives from the role views, and what they are built from (for "needs ..." reasons).
 DERIVED_RELATIONS = {
     "consent_timeline": "consent_events, or consent_states with changed_at",
+    "free_texts": "support_contacts.text and every column marked free_text: true",
 }
 
 

@@ -276,3 +276,28 @@ def test_checks_read_only_the_loader_contract():
     for check in catalogue():
         text = check.source.read_text(encoding="utf-8")
         assert not re.search(r"\bstg_\d|stage_fields|regaudit:", text), check.id
+
+
+def test_any_column_marked_free_text_is_scanned_in_the_period_it_was_written(tmp_path):
+    _register(tmp_path)
+    _write_csv(tmp_path / "exports" / "asiakkaat.csv", [
+        {"Asiakasnumero": "A1", "Muistiinpanot": "Soita 040 765 4321", "Kirjattu": "15.08.2026 10:00"},
+        {"Asiakasnumero": "A2", "Muistiinpanot": "Soita 040 765 4322", "Kirjattu": "15.05.2026 10:00"},
+        {"Asiakasnumero": "A3", "Muistiinpanot": "Ei puhelinta", "Kirjattu": "15.08.2026 10:00"},
+        {"Asiakasnumero": "A4", "Muistiinpanot": "Soita 040 765 4323", "Kirjattu": "viime viikolla"},
+    ], delimiter=";")
+    path = _exports(tmp_path, [{
+        "file": "asiakkaat.csv", "role": "subjects", "key": "Asiakasnumero",
+        "subject": {"customer_number": "Asiakasnumero"}, "set": {"subject_type": "consumer"},
+        "columns": {"Asiakasnumero": {"field": "subject_id", "category": "account_data"},
+                    "Muistiinpanot": {"category": "feedback_contacts", "free_text": True, "text_at": "Kirjattu"},
+                    "Kirjattu": {"category": "feedback_contacts"}}}])
+    result = _audit(path, "inventory_pii_in_free_text")
+    from audit_lib.findings import pseudonymise_references
+
+    # A2's note was written in Q2, A3's holds no identifier; A4's time cannot be read, so the row is
+    # quarantined, not scanned as if it had no time.
+    assert list(result.findings["record_ref"]) == [pseudonymise_references("subjects/A1#Muistiinpanot", KEY)]
+    quarantined = result.quarantine
+    assert list(quarantined["row"]) == [4] and "Kirjattu" in quarantined["reason"].iloc[0]
+    assert result.check_results.iloc[0]["population"] == 2

@@ -306,3 +306,13 @@ def test_accepted_section_lists_acceptances_that_match_nothing():
     assert "match no finding" in html and "accepted.yaml:7" in html
     assert "accepted.yaml:&lt;12&gt;" in html  # escaped like every other value
     assert "match no finding" not in accepted_section(empty, "en", None, [])
+
+
+def test_a_pass_that_tested_nothing_is_worded_so(result):
+    checks = result.check_results.copy()
+    checks["tested_nothing"] = checks["status"] == "pass"
+    html = sections.check_results_table(checks)
+    assert "pass, but tested nothing" in html
+    checks["tested_nothing"] = False
+    assert "tested nothing" not in sections.check_results_table(checks)
+    assert "mitään ei testattu" in sections.check_results_table(checks.assign(tested_nothing=checks["status"] == "pass"), "fi")

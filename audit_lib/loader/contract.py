@@ -13,9 +13,10 @@ every column of the file as the reader gave it (names as in the file, not trimme
 - ``_record_key``: the key of the record the row is in the entry's own role (mapped or derived), as
   the role view gives it (NULL when the entry has no role or the role no key).
 
-Checks use the role views, the ``decl_*`` tables, ``export_columns``, ``export_files``,
-``subject_index`` / ``identities`` / ``identity_conflicts``, ``unmapped_files`` and these views,
-and nothing else of the loader (tests/test_loader_contract.py enforces it).
+Checks use the role views, the derived ``consent_timeline`` and ``free_texts``, the ``decl_*``
+tables, ``export_columns``, ``export_files``, ``subject_index`` / ``identities`` /
+``identity_conflicts``, ``unmapped_files`` and these views, and nothing else of the loader
+(tests/test_real_exports.py::test_checks_read_only_the_loader_contract enforces it).
 """
 
 from __future__ import annotations

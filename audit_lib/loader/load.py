@@ -135,8 +135,45 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
     for role_name, parts in by_role.items():
         _create_role_view(con, role_name, parts, report)
     _create_consent_timeline(con, report)
+    _create_free_texts(con, loaded, subject_sql, report)
     identity.create_subject_index(con, report.available)
     return report
+
+
+def _create_free_texts(con, loaded: list[_Loaded], subject_sql: dict[str, str], report: LoadReport) -> None:
+    """``free_texts``: every text written by people that the audit scans for personal data, as
+    (role, record_key, file, row, column_name, whole_record, subject_id, text, at).
+
+    The support contacts' ``text`` is free text by definition (``whole_record``: the text is the
+    record); any other column marked ``free_text: true`` is added, with the time its ``text_at``
+    column gives, else no time (the text is judged as held when the export was taken).
+    """
+    parts = []
+    if "text" in report.available.get("support_contacts", set()):
+        parts.append("SELECT 'support_contacts' AS role, contact_id AS record_key, _source_file AS file, "
+                     "_source_row AS row, 'text' AS column_name, true AS whole_record, subject_id, text, "
+                     "\"at\" FROM support_contacts WHERE text IS NOT NULL")
+    for item in loaded:
+        export = item.export
+        role_text = export.field_columns().get("text") if export.role == "support_contacts" else None
+        role = export.roles[0] if export.roles else None
+        key = item.plan_exprs[0].get(ROLES[role].key) if export.role else None
+        if export.role and ROLES[export.role].key == "subject_id":
+            key = subject_sql.get(export.file)
+        for column, spec in export.columns.items():
+            if not spec.free_text or column == role_text:
+                continue
+            at = ident(text_at_column(column)) if spec.text_at else "NULL::TIMESTAMPTZ"
+            parts.append(
+                f"SELECT {literal(role or 'exports')} AS role, CAST({key or 'NULL'} AS VARCHAR) AS record_key, "
+                f"{ident(FILE_COLUMN)} AS file, {ident(ROW_COLUMN)} AS row, {literal(column)} AS column_name, "
+                f"false AS whole_record, {subject_sql.get(export.file) or 'NULL::VARCHAR'} AS subject_id, "
+                f"{text_sql(ident(column))} AS text, {at} AS \"at\" FROM {ident(item.view)} "
+                f"WHERE {ident(CODE_COLUMN)} IS NULL AND {text_sql(ident(column))} IS NOT NULL")
+    if parts:
+        con.execute(f"CREATE VIEW free_texts AS {' UNION ALL '.join(parts)}")
+        report.available["free_texts"] = {"role", "record_key", "file", "row", "column_name", "subject_id", "text",
+                                          "at"}
 
 
 def _create_consent_timeline(con, report: LoadReport) -> None:
@@ -197,6 +234,11 @@ def _cast_spec(declaration, export, role_name: str, field_name: str, values: dic
         timestamp_formats=tuple(options.timestamp_formats or TIMESTAMP_FORMATS),
         true_values=true_values, false_values=false_values,
         decimal_separator=options.decimal_separator, vocabulary=vocabulary(canonical, declaration.register))
+
+
+def text_at_column(column: str) -> str:
+    """The stage column holding the typed time free-text ``column`` refers to (its ``text_at``)."""
+    return f"regaudit:text_at:{column}"
 
 
 def _guard_sql(plan) -> str:
@@ -364,15 +406,21 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
         reasons.append(f"CASE WHEN NOT ({present}) THEN {literal(f'missing subject (no value in {names})')} END")
         codes.append(f"CASE WHEN NOT ({present}) THEN 'missing_value' END")
         passing.append(f"({present})")
-    if export.snapshot is not None and export.snapshot.column:
-        spec = CastSpec(target="TIMESTAMPTZ", source_type=source.types[export.snapshot.column],
+    # Times the loader types beside the fields: the snapshot column (required) and the time each
+    # free-text column refers to (optional).
+    times = ([(export.snapshot.column, SNAPSHOT_COLUMN, "snapshot", True)]
+             if export.snapshot is not None and export.snapshot.column else [])
+    times += [(spec.text_at, text_at_column(column), f"time of {column}", False)
+              for column, spec in export.columns.items() if spec.free_text and spec.text_at]
+    for column, name, label, required in times:
+        spec = CastSpec(target="TIMESTAMPTZ", source_type=source.types[column],
                         timezone=export.timezone or declaration.exports.timezone,
                         timestamp_formats=tuple(export.options.timestamp_formats or TIMESTAMP_FORMATS))
-        typed.append(f"{cast_expression(export.snapshot.column, spec)} AS {ident(SNAPSHOT_COLUMN)}")
-        reason, code = failure_reason(export.snapshot.column, "snapshot", spec, ident(SNAPSHOT_COLUMN), True)
+        typed.append(f"{cast_expression(column, spec)} AS {ident(name)}")
+        reason, code = failure_reason(column, label, spec, ident(name), required)
         reasons.append(reason)
         codes.append(code)
-        passing.append(f"{ident(SNAPSHOT_COLUMN)} IS NOT NULL")
+        passing.append(passes_sql(column, spec, ident(name), required))
     code_sql = f"coalesce({', '.join(codes)})" if codes else "NULL::VARCHAR"
     if export.on_unknown_value == "fail":
         code_sql = (f"CASE WHEN ({code_sql}) = 'bad_value' THEN error('a value outside the canonical values or the "

@@ -188,6 +188,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "chart.findings": ("findings", "havaintoa"),
     "chart.no_findings": ("No open findings", "Ei avoimia havaintoja"),
     "status.pass": ("pass", "hyväksytty"),
+    "status.pass_tested_nothing": ("pass, but tested nothing", "hyväksytty, mutta mitään ei testattu"),
     "status.fail": ("fail", "hylätty"),
     "status.error": ("error", "virhe"),
     "status.not_run": ("not run", "ajamatta"),

@@ -148,6 +148,13 @@ def inputs_table(inputs: "pd.DataFrame", lang: str = "en") -> str:
     return heading("section.inputs", lang, "section.inputs.note") + _table(frame, "ra-inputs")
 
 
+def _status_texts(checks: "pd.DataFrame", lang: str) -> list[str]:
+    """Each check's status as the report words it: a pass that tested nothing on inputs holding rows says so."""
+    nothing = checks["tested_nothing"] if "tested_nothing" in checks else [False] * len(checks)
+    return [text("status.pass_tested_nothing" if status == "pass" and bool(empty) else f"status.{status}", lang)
+            for status, empty in zip(checks["status"], nothing)]
+
+
 def check_results_table(check_results: "pd.DataFrame", lang: str = "en") -> str:
     """Every check with its status, tested population and failures; failures and errors first."""
     import pandas as pd
@@ -159,7 +166,7 @@ def check_results_table(check_results: "pd.DataFrame", lang: str = "en") -> str:
     frame["_s"] = frame["severity"].map(severity).fillna(len(severity))
     frame = frame.sort_values(["_o", "_s", "check_id"], kind="stable")
     frame["legal_refs"] = frame["legal_refs"].map(_refs)
-    frame["status"] = frame["status"].map(lambda s: text(f"status.{s}", lang))
+    frame["status"] = _status_texts(frame, lang)
     frame["severity"] = frame["severity"].map(lambda s: text(f"severity.{s}", lang))
     for column in ("population", "failures"):
         frame[column] = frame[column].map(lambda v: "" if v is None or pd.isna(v) else int(v))
@@ -436,7 +443,7 @@ def family_section(result: Any, family: str, lang: str = "en", limit: int = FAMI
 
     checks = result.check_results[result.check_results["family"] == family].copy()
     out = f'<h2 class="ra-family">{_e(text("section.family", lang, family=text(f"family.{family}", lang)))}</h2>'
-    checks["status"] = checks["status"].map(lambda s: text(f"status.{s}", lang))
+    checks["status"] = _status_texts(checks, lang)
     checks["severity"] = checks["severity"].map(lambda s: text(f"severity.{s}", lang))
     for column in ("population", "failures"):
         checks[column] = checks[column].map(lambda v: "" if v is None or pd.isna(v) else int(v))

@@ -534,6 +534,15 @@ def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
     p = b.new_customer(registered=datetime(2026, 7, 20, 11, 0))
     b.sms_optin(p, datetime(2026, 7, 20, 11, 59))
     b.plant("sms_a_minute_after_join", f"customer {p.number} joined at 11.59 and got the 12.00 SMS (near miss)")
+    # The shop's notes column is marked free_text: true; its texts have no time, so they are judged as
+    # held. Two background customers, taken by place so that no random draw of the sample changes.
+    noted = b.customers[10]
+    noted.notes = "Palautus tilille FI21 1234 5600 0007 85, asiakas soitti."
+    b.plant("iban_in_customer_notes", f"customer {noted.number}'s notes in the shop hold a bank account number",
+            ("inventory_pii_in_free_text", f"subjects/{noted.number}#Muistiinpanot"))
+    b.customers[11].notes = "Ohjattu kirjoittamaan osoitteeseen asiakaspalvelu@hyvinvoivin.fi."
+    b.plant("controller_address_in_notes", "a customer's notes name the controller's own published address "
+            "(near miss)")
 
 
 @dataclass

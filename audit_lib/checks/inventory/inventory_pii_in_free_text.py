@@ -1,4 +1,10 @@
-"""Personal data typed into free text: e-mail addresses, phone numbers, identity codes, IBANs."""
+"""Personal data typed into free text: e-mail addresses, phone numbers, identity codes, IBANs.
+
+The texts are the loader's ``free_texts``: the support contacts' messages and every other column that
+exports.yaml marks ``free_text: true`` (a customer export's notes, a ticket's subject line). A text
+with a time (a message's, or its column's ``text_at``) is judged in the period it was written; one
+without is judged as held, in every period.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,10 @@ CHECK = {
     "title": {"en": "Personal data in free text", "fi": "Henkilötietoja vapaatekstikentässä"},
     "severity": "high",
     "legal": ["GDPR Art. 5(1)(c)", "Tietosuojalaki 1050/2018 29 §", "GDPR Art. 25(2)"],
-    "needs": {"support_contacts": ["contact_id", "at", "text"]},
+    "needs": {"free_texts": ["record_key", "column_name", "text", "at"]},
     "message": {
-        "en": "Support contact {contact_id} of {subject_ref} ({event_at}) holds personal data in its free text: "
-              "{found}.",
-        "fi": "Henkilön {subject_ref} asiakaspalveluyhteydenoton {contact_id} ({event_at}) vapaatekstissä on "
-              "henkilötietoja: {found}.",
+        "en": "The free text {where} of {subject_ref} ({when}) holds personal data: {found}.",
+        "fi": "Henkilön {subject_ref} vapaatekstissä {where} ({when_fi}) on henkilötietoja: {found}.",
     },
     "remediation": {
         "en": "Remove the identifiers from the text (keep them, if needed, only in their declared fields), ask "
@@ -28,16 +32,20 @@ CHECK = {
 
 # Only texts with an "@" or a digit can hold any of the kinds: DuckDB passes just those to Python,
 # each distinct text once (a register repeats its template answers and stock phrases), and joins
-# the verdicts back to the contacts.
-_WHERE = """"at" >= $period_start AND "at" < $period_end AND regexp_matches(text, '[@0-9]')"""
-_CANDIDATE_TEXTS = f"SELECT DISTINCT text FROM support_contacts WHERE {_WHERE} ORDER BY text"
+# the verdicts back to the records. A text without a time is held, so it is in every period.
+_IN_PERIOD = """("at" IS NULL OR ("at" >= $period_start AND "at" < $period_end))"""
+_WHERE = f"""{_IN_PERIOD} AND regexp_matches(text, '[@0-9]')"""
+_CANDIDATE_TEXTS = f"SELECT DISTINCT text FROM free_texts WHERE {_WHERE} ORDER BY text"
+# The record is named as its role names it (support_contacts/<id>); a marked column of a record adds
+# "#<column>"; a record without a key of its own is named by its file and row.
 _FOUND = f"""
-    SELECT c.contact_id, c.subject_id, c."at" AS event_at, f.kinds, f.found
-    FROM support_contacts c
+    SELECT c.role || '/' || coalesce(c.record_key, c.file || '#' || CAST(c.row AS VARCHAR))
+             || CASE WHEN c.whole_record THEN '' ELSE '#' || c.column_name END AS record_ref,
+           c.subject_id, c."at" AS event_at, c.whole_record, c.column_name, f.kinds, f.found
+    FROM (SELECT * FROM free_texts WHERE {_WHERE}) c
     JOIN (SELECT CAST(text AS VARCHAR) AS text, CAST(kinds AS VARCHAR) AS kinds, CAST(found AS VARCHAR) AS found
           FROM _pii_found) f ON f.text = c.text
-    WHERE {_WHERE.replace('"at"', 'c."at"').replace('(text', '(c.text')}
-    ORDER BY c."at", c.contact_id"""
+    ORDER BY record_ref"""
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 # Date, century sign (incl. the signs of 2023: Y X W V U for the 1900s, B-F for the 2000s), number, check.
@@ -95,7 +103,11 @@ def find(context):
         rows = context.query(_FOUND)
     finally:
         context.con.unregister("_pii_found")
-    return [{**row, "record_ref": f"support_contacts/{row['contact_id']}"} for row in rows]
+    return [{**row, "where": row["record_ref"] if row["whole_record"] else
+             f"{row['record_ref']} (column {row['column_name']})",
+             "when": row["event_at"] if row["event_at"] is not None else "held, no time of writing",
+             "when_fi": row["event_at"] if row["event_at"] is not None else "tallessa, ei kirjoitusaikaa"}
+            for row in rows]
 
 
 def _bound(sql: str, context) -> dict:
@@ -105,6 +117,5 @@ def _bound(sql: str, context) -> dict:
 
 
 def population(context) -> int:
-    """Support contacts of the period with a text."""
-    return context.query('SELECT count(*) AS n FROM support_contacts WHERE "at" >= $period_start '
-                         'AND "at" < $period_end AND text IS NOT NULL')[0]["n"]
+    """Free texts of the period (and those held without a time)."""
+    return context.query(f"SELECT count(*) AS n FROM free_texts WHERE {_IN_PERIOD}")[0]["n"]
