@@ -194,3 +194,29 @@ def test_params_for_all_time_and_periods():
     assert (params["period_start"].isoformat(), params["as_of"].isoformat()) == (
         "2026-07-01T00:00:00+03:00", "2026-10-01T00:00:00+03:00")
     assert params_for("all")["period_start"].year == 1900
+
+
+def test_a_register_without_an_access_log_explores_and_says_what_is_not_exported():
+    """The vendor-shaped sample has no access log or staff list: every chart draws, the access charts
+    say the register does not export them, and the category matrix sees the facts-only exports."""
+    from pathlib import Path
+
+    from audit_lib.explore.figures import FIGURES
+
+    vendor = Path(__file__).resolve().parent.parent / "data_samples" / "webshop_vendor"
+    session = open_register(None, vendor / "exports.yaml", "2026-Q3")
+    params = session.params()
+    texts = {}
+    for name, draw in FIGURES.items():
+        figure = draw(session.con, params)
+        texts[name] = [a.text for a in figure.layout.annotations]
+    assert texts["access_by_role_hour"] == ["Not in this register's exports: access_log, staff_accounts"]
+    assert texts["heaviest_readers"] == ["Not in this register's exports: access_log, staff_accounts"]
+    assert "access_log" not in set(stats.register_overview(session.con)["role"])
+    from audit_lib.checks.inventory._categories import present_sql
+
+    # The newsletter audience (facts only, keyed by e-mail) counts towards its subscribers' categories.
+    sources = {row[0].split("#")[0] for row in session.con.execute(
+        f"SELECT DISTINCT source FROM ({present_sql(session.con)}) p JOIN subjects s USING (subject_id)").fetchall()}
+    assert "newsletter_subscribed_2026-09-30.csv" in sources and "asiakkaat.csv" in sources
+    assert not stats.categories_present(session.con).empty

@@ -5,6 +5,6 @@ declaration and the calendar, never on the number of records; figures draw only 
 so a notebook of them stays the same size for a register of 2,000 or 1,000,000 subjects.
 """
 
-from audit_lib.explore.session import Session, export_tables, from_audit, open_register, params_for
+from audit_lib.explore.session import Session, from_audit, open_register, params_for
 
-__all__ = ["Session", "export_tables", "from_audit", "open_register", "params_for"]
+__all__ = ["Session", "from_audit", "open_register", "params_for"]

@@ -53,6 +53,12 @@ def _layout(fig: "go.Figure", title: str, params: Params, *, with_period: bool =
     return fig
 
 
+def _no_data(con: "duckdb.DuckDBPyConnection", *roles: str) -> str:
+    """Why a figure is empty: the register exports none of a role it draws, or the filters match nothing."""
+    missing = stats.unexported(con, *roles)
+    return f"Not in this register's exports: {', '.join(missing)}" if missing else "No records for these filters"
+
+
 def _empty(fig: "go.Figure", message: str = "No records for these filters") -> "go.Figure":
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font={"size": 15})
@@ -74,7 +80,7 @@ def subjects_by_type(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Fi
     fig = go.Figure(go.Bar(x=data["subject_type"], y=data["subjects"], text=data["subjects"],
                            marker_color="#4575b4", name="subjects"))
     fig.update_layout(yaxis_title="subjects", showlegend=False)
-    return _layout(_empty(fig) if data.empty else fig, "Subjects by type", params, with_period=False, height=360)
+    return _layout(_empty(fig, _no_data(con, "subjects")) if data.empty else fig, "Subjects by type", params, with_period=False, height=360)
 
 
 def registrations_by_month(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Figure":
@@ -86,7 +92,7 @@ def registrations_by_month(con: "duckdb.DuckDBPyConnection", params: Params) -> 
     for subject_type, part in data.groupby("subject_type", sort=True):
         fig.add_bar(x=part["month"], y=part["subjects"], name=subject_type)
     fig.update_layout(barmode="stack", yaxis_title="subjects registered", xaxis_title="month")
-    return _layout(_empty(fig) if data.empty else fig, "Registrations by month", params, with_period=False)
+    return _layout(_empty(fig, _no_data(con, "subjects")) if data.empty else fig, "Registrations by month", params, with_period=False)
 
 
 def account_states(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Figure":
@@ -101,7 +107,7 @@ def account_states(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Figu
                     marker_color=ACCOUNT_COLOURS.get(state))
     fig.update_layout(barmode="stack", yaxis_title="accounts")
     title = "Accounts: active, inactive (declared rule inactive_accounts) and closed"
-    return _layout(_empty(fig) if data.empty else fig, title, params, with_period=False)
+    return _layout(_empty(fig, _no_data(con, "subjects")) if data.empty else fig, title, params, with_period=False)
 
 
 def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Figure":
@@ -120,7 +126,7 @@ def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Fi
                                      mode="lines", line={"width": 0.5, "color": CONSENT_COLOURS[state]},
                                      legendgroup=state, showlegend=column == 1), row=1, col=column)
     fig.update_yaxes(title_text="subjects", row=1, col=1)
-    return _layout(_empty(fig) if data.empty else fig, "Consent state at each month's end", params,
+    return _layout(_empty(fig, _no_data(con, "consent_events", "subjects")) if data.empty else fig, "Consent state at each month's end", params,
                    with_period=False)
 
 
@@ -137,7 +143,7 @@ def marketing_volume(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Fi
                     y=part["messages"].fillna(0).astype(int).tolist(), name=state,
                     marker_color=CONSENT_COLOURS.get(state))
     fig.update_layout(barmode="stack", yaxis_title="messages sent")
-    fig = _layout(_empty(fig) if data.empty else fig, "Marketing volume by channel and campaign, by consent at send time",
+    fig = _layout(_empty(fig, _no_data(con, "marketing_messages")) if data.empty else fig, "Marketing volume by channel and campaign, by consent at send time",
                   params, height=480)
     # Campaign names are long and drawn rotated below the bars: the legend goes above them.
     return fig.update_layout(legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
@@ -185,7 +191,7 @@ def request_lead_times(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.
                       annotation_position="top right")
     fig.update_layout(barmode="stack", bargap=0.05, yaxis_title="requests",
                       xaxis_title="days from the deadline at completion (open: at as_of); negative = early")
-    return _layout(_empty(fig) if data.empty else fig, "Request lead times against the deadline", params)
+    return _layout(_empty(fig, _no_data(con, "requests")) if data.empty else fig, "Request lead times against the deadline", params)
 
 
 def access_by_role_hour(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Figure":
@@ -199,7 +205,7 @@ def access_by_role_hour(con: "duckdb.DuckDBPyConnection", params: Params) -> "go
                                colorscale="Blues", colorbar={"title": "accesses"},
                                hovertemplate="%{y}, %{x}:00–%{x}:59: %{z}<extra></extra>"))
     fig.update_layout(xaxis_title="hour of day (local time)", xaxis={"dtick": 2})
-    return _layout(_empty(fig) if data.empty else fig, "Access by role and hour", params,
+    return _layout(_empty(fig, _no_data(con, "access_log", "staff_accounts")) if data.empty else fig, "Access by role and hour", params,
                    height=max(300, 120 + 40 * len(grid)))
 
 
@@ -217,7 +223,7 @@ def heaviest_readers(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Fi
                                   "%{customdata[1]} with %{customdata[2]}<extra></extra>")
     fig.update_layout(barmode="stack", xaxis_title="access-log entries",
                       yaxis={"categoryorder": "array", "categoryarray": data["user_id"].tolist()})
-    return _layout(_empty(fig) if data.empty else fig, "Heaviest readers (staff user ids)", params)
+    return _layout(_empty(fig, _no_data(con, "access_log", "staff_accounts")) if data.empty else fig, "Heaviest readers (staff user ids)", params)
 
 
 def category_matrix(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Figure":

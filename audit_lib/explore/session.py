@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from audit_lib.loader import LoadReport
     from audit_lib.periods import Period
 
-# Table that tells the category statistics which raw table holds which export's original columns.
-EXPORT_TABLES = "explore_export_tables"
-
 
 @dataclass
 class Session:
@@ -88,32 +85,10 @@ def open_register(register: str | Path | None = None, exports: str | Path = "exp
     con = connect(timezone=timezone, memory_limit=memory_limit)
     load_report = load_exports(con, declaration)
     create_declaration_tables(con, declaration.register, load_report.available)
-    export_tables(con, declaration)
     return Session(con=con, declaration=declaration, load_report=load_report, period=audit_period)
 
 
 def from_audit(result: "AuditResult") -> Session:
     """The exploring session of an audit already run (the report reuses the audit's connection)."""
-    export_tables(result.con, result.declaration)
     return Session(con=result.con, declaration=result.declaration, load_report=result.load_report,
                    period=result.period)
-
-
-def export_tables(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -> None:
-    """Record which loader relation holds each export's columns as read, with the row's file and
-    number: ``stg_NN_rows`` (the loader's staging view) or ``raw_NN`` (its earlier raw tables), NN
-    being the export's position in exports.yaml; exports with neither are left out."""
-    from audit_lib.loader.readers import FILE_COLUMN, ROW_COLUMN
-
-    columns: dict[str, set[str]] = {}
-    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
-        columns.setdefault(table, set()).add(column)
-    rows = []
-    for index, export in enumerate(declaration.exports.exports):
-        for candidate in (f"stg_{index:02d}_rows", f"raw_{index:02d}"):
-            if {FILE_COLUMN, ROW_COLUMN} <= columns.get(candidate, set()):
-                rows.append((export.file, export.role, candidate))
-                break
-    con.execute(f"CREATE OR REPLACE TABLE {EXPORT_TABLES} (file VARCHAR, role VARCHAR, raw_table VARCHAR)")
-    if rows:
-        con.executemany(f"INSERT INTO {EXPORT_TABLES} VALUES (?, ?, ?)", rows)

@@ -32,8 +32,6 @@ CONSENT_STATE = """
 # Filters: a NULL parameter means "all".
 _TYPE = "(CAST($subject_type AS VARCHAR) IS NULL OR {col} = CAST($subject_type AS VARCHAR))"
 _CHANNEL = "(CAST($channel AS VARCHAR) IS NULL OR {col} = CAST($channel AS VARCHAR))"
-# Roles whose rows belong to a subject through a field other than subject_id.
-SUBJECT_FIELD = {"services": "provider_id"}
 NEVER_ASKED, NOT_REQUIRED = "never asked", "not required"
 
 
@@ -42,8 +40,18 @@ def _fetch(con: "duckdb.DuckDBPyConnection", sql: str, params: Mapping[str, Any]
 
 
 def _has(con: "duckdb.DuckDBPyConnection", name: str) -> bool:
+    """True if the relation exists and, for a role, some export of the register gives it."""
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                            [name]).fetchone()[0])
+                            [name]).fetchone()[0]) and not unexported(con, name)
+
+
+def unexported(con: "duckdb.DuckDBPyConnection", *roles: str) -> list[str]:
+    """Those of ``roles`` that no export of the register gives (the loader's ``unexported_roles``)."""
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'unexported_roles'"
+                       ).fetchone()[0]:
+        return []
+    found = {r for (r,) in con.execute("SELECT role FROM unexported_roles").fetchall()}
+    return [role for role in roles if role in found]
 
 
 def register_overview(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any] | None = None) -> "pd.DataFrame":
@@ -282,50 +290,23 @@ def categories_present(con: "duckdb.DuckDBPyConnection", params: Mapping[str, An
     exports.yaml maps to that category (subject_type, category_id, rows_with_values); a row's
     subject type is its subject's (services: its provider's); rows of unknown subjects are left out.
 
-    Reads the export's columns as read (``raw_NN`` tables, see ``session.export_tables``) joined to
-    the canonical view's good rows, so quarantined rows do not count.
+    The same presence the inventory check judges (checks/inventory/_categories.py), over the rows
+    that loaded, with every export's subject resolved through the register's identifiers.
     """
     import pandas as pd
 
-    from audit_lib.explore.session import EXPORT_TABLES
-    from audit_lib.loader.readers import FILE_COLUMN, ROW_COLUMN
+    from audit_lib.checks.inventory._categories import present_sql
 
     columns = ["subject_type", "category_id", "rows_with_values"]
-    if not _has(con, EXPORT_TABLES):
+    present = present_sql(con)
+    if present is None or not _has(con, "subjects"):
         return pd.DataFrame(columns=columns)
-    mapped = con.execute(f"""
-        SELECT t.raw_table, t.role, c.column_name, c.category
-        FROM {EXPORT_TABLES} t JOIN export_columns c ON c.file = t.file AND c.role = t.role
-        WHERE c.in_file AND c.category IS NOT NULL
-        ORDER BY t.raw_table, c.column_name""").fetchall()
-    by_table: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for raw_table, role, column, category in mapped:
-        by_table.setdefault((raw_table, role), []).append((column, category))
-    frames = []
-    for (raw_table, role), pairs in by_table.items():
-        if not _has(con, role):
-            continue
-        if role == "subjects":
-            joins, type_sql = "", "v.subject_type"
-        else:
-            key = SUBJECT_FIELD.get(role, "subject_id")
-            joins, type_sql = f"JOIN subjects s ON s.subject_id = v.{ident(key)}", "s.subject_type"
-        counts = ", ".join(f"count(NULLIF(trim(CAST(r.{ident(column)} AS VARCHAR)), '')) AS {ident(f'c{i}')}"
-                           for i, (column, _) in enumerate(pairs))
-        row = con.execute(f"""
-            SELECT {type_sql} AS subject_type, {counts}
-            FROM {ident(raw_table)} r
-            JOIN {ident(role)} v ON v._source_file = r.{ident(FILE_COLUMN)} AND v._source_row = r.{ident(ROW_COLUMN)}
-            {joins}
-            GROUP BY ALL""").fetch_df()
-        long = row.melt(id_vars="subject_type", var_name="column", value_name="rows_with_values")
-        long["category_id"] = long["column"].map({f"c{i}": category for i, (_, category) in enumerate(pairs)})
-        frames.append(long[columns])
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    present = pd.concat(frames).groupby(["subject_type", "category_id"], as_index=False)["rows_with_values"].sum()
-    present = present[present["rows_with_values"] > 0].dropna(subset=["subject_type"])
-    return present.sort_values(["subject_type", "category_id"]).reset_index(drop=True)
+    return con.execute(f"""
+        SELECT s.subject_type, p.category_id, sum(p.n)::BIGINT AS rows_with_values
+        FROM ({present}) p JOIN subjects s ON s.subject_id = p.subject_id
+        WHERE s.subject_type IS NOT NULL
+        GROUP BY ALL HAVING sum(p.n) > 0
+        ORDER BY s.subject_type, p.category_id""").fetch_df()
 
 
 def category_matrix(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any] | None = None) -> "pd.DataFrame":

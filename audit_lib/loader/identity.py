@@ -145,7 +145,6 @@ def _resolve_by_lookup(con, declaration: "Declaration", item: Staged) -> None:
     joins, matched, ambiguous, own = [], [], [], []
     for number, (identifier, column) in enumerate(order):
         alias = f"l{number}"
-        value = normalised_sql(declaration, identifier, column)
         joins.append(f"LEFT JOIN identity_lookup {alias} ON {alias}.identifier = {literal(identifier)} "
                      f"AND {alias}.value = s.v{number}")
         matched.append(f"{alias}.subject_id")

@@ -136,8 +136,24 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
         _create_role_view(con, role_name, parts, report)
     _create_consent_timeline(con, report)
     _create_free_texts(con, loaded, subject_sql, report)
+    _create_unexported_roles(con, report)
     identity.create_subject_index(con, report.available)
     return report
+
+
+def _create_unexported_roles(con, report: LoadReport) -> None:
+    """An empty view for every role no export gives, listed in ``unexported_roles``: statistics and
+    charts over a register without, say, an access log then show "not exported" instead of failing.
+    Checks are not misled: ``LoadReport.available`` still lacks the role, so a check that needs it is
+    ``not_run``."""
+    con.execute("CREATE TABLE unexported_roles (role VARCHAR)")
+    for role in ROLES.values():
+        if role.name in report.available:
+            continue
+        columns = ", ".join(f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields)
+        con.execute(f"CREATE VIEW {ident(role.name)} AS SELECT {columns}, NULL::VARCHAR AS _source_file, "
+                    "NULL::BIGINT AS _source_row WHERE false")
+        con.execute("INSERT INTO unexported_roles VALUES (?)", [role.name])
 
 
 def _create_free_texts(con, loaded: list[_Loaded], subject_sql: dict[str, str], report: LoadReport) -> None:

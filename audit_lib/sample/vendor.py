@@ -347,7 +347,6 @@ def _background(b: _Builder, count: int) -> None:
 
 def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
     rng = b.rng
-    mm = "marketing_messages/"
     # -- consent ---------------------------------------------------------------------------
     p = b.new_customer(registered=datetime(2024, 2, 3, 15, 0))
     b.forced_sms_sends.append((_international(p.phone, 0), "Kesäale", SMS_CAMPAIGNS[0][1] + timedelta(minutes=3)))

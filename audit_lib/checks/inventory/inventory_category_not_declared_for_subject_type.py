@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit_lib.sql import ident, literal
+from audit_lib.checks.inventory._categories import present_sql
 
 CHECK = {
     "id": "inventory_category_not_declared_for_subject_type",
@@ -29,64 +29,7 @@ CHECK = {
     "fingerprint": ["category_id"],
 }
 
-# The field that names whose record a row of a role is; services belong to their provider.
-SUBJECT_FIELDS = {"services": "provider_id"}
-
-
-# Column types whose non-NULL values are never empty text: ``x IS NOT NULL`` says the same as
-# ``NULLIF(trim(CAST(x AS VARCHAR)), '') IS NOT NULL`` without casting every value to text.
-_NEVER_BLANK = ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-                "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DATE", "TIME", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE",
-                "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
 _HELD = "_inventory_held_categories"
-
-
-def _present_sql(context) -> str | None:
-    """(subject_id, category_id, source, n) for every column mapped to a category, over the rows that
-    loaded: n non-empty values of that column about that subject (n > 0); None when no such column
-    can be tied to a subject.
-
-    One scan and one aggregation per export file: the rows grouped by subject, with one count per
-    category column, then unpivoted. The rows are the export's rows as read (``context.export_rows``),
-    whose ``_subject_id`` is the subject as resolved through the register's identifiers.
-    """
-    exports = {e.file: e for e in context.declaration.exports.exports}
-    columns = context.query("SELECT file, role, column_name, category FROM export_columns "
-                            "WHERE in_file AND category IS NOT NULL ORDER BY file, column_name")
-    by_file: dict[str, list[dict]] = {}
-    for row in columns:
-        by_file.setdefault(row["file"], []).append(row)
-    parts = []
-    for file, rows in by_file.items():
-        export, role = exports.get(file), rows[0]["role"]
-        subject_field = SUBJECT_FIELDS.get(role, "subject_id")
-        view = context.export_rows(file)
-        if export is None or role not in context.available or view is None:
-            continue  # a file that did not load
-        if subject_field == "subject_id":
-            if not export.subject_columns(context.declaration.register.master_identifier):
-                continue  # rows that name no subject
-            subject = "_subject_id"
-        elif subject_field in export.field_columns():
-            subject = f"NULLIF(trim(CAST({ident(export.field_columns()[subject_field])} AS VARCHAR)), '')"
-        else:
-            continue
-        stage = ident(view)
-        types = {r[0]: r[1] for r in context.con.execute(f"DESCRIBE SELECT * FROM {stage}").fetchall()}
-        counts, entries = [], []
-        for number, row in enumerate(rows):
-            column = ident(row["column_name"])
-            value = (column if types.get(row["column_name"]) in _NEVER_BLANK
-                     else f"NULLIF(trim(CAST({column} AS VARCHAR)), '')")
-            counts.append(f"count({value}) AS n{number}")
-            entries.append(f"{{'category_id': {literal(row['category'])}, "
-                           f"'source': {literal(file + '#' + row['column_name'])}, 'n': n{number}}}")
-        parts.append(
-            f"SELECT subject_id, c.category_id, c.source, c.n FROM ("
-            f"SELECT subject_id, unnest([{', '.join(entries)}]) AS c FROM ("
-            f"SELECT {subject} AS subject_id, {', '.join(counts)} FROM {stage} "
-            f"WHERE _loaded GROUP BY 1)) WHERE c.n > 0")
-    return " UNION ALL ".join(parts) if parts else None
 
 
 def _held_table(context) -> str | None:
@@ -97,7 +40,7 @@ def _held_table(context) -> str | None:
                                  [_HELD]).fetchone()[0]
     if exists:
         return _HELD
-    present = _present_sql(context)
+    present = present_sql(context.con)
     if present is None:
         return None
     # Subjects registered after as_of were not in the register then; an unknown registration time counts.
