@@ -92,10 +92,12 @@ class AuditResult:
         return written
 
     def exit_code(self, fail_on: str | None = "low") -> int:
-        """0 clean, 1 findings at or above ``fail_on``, 2 checks that could not run (see the CLI's help)."""
+        """0 clean, 1 findings at or above ``fail_on``, 2 checks that could not run (see the CLI's help);
+        a check not run because exports.yaml declares its inputs not exported does not count."""
         from audit_lib.checks.spec import SEVERITY_RANK
 
-        if any(r.status in (Status.ERROR, Status.NOT_RUN) for r in self.results) or not self.load_report.complete:
+        if any(r.status in (Status.ERROR, Status.NOT_RUN) and not r.out_of_scope for r in self.results) \
+                or not self.load_report.complete:
             return 2
         if fail_on and not self.findings.empty:
             threshold = SEVERITY_RANK[fail_on]
@@ -255,8 +257,10 @@ def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", r
     reasons = [f"input {row['file']}: {row['status']} ({row['detail']})"
                for row in load_report.inputs if row["status"] not in COMPLETE_STATUSES]
     reasons += [f"check {r.check.id}: {r.status.value} ({r.reason})" for r in results
-                if r.status in (Status.ERROR, Status.NOT_RUN)]
+                if r.status in (Status.ERROR, Status.NOT_RUN) and not r.out_of_scope]
     for rule in declaration.register.retention.rules:
+        if rule.role in declaration.exports.not_exported:
+            continue  # nothing of the role is held, by declaration: nothing to keep or delete
         fields = load_report.available.get(rule.role, set())
         if not any(start in fields for start in rule.start_fields):
             reasons.append(f"retention rule {rule.id}: not evaluated, no export provides "

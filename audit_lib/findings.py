@@ -21,7 +21,7 @@ FINDING_COLUMNS = ["run_id", "period", "check_id", "family", "severity", "legal_
                    "event_at", "message", "evidence", "fingerprint", "state", "accepted_reason", "accepted_by",
                    "accepted_until"]
 RESULT_COLUMNS = ["check_id", "family", "title", "severity", "legal_refs", "status", "population", "failures",
-                  "tested_nothing", "reason", "duration_s"]
+                  "tested_nothing", "out_of_scope", "reason", "duration_s"]
 # Row columns that identify a person directly; they never reach a finding's evidence or message.
 _DIRECT_IDENTIFIERS = {"subject_id", "email", "phone", "first_name", "last_name", "name", "address", "text"}
 
@@ -115,7 +115,8 @@ def build_results(results: Iterable["CheckResult"], lang: str = "en") -> "pd.Dat
     rows = [{
         "check_id": r.check.id, "family": r.check.family, "title": r.check.meta.title.get(lang),
         "severity": r.check.meta.severity, "legal_refs": "; ".join(r.check.meta.legal), "status": r.status.value,
-        "population": r.population, "failures": r.failures, "tested_nothing": r.tested_nothing, "reason": r.reason,
+        "population": r.population, "failures": r.failures, "tested_nothing": r.tested_nothing,
+        "out_of_scope": r.out_of_scope, "reason": r.reason,
         "duration_s": round(r.duration_s, 4),
     } for r in results]
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)

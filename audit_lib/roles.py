@@ -188,6 +188,8 @@ DERIVED_RELATIONS = {
     "consent_timeline": "consent_events, or consent_states with changed_at",
     "free_texts": "support_contacts.text and every column marked free_text: true",
 }
+# The roles a derived relation is built from: absent by declaration when all of them are not exported.
+DERIVED_SOURCES = {"consent_timeline": ("consent_events", "consent_states"), "free_texts": ("support_contacts",)}
 
 
 def vocabulary(field: Field, register=None) -> tuple[str, ...] | None:

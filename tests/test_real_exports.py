@@ -301,3 +301,24 @@ def test_any_column_marked_free_text_is_scanned_in_the_period_it_was_written(tmp
     quarantined = result.quarantine
     assert list(quarantined["row"]) == [4] and "Kirjattu" in quarantined["reason"].iloc[0]
     assert result.check_results.iloc[0]["population"] == 2
+
+
+def test_a_role_declared_not_exported_leaves_the_audit_complete(tmp_path):
+    path = _vendor_register(tmp_path, not_exported={"access_log": "the platform keeps its admin log itself"})
+    result = _audit(path, "access_bulk_read", "consent_cookie_without_consent")
+    rows = result.check_results.set_index("check_id")
+    assert rows.loc["access_bulk_read", "status"] == "not_run" and rows.loc["access_bulk_read", "out_of_scope"]
+    assert "access_log is not exported: the platform keeps its admin log itself" in rows.loc["access_bulk_read", "reason"]
+    # usage_events is missing without a declaration: that check still makes the audit incomplete.
+    assert not rows.loc["consent_cookie_without_consent", "out_of_scope"]
+    assert [r.split(":")[0] for r in result.incomplete_reasons if r.startswith("check ")] == [
+        "check consent_cookie_without_consent"]
+    # A check out of scope by declaration is no reason for exit code 2 ("checks that could not run").
+    assert _audit(path, "access_bulk_read").exit_code(None) == 0
+    assert result.exit_code(None) == 2
+    with pytest.raises(DeclarationError) as raised:
+        _vendor_register(tmp_path, not_exported={"consent_events": "none", "acces_log": "typo"})
+        _audit(tmp_path / "exports.yaml")
+    text = str(raised.value)
+    assert "'consent_events' is declared not exported, but an export feeds it" in text
+    assert "unknown role 'acces_log'" in text and "did you mean 'access_log'" in text

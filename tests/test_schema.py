@@ -54,3 +54,18 @@ def test_schema_rejects_what_the_models_reject():
     assert "'6 years' does not match" in messages
     assert "'user.contact.emial' is not one of" in messages
     assert "withdrawl_of_consent_stated" in messages
+
+
+def test_the_schema_lists_every_canonical_value():
+    """Editors show the canonical value sets where a mapping translates or sets values."""
+    import json
+
+    from audit_lib.roles import ROLES
+
+    text = json.dumps(json.loads((SCHEMA_DIR / "exports.schema.json").read_text(encoding="utf-8")))
+    for role in ROLES.values():
+        for field in role.fields:
+            if isinstance(field.vocabulary, tuple):
+                listed = f"{role.name}.{field.name}"
+                assert listed in text, listed
+                assert all(value in text for value in field.vocabulary), listed

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from audit_lib.checks.spec import Check, CheckResult, Status
-from audit_lib.roles import DERIVED_RELATIONS, ROLES
+from audit_lib.roles import DERIVED_RELATIONS, DERIVED_SOURCES, ROLES
 from audit_lib.sql import bind, ident
 
 if TYPE_CHECKING:
@@ -59,6 +59,22 @@ def missing_inputs(check: Check, available: dict[str, set[str]]) -> list[str]:
             continue
         missing += [f"{role}.{f}" for f in fields if f not in available[role]]
     return missing
+
+
+def not_exported_reasons(check: Check, context: CheckContext) -> str | None:
+    """Why the check's inputs are absent by declaration (exports.yaml ``not_exported``), or None when
+    any missing input is not so declared (a relation the loader derives counts as declared when every
+    role it is built from is)."""
+    declared = context.declaration.exports.not_exported if context.declaration is not None else {}
+    absent = [name for name in check.meta.needs if name not in context.available]
+    lacking = [f for name, fields in check.meta.needs.items() if name in context.available
+               for f in fields if f not in context.available[name]]
+    if not absent or lacking:
+        return None
+    roles = [role for name in absent for role in DERIVED_SOURCES.get(name, (name,))]
+    if not all(role in declared for role in roles):
+        return None
+    return "; ".join(f"{role} is not exported: {declared[role]}" for role in dict.fromkeys(roles))
 
 
 def _subject_relations(check: Check, context: CheckContext) -> list[str]:
@@ -115,6 +131,9 @@ def run_check(check: Check, context: CheckContext) -> CheckResult:
     started = time.perf_counter()
     missing = missing_inputs(check, context.available)
     if missing:
+        declared = not_exported_reasons(check, context)
+        if declared:
+            return CheckResult(check, Status.NOT_RUN, reason=declared, out_of_scope=True)
         return CheckResult(check, Status.NOT_RUN, reason="needs " + ", ".join(missing))
     try:
         problem = join_problem(check, context)

@@ -81,6 +81,9 @@ class CheckResult:
     reason: str | None = None
     duration_s: float = 0.0
     input_rows: int | None = None
+    # For a check not run because exports.yaml declares its inputs not exported: the audit is
+    # complete without it (the reason says which and why).
+    out_of_scope: bool = False
 
     @property
     def failures(self) -> int:

@@ -21,12 +21,29 @@ Format = Literal["csv", "parquet", "json", "xlsx"]
 Constant = Union[str, bool, int, float]
 
 
+def _canonical_values() -> str:
+    """The canonical value sets of roles.py, as one sentence for the JSON Schema (editors show it)."""
+    from audit_lib.roles import ROLES, SUBJECT_TYPES
+
+    sets: dict[tuple[str, ...] | str, list[str]] = {}
+    for role in ROLES.values():
+        for field in role.fields:
+            if field.vocabulary is not None:
+                sets.setdefault(field.vocabulary, []).append(f"{role.name}.{field.name}")
+    parts = [f"{', '.join(names)}: " + ("the subject_types ids of register.yaml" if values == SUBJECT_TYPES
+                                        else ", ".join(values)) for values, names in sets.items()]
+    return "Canonical values (any other is quarantined): " + "; ".join(parts) + "."
+
+
+CANONICAL_VALUES = _canonical_values()
+
+
 class ColumnSpec(Strict):
     """How one export column maps: a canonical field, a declared category, or both; free text to scan."""
 
     field: str | None = None
     category: str | None = None
-    values: dict[str, str] | None = Field(None, description="export value -> canonical value")
+    values: dict[str, str] | None = Field(None, description="export value -> canonical value. " + CANONICAL_VALUES)
     not_personal: str | None = Field(None, description="why this column holds no personal data")
     free_text: bool = Field(False, description="free text written by people: scanned for personal data")
     text_at: str | None = Field(None, description="the column holding the time the free text refers to; "
@@ -37,14 +54,15 @@ class FactColumn(Strict):
     """A column feeding one field of a fact, optionally through a value map."""
 
     field: str
-    values: dict[str, str] | None = Field(None, description="export value -> canonical value")
+    values: dict[str, str] | None = Field(None, description="export value -> canonical value. " + CANONICAL_VALUES)
 
 
 class Fact(Strict):
     """One more fact each row of an export gives: a record of another role, or a second event."""
 
     role: str
-    set: dict[str, Constant] = Field(default_factory=dict, description="field -> one value for every row")
+    set: dict[str, Constant] = Field(default_factory=dict, description="field -> one value for every row. "
+                                     + CANONICAL_VALUES)
     when: str | None = Field(None, description="only rows where this column has a value give the fact")
     columns: dict[str, str | FactColumn] = Field(default_factory=dict, description="column -> field")
     derive: dict[str, list[str]] = Field(default_factory=dict,
@@ -135,7 +153,7 @@ class Export(Strict):
     subject: dict[str, str] | None = Field(
         None, description="identifier (declared in register.yaml) -> the column holding it")
     set: dict[str, Constant] = Field(default_factory=dict, description="field of the role -> one value for "
-                                                                       "every row")
+                                                                       "every row. " + CANONICAL_VALUES)
     derive: dict[str, list[str]] = Field(default_factory=dict,
                                          description="field -> the columns whose values, hashed, make it "
                                                      "(for example a message id from campaign, recipient, time)")
@@ -243,3 +261,7 @@ class ExportMap(Strict):
     exports: list[Export]
     ignore: list[IgnoredFile] = Field(default_factory=list,
                                       description="files in the exports folder not read, each with a reason")
+    not_exported: dict[str, str] = Field(
+        default_factory=dict, description="role -> why the register has no export of it (a shop without an access "
+                                          "log of its own): the checks that need it are not run, and the audit "
+                                          "is complete without them")

@@ -265,6 +265,17 @@ def export_problems(exports: ExportMap, source: YamlSource, register: Register) 
 
     categories = {c.id for c in register.data_categories}
     files = [e.file for e in exports.exports]
+    fed = {role for export in exports.exports for role in export.roles}
+    for role, reason in exports.not_exported.items():
+        if role not in ROLES:
+            add(("not_exported", role), f"unknown role {role!r}",
+                did_you_mean(role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
+        elif role in fed:
+            add(("not_exported", role), f"role {role!r} is declared not exported, but an export feeds it",
+                "remove it from not_exported, or remove the export")
+        if len(reason.strip()) < 3:
+            add(("not_exported", role), f"role {role!r} is declared not exported without a reason",
+                "say why the register has no export of it")
     identifiers = register.identifier_map
     for index, export in enumerate(exports.exports):
         where: Location = ("exports", index)

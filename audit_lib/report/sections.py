@@ -149,10 +149,18 @@ def inputs_table(inputs: "pd.DataFrame", lang: str = "en") -> str:
 
 
 def _status_texts(checks: "pd.DataFrame", lang: str) -> list[str]:
-    """Each check's status as the report words it: a pass that tested nothing on inputs holding rows says so."""
+    """Each check's status as the report words it: a pass that tested nothing on inputs holding rows says
+    so, and so does a check not run because its inputs are declared not exported."""
     nothing = checks["tested_nothing"] if "tested_nothing" in checks else [False] * len(checks)
-    return [text("status.pass_tested_nothing" if status == "pass" and bool(empty) else f"status.{status}", lang)
-            for status, empty in zip(checks["status"], nothing)]
+    declared = checks["out_of_scope"] if "out_of_scope" in checks else [False] * len(checks)
+
+    def word(status: str, empty: bool, out: bool) -> str:
+        if status == "pass" and empty:
+            return "status.pass_tested_nothing"
+        return "status.not_run_not_exported" if status == "not_run" and out else f"status.{status}"
+
+    return [text(word(status, bool(empty), bool(out)), lang)
+            for status, empty, out in zip(checks["status"], nothing, declared)]
 
 
 def check_results_table(check_results: "pd.DataFrame", lang: str = "en") -> str:
