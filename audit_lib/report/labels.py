@@ -192,7 +192,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status.fail": ("fail", "hylätty"),
     "status.error": ("error", "virhe"),
     "status.not_run": ("not run", "ajamatta"),
-    "status.not_run_not_exported": ("not run: not exported", "ajamatta: ei vientiä"),
+    "status.not_run_not_exported": ("not run: no export", "ajamatta: ei vientiä"),
     "severity.critical": ("critical", "kriittinen"),
     "severity.high": ("high", "korkea"),
     "severity.medium": ("medium", "keskitaso"),
