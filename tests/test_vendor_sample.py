@@ -99,6 +99,18 @@ def test_every_file_is_accounted_for(audited):
     assert (loaded["status"] == "loaded").all(), loaded[["status", "detail"]]
     assert (loaded["rows_quarantined"] == 0).all(), loaded[["rows_read", "rows_quarantined", "detail"]]
     assert (loaded["rows_read"] == loaded["rows_loaded"]).all()
+    # The manifest lists the same files with the same hashes, the unread one included.
+    from datetime import datetime, timezone
+
+    from audit_lib.report.manifest import build_manifest
+
+    now = datetime.now(timezone.utc)
+    manifest = build_manifest(run_id=result.run_id, period="2026-Q3", parameters={}, inputs=result.inputs,
+                              declaration_hashes=result.declaration_hashes, started_at=now, finished_at=now,
+                              folder=sample)
+    listed = {item["file"]: item["sha256"] for item in manifest["inputs"]}
+    assert sorted(listed) == on_disk and listed["vanha_asiakasrekisteri_2019.csv"] == inputs.loc[
+        "vanha_asiakasrekisteri_2019.csv", "sha256"]
 
 
 def test_no_two_findings_share_a_fingerprint(audited):
