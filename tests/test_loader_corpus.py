@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ import yaml
 from loaderkit import load, quarantine
 
 CORPUS = Path(__file__).resolve().parent / "loader_corpus"
-CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+# cases.yaml, then one cases_<class>.yaml per class of defect (files made by make_<class>.py).
+CASES = [case for path in sorted(CORPUS.glob("cases*.yaml"))
+         for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
 DEFAULT_COLUMNS = {"message_id": {"field": "message_id"}, "customer_id": {"field": "subject_id"},
                    "channel": {"field": "channel"}, "sent_at": {"field": "sent_at"}}
 
@@ -25,21 +28,37 @@ def test_corpus_is_big_enough_and_every_file_has_a_case() -> None:
     files = {p.relative_to(CORPUS / "files").as_posix() for p in (CORPUS / "files").rglob("*") if p.is_file()}
     covered = set()
     for case in CASES:
+        if "generate" in case:
+            continue
         covered |= {p.relative_to(CORPUS / "files").as_posix() for p in (CORPUS / "files").glob(case["file"])}
     assert len(files) >= 30
     assert files == covered, f"files without a case: {sorted(files - covered)}"
 
 
+def _generated(case: dict, folder: Path) -> Path:
+    """Write a case's file at test time (too big to commit): ``generate: make_<class>:function`` is
+    called with the path to write; the case's folder then holds that file alone."""
+    module_name, function = case["generate"].split(":")
+    spec = importlib.util.spec_from_file_location(module_name, CORPUS / f"{module_name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    target = folder / case["file"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    getattr(module, function)(target)
+    return folder
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['file']}-{i}" for i, c in enumerate(CASES)])
-def test_corpus_case(case: dict) -> None:
+def test_corpus_case(case: dict, tmp_path: Path) -> None:
     export = {"file": case["file"], "role": case.get("role", "marketing_messages"),
               "key": case.get("key", "message_id"), "columns": case.get("columns", DEFAULT_COLUMNS),
               "options": case.get("options", {})}
-    con, report = load(CORPUS / "files", [export], **case.get("settings", {}))
+    folder = _generated(case, tmp_path) if "generate" in case else CORPUS / "files"
+    con, report = load(folder, [export], **case.get("settings", {}))
     expect = case["expect"]
     # The other files of the corpus folder are listed too, as files no entry reads.
     read = [row for row in report.inputs if row["status"] != "not_mapped"]
-    assert len(report.inputs) == len(list((CORPUS / "files").rglob("*.*")))
+    assert len(report.inputs) == len(list(folder.rglob("*.*")))
     if expect["status"] == "error":
         assert [row["status"] for row in read] == ["error"]
         for text in expect["error"]:

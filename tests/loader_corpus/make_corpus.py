@@ -1,7 +1,9 @@
 """Regenerate the loader corpus: broken and hostile export files, written byte for byte.
 
 Run ``python tests/loader_corpus/make_corpus.py``; the files are committed, so tests never need it.
-Expected outcomes live in ``cases.yaml`` beside this script (written by hand, not generated).
+Expected outcomes live in ``cases.yaml`` beside this script (written by hand, not generated). Each
+class of defect found later has its own ``make_<class>.py`` (called from here) and ``cases_<class>.yaml``;
+a case with ``generate: make_<class>:function`` writes its (large) file at test time instead.
 """
 
 from __future__ import annotations
@@ -93,5 +95,19 @@ def main() -> None:
     (monthly / "log_2026-09.csv").write_text(H.replace(",", ";") + "M6;C6;email;2026-09-01\n")
 
 
-if __name__ == "__main__":
+def main_all() -> None:
+    """This script's files, then those of every make_<class>.py beside it (each with ``main(folder)``)."""
+    import importlib.util
+
     main()
+    for script in sorted(Path(__file__).resolve().parent.glob("make_*.py")):
+        if script.name == "make_corpus.py":
+            continue
+        spec = importlib.util.spec_from_file_location(script.stem, script)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        module.main(HERE)
+
+
+if __name__ == "__main__":
+    main_all()
