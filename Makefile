@@ -27,5 +27,7 @@ notebooks: $(STAMP)
 	$(PY) -m audit_lib.report.committed
 	$(PY) -m audit_lib.explore.notebook
 
+# build/ is setuptools' staging of a non-editable `pip install .`: it keeps files deleted from the
+# source, which a later wheel built here would still carry.
 clean:
-	rm -rf $(VENV) reports/demo .pytest_cache
+	rm -rf $(VENV) reports/demo .pytest_cache build

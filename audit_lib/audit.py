@@ -36,6 +36,10 @@ class AuditResult:
     accepted_path: Path | None = None
     accepted_sha256: str | None = None
     accepted_unmatched: list[str] = field(default_factory=list)
+    # The pseudonym key, for outputs that pseudonymise what the findings do not hold (quarantined keys);
+    # its fingerprint goes into the manifest, so that a key changed between periods is noticed.
+    pseudonym_key: bytes = field(default=b"", repr=False)
+    key_fingerprint: str | None = None
 
     @property
     def accepted_findings(self) -> "pd.DataFrame":
@@ -59,9 +63,12 @@ class AuditResult:
 
     @property
     def quarantine(self) -> "pd.DataFrame":
-        """Rows set aside by the loader: file, data row, physical line, column, reason (text and code), raw text."""
-        return self.con.execute("SELECT file, row, line, column_name, reason_code, reason, raw FROM quarantine "
-                                "ORDER BY file, row").fetch_df()
+        """Rows set aside by the loader, as outputs show them (audit_lib/quarantine.py: file, data row,
+        physical line, column, reason code and text, the duplicate key's pseudonym; no raw text). For
+        inspection: it is fetched whole, so outputs stream it with ``write_tables`` instead."""
+        from audit_lib.quarantine import frame
+
+        return frame(self.con, self.pseudonym_key)
 
     @property
     def declaration_hashes(self) -> dict[str, str]:
@@ -70,12 +77,18 @@ class AuditResult:
 
     @property
     def complete(self) -> bool:
-        """True only if every input loaded and every check ran (pass or fail)."""
+        """True only if every input loaded, every check in scope ran (pass or fail) and every retention
+        rule could be evaluated: the one verdict of completeness (``incomplete_reasons`` says why not)."""
         return not self.incomplete_reasons
 
-    def write_tables(self, folder: str | Path) -> dict[str, Path]:
-        """Write findings (CSV, Parquet, JSON), check results, inputs and quarantine into ``folder``."""
+    def write_tables(self, folder: str | Path, include_raw: bool = False) -> dict[str, Path]:
+        """Write findings (CSV, Parquet, JSON), check results, inputs and quarantine into ``folder``.
+
+        The quarantine is streamed by the one policy of audit_lib/quarantine.py: its raw text only
+        with ``include_raw`` (internal use), keys pseudonymised always.
+        """
         from audit_lib.outputs import atomic_write_bytes, atomic_write_text, write_csv_safe
+        from audit_lib.quarantine import write_quarantine
 
         target = Path(folder)
         target.mkdir(parents=True, exist_ok=True)
@@ -83,7 +96,8 @@ class AuditResult:
             "findings.csv": write_csv_safe(self.findings, target / "findings.csv"),
             "check_results.csv": write_csv_safe(self.check_results, target / "check_results.csv"),
             "inputs.csv": write_csv_safe(self.inputs, target / "inputs.csv"),
-            "quarantine.csv": write_csv_safe(self.quarantine, target / "quarantine.csv"),
+            "quarantine.csv": write_quarantine(self.con, target / "quarantine.csv", self.pseudonym_key,
+                                               include_raw=include_raw),
         }
         written["findings.parquet"] = atomic_write_bytes(target / "findings.parquet", _parquet_bytes(self.findings))
         records = json.loads(self.findings.to_json(orient="records", force_ascii=False))
@@ -92,18 +106,14 @@ class AuditResult:
         return written
 
     def exit_code(self, fail_on: str | None = "low") -> int:
-        """0 clean, 1 findings at or above ``fail_on``, 2 checks that could not run (see the CLI's help);
-        a check not run because exports.yaml declares its inputs not exported does not count."""
-        from audit_lib.checks.spec import SEVERITY_RANK
+        """0 clean, 1 open findings at or above ``fail_on``, 2 the audit is incomplete (see the CLI's help).
 
-        if any(r.status in (Status.ERROR, Status.NOT_RUN) and not r.out_of_scope for r in self.results) \
-                or not self.load_report.complete:
-            return 2
-        if fail_on and not self.findings.empty:
-            threshold = SEVERITY_RANK[fail_on]
-            if (self.findings.loc[self.findings["state"] == "open", "severity"].map(SEVERITY_RANK) >= threshold).any():
-                return 1
-        return 0
+        Completeness is ``complete``, the verdict the report's cover and ``regaudit run`` use too: a
+        retention rule that could not be evaluated makes ``check`` exit 2 as it makes ``run`` exit 2.
+        """
+        from audit_lib.exit_codes import audit_exit_code
+
+        return audit_exit_code(self.complete, self.open_findings["severity"], fail_on)
 
 
 def _parquet_bytes(frame: "pd.DataFrame") -> bytes:
@@ -180,7 +190,8 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
               pseudonym_key: bytes | None = None, run_id: str | None = None, lang: str = "en",
               checks: tuple[Check, ...] | None = None, memory_limit: str | None = None,
               progress: Callable[[AuditProgress], None] | None = None,
-              accepted: str | Path | bool | None = True) -> AuditResult:
+              accepted: str | Path | bool | None = True,
+              allow_outside: list[str | Path] | None = None) -> AuditResult:
     """Audit the exports of ``exports`` (and its ``register``) for ``period``; never raises for findings.
 
     Raises DeclarationError when register.yaml, exports.yaml or the accepted-risks file is invalid. A
@@ -192,7 +203,9 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     ``progress`` is told each stage as an AuditProgress (stage, the check that starts, checks done,
     checks in all); without one, and with $REGAUDIT_PROGRESS_FILE set, the events go to that file.
     ``memory_limit`` caps DuckDB's memory (default ``audit_lib.loader.DEFAULT_MEMORY_LIMIT``); beyond
-    it DuckDB spills to a temporary folder.
+    it DuckDB spills to a temporary folder. ``allow_outside`` lists the folders outside exports.yaml's
+    own that the paths it names may resolve into (None: $REGAUDIT_ALLOW_OUTSIDE; see
+    ``audit_lib.declaration.confine``).
     """
     from audit_lib.checks.registry import catalogue
     from audit_lib.checks.runner import CheckContext, run_checks
@@ -201,7 +214,7 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     from audit_lib.loader import connect, load_exports
     from audit_lib.loader.declaration_tables import create_declaration_tables
     from audit_lib.periods import parse_period
-    from audit_lib.pseudonym import load_key
+    from audit_lib.pseudonym import key_fingerprint, load_key, require_strong_key
 
     callback = progress or _progress_file_callback() or (lambda _event: None)
     total = 0
@@ -211,12 +224,12 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     from audit_lib.accepted import apply_accepted, default_accepted_path, load_accepted, unmatched
 
     say("declaration")
-    declaration = load_declaration(register, exports)
+    declaration = load_declaration(register, exports, allow_outside=allow_outside)
     accepted_path = default_accepted_path(exports) if accepted is True else (Path(accepted) if accepted else None)
     accepted_risks = load_accepted(accepted_path) if accepted_path is not None else None
     timezone = declaration.register.controller.timezone
     audit_period = parse_period(period, timezone)
-    key = pseudonym_key if pseudonym_key is not None else load_key()
+    key = require_strong_key(pseudonym_key, "pseudonym_key") if pseudonym_key is not None else load_key()
     con = connect(timezone=timezone, memory_limit=memory_limit)
     say("load")
     load_report = load_exports(con, declaration)
@@ -248,7 +261,7 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
                        lang=lang, incomplete_reasons=incomplete,
                        accepted_path=accepted_risks.path if accepted_risks else None,
                        accepted_sha256=accepted_risks.sha256 if accepted_risks else None,
-                       accepted_unmatched=stale)
+                       accepted_unmatched=stale, pseudonym_key=key, key_fingerprint=key_fingerprint(key))
 
 
 def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", results: list[CheckResult]) -> list[str]:

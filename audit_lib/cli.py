@@ -9,40 +9,137 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from audit_lib import resources
+from audit_lib.exit_codes import ExitCode, help_text
 
-EXIT_CODES = """Exit codes: 0 audit done and clean; 1 findings at or above --fail-on; 2 checks or inputs that could
-not be evaluated (the audit is incomplete); 3 invalid register.yaml or exports.yaml; 4 other errors;
-5 the report notebook failed (run, demo: the executed notebook is kept in a .failed- folder)."""
+EXIT_CODES = help_text()
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+# typer re-exports click's BadParameter (from its own copy of click in recent versions); its bases are
+# click's UsageError (every mistake on the command line) and ClickException (what click reports itself).
+_UsageError, _ClickException = (next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)
+                                for name in ("UsageError", "ClickException"))
+
+
+class _Commands(TyperGroup):
+    """typer's command group, with usage errors ending in ExitCode.USAGE: click's own 2 is regaudit's
+    "audit incomplete", which a script must be able to tell from a typo."""
+
+    def make_context(self, *args, **kwargs):
+        """Parse this group's own arguments (a bare ``regaudit``, an unknown global option)."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except _UsageError as exc:
+            exc.exit_code = ExitCode.USAGE
+            raise
+
+    def invoke(self, ctx):
+        """Parse and run a command (an unknown command, a missing or malformed option of one)."""
+        try:
+            return super().invoke(ctx)
+        except _UsageError as exc:
+            exc.exit_code = ExitCode.USAGE
+            raise
+
+
+# No locals in a traceback (--debug): they hold register data and the pseudonym key.
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  pretty_exceptions_show_locals=False,
                   help="regaudit: audit a personal-data register against its declaration, and report it as "
-                       "evidence.\n\n" + EXIT_CODES)
+                       "evidence. Global options go before the command: regaudit --debug run ...\n\n" + EXIT_CODES)
 
 SAMPLE_DIR = resources.SAMPLE
 REPO_DIR = resources.work_root()
+# Named by the person running regaudit, never by exports.yaml itself (audit_lib/declaration/confine.py).
+ALLOW_OUTSIDE_HELP = ("A folder outside the folder of exports.yaml that the paths exports.yaml names (exports_dir, "
+                      "register) may resolve into; repeat it for several. Default: $REGAUDIT_ALLOW_OUTSIDE (paths "
+                      f"separated by {os.pathsep!r}); without either, exports.yaml names nothing outside its folder.")
 
 
 def _fail(message: str, code: int) -> typer.Exit:
+    """Print ``message`` as one red error on stderr; return the Exit (with ``code``) to raise."""
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True,
+                               soft_wrap=True)
     return typer.Exit(code)
 
 
-def _guard(function):
-    """Run a command body; regaudit's own errors become one red message and a documented exit code."""
-    from audit_lib.errors import DeclarationError, RegauditError
+def _guard(function, *, out: Path | None = None):
+    """Run a command body so that no Python traceback reaches the user (unless --debug).
 
+    First the leftovers of killed regaudit runs are removed (the temporary folder, and ``out``, the
+    reports folder, if given), with one line on stderr saying what went. Then regaudit's own errors
+    become one red message and the exit code their class carries; an OSError (disk full, read-only,
+    a file in the way) a message naming the path and the fix, exit 4; anything else a one-line
+    message asking to rerun with --debug, exit 4. With --debug the traceback is printed as well.
+    """
+    from audit_lib.debug import debug_enabled
+    from audit_lib.errors import RegauditError, describe_os_error
+
+    _sweep_leftovers(out)
     try:
         return function()
-    except DeclarationError as exc:
-        raise _fail(str(exc), 3) from None
-    except RegauditError as exc:
-        if os.environ.get("REGAUDIT_DEBUG"):
-            raise
-        raise _fail(str(exc), 4) from None
+    except (typer.Exit, typer.Abort, _ClickException):
+        raise
+    except Exception as exc:  # the one place where every failure becomes a message and an exit code
+        if isinstance(exc, RegauditError):
+            message, code = str(exc), exc.exit_code
+        elif isinstance(exc, OSError):
+            message, code = describe_os_error(exc), ExitCode.ERROR
+        else:
+            message, code = (f"unexpected {type(exc).__name__}: {exc} — rerun with `regaudit --debug ...` "
+                             "to see the traceback, and report it"), ExitCode.ERROR
+        if debug_enabled():
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        raise _fail(message, code) from None
+
+
+def _sweep_leftovers(out: Path | None) -> None:
+    """Remove what killed regaudit runs left behind, and say so on stderr (audit_lib/stale.py)."""
+    from audit_lib.stale import summary, sweep_temp_and
+
+    line = summary(sweep_temp_and(out))
+    if line:
+        typer.echo(line, err=True)
+
+
+def _one_of(*choices: str):
+    """An option callback that accepts only ``choices``: anything else is a usage error (exit 64)."""
+    def check(value: str) -> str:
+        if value not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+    return check
+
+
+def _version(requested: bool) -> None:
+    """``--version``: print the installed package's version and stop."""
+    if requested:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("regaudit")
+        except PackageNotFoundError:  # a checkout put on sys.path without being installed
+            from audit_lib import __version__ as number
+        typer.echo(f"regaudit {number}")
+        raise typer.Exit(ExitCode.OK)
+
+
+# No docstring: typer would take it for the help text that Typer(help=...) above gives.
+@app.callback()
+def _global_options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks and the notebook "
+                                                                      "kernel's own output (or set "
+                                                                      "REGAUDIT_DEBUG=1)."),
+                    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                                 help="Print regaudit's version and exit.")) -> None:
+    from audit_lib.debug import set_debug
+
+    set_debug(debug)
 
 
 @contextlib.contextmanager
@@ -82,27 +179,27 @@ def demo(out: Path = typer.Option(REPO_DIR / "reports", help="Folder the demo re
          lang: str = typer.Option("en", help="Report language: en or fi."),
          pdf: bool = typer.Option(True, help="Also print the report to PDF with Chromium.")) -> None:
     """Audit the bundled Hyvinvoivin sample for 2026-Q3 and write the report to reports/demo/."""
+    from audit_lib.report.pipeline import demo_out_dir
+
     def body() -> None:
         import time
 
-        from audit_lib.report.pipeline import ReportFailed, demo as run_demo
+        from audit_lib.report.pipeline import demo as run_demo
 
         started = time.perf_counter()
-        try:
-            folder = run_demo(out_dir=out, lang=lang, pdf=pdf)
-        except ReportFailed as exc:
-            raise _fail(str(exc), 5) from None
+        folder = run_demo(out_dir=out, lang=lang, pdf=pdf)  # a failed report: ReportFailed, exit code 5
         typer.echo(f"Report written to {folder} ({time.perf_counter() - started:.1f} s)")
         typer.echo(f"Open {folder / 'report.html'}")
-    _guard(body)
+    _guard(body, out=demo_out_dir(out))
 
 
 RUN_EXIT_CODES = """Exit codes: 0 report written, audit complete, no open finding at or above --fail-on; 1 report
-written, open findings at or above --fail-on; 2 report written but the audit is INCOMPLETE (checks or inputs
-that could not be evaluated; the cover says why); 3 invalid register.yaml or exports.yaml (nothing written);
+written, open findings at or above --fail-on; 2 report written but the audit is INCOMPLETE (checks, inputs or
+retention rules that could not be evaluated; the cover says why); 3 invalid register.yaml or exports.yaml (nothing written);
 4 other errors before the report started (nothing written); 5 the report FAILED while running: nothing was
 published, and what it made is kept in <out>/<period>.failed-<timestamp>/ (its executed notebook shows the
-failing cell)."""
+failing cell); 64 usage error (an unknown option, a missing or malformed value)."""
+FAIL_ON = ("critical", "high", "medium", "low", "none")
 
 
 @app.command(help="Run the quarterly audit notebook with papermill and write the report folder atomically: "
@@ -117,23 +214,26 @@ def run(period: str = typer.Option(..., help="Audit period: 2026-Q3, 2026-09 or 
                                                              "or set REGAUDIT_PSEUDONYM_KEY."),
         lang: str = typer.Option("en", help="Report language: en or fi (text, headings, check titles, messages)."),
         pdf: bool = typer.Option(True, help="Also print the report to PDF with Chromium."),
-        fail_on: str = typer.Option("low", help="Lowest severity of an open finding that makes the exit code 1: "
-                                                "critical, high, medium, low, or none.")) -> None:
+        fail_on: str = typer.Option("low", callback=_one_of(*FAIL_ON),
+                                    help="Lowest severity of an open finding that makes the exit code 1: "
+                                         "critical, high, medium, low, or none."),
+        allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP)) -> None:
     def body() -> int:
-        from audit_lib.report.pipeline import ReportFailed, exit_code, run_report
+        from audit_lib.report.pipeline import exit_code, run_report
 
-        if fail_on not in ("critical", "high", "medium", "low", "none"):
-            raise _fail(f"--fail-on {fail_on!r}: use critical, high, medium, low or none", 4)
-        try:
-            with _progress_bar(f"Report {period}") as progress:
-                folder = run_report(register, exports, period, out, pseudonym_key_file=key_file, lang=lang,
-                                    pdf=pdf, progress=progress)
-        except ReportFailed as exc:
-            raise _fail(str(exc), 5) from None
+        with _progress_bar(f"Report {period}") as progress:  # a failed report: ReportFailed, exit code 5
+            folder = run_report(register, exports, period, out, pseudonym_key_file=key_file, lang=lang,
+                                pdf=pdf, progress=progress, allow_outside=allow_outside or None)
         code = exit_code(folder, fail_on)
-        typer.echo(f"Report written to {folder}" + (" (the audit is INCOMPLETE: see its cover)" if code == 2 else ""))
+        typer.echo(f"Report written to {folder}"
+                   + (" (the audit is INCOMPLETE: see its cover)" if code == ExitCode.INCOMPLETE else ""))
+        from audit_lib.report.runtime import comparison_warning
+
+        warning = comparison_warning(folder)  # another pseudonym key than the previous period's
+        if warning:
+            typer.echo(f"warning: {warning}", err=True)
         return code
-    raise typer.Exit(_guard(body))
+    raise typer.Exit(_guard(body, out=out))
 
 
 @app.command(help="Show the subject id(s) behind a subject reference (S-…) of a report, for whoever holds the "
@@ -145,11 +245,14 @@ def reveal(reference: str = typer.Argument(..., help="The subject reference from
            exports: Path = typer.Option(..., help="exports.yaml of the register the report audited."),
            register: Optional[Path] = typer.Option(None, help="register.yaml (default: the one exports.yaml names)."),
            key_file: Optional[Path] = typer.Option(None, help="The pseudonym key file the report was made with; "
-                                                                "or set REGAUDIT_PSEUDONYM_KEY.")) -> None:
+                                                                "or set REGAUDIT_PSEUDONYM_KEY."),
+           allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside",
+                                                              help=ALLOW_OUTSIDE_HELP)) -> None:
     def body() -> int:
         from audit_lib.reveal import reveal as run_reveal
 
-        found = run_reveal(reference, exports, register=register, key_file=key_file)
+        found = run_reveal(reference, exports, register=register, key_file=key_file,
+                           allow_outside=allow_outside or None)
         if not found.found:
             typer.echo(f"{found.reference}: no subject in these exports has this reference with this key.", err=True)
             return 1
@@ -164,33 +267,46 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
           period: str = typer.Option(..., help="Audit period: 2026-Q3, 2026-09 or 2026."),
           register: Optional[Path] = typer.Option(None, help="register.yaml (default: the one exports.yaml names)."),
           key_file: Optional[Path] = typer.Option(None, help="Pseudonym key file; or set REGAUDIT_PSEUDONYM_KEY."),
-          fail_on: str = typer.Option("low", help="Lowest severity that makes the exit code 1: "
-                                                  "critical, high, medium, low, or none."),
+          fail_on: str = typer.Option("low", callback=_one_of(*FAIL_ON),
+                                      help="Lowest severity that makes the exit code 1: "
+                                           "critical, high, medium, low, or none."),
           out: Optional[Path] = typer.Option(None, help="Also write findings and check results into this folder."),
           lang: str = typer.Option("en", help="Language of titles and messages: en or fi."),
           accepted: Optional[Path] = typer.Option(None, help="Accepted risks (default: accepted.yaml beside "
                                                              "exports.yaml, if there is one). Accepted findings "
-                                                             "are listed but do not count for --fail-on.")) -> None:
+                                                             "are listed but do not count for --fail-on."),
+          allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP),
+          include_raw: bool = typer.Option(False, "--include-raw",
+                                           help="Internal use only: also write the raw text of quarantined rows "
+                                                "(names, e-mails, phones; the first 100 rows of each file) into "
+                                                "<out>/quarantine.csv. Without it the quarantine says where and "
+                                                "why, with keys pseudonymised.")) -> None:
     """Run the check catalogue without the notebook and print a table of check results.
 
-    Exit codes: 0 clean, 1 open findings at or above --fail-on, 2 checks that could not run or inputs
-    that were rejected, 3 invalid register.yaml, exports.yaml or accepted-risks file, 4 other errors.
+    Exit codes: 0 clean, 1 open findings at or above --fail-on, 2 the audit is incomplete (checks,
+    inputs or retention rules that could not be evaluated), 3 invalid register.yaml, exports.yaml or
+    accepted-risks file, 4 other errors (e.g. --out cannot be written), 64 usage error.
     """
     def body() -> int:
         from rich.console import Console
         from rich.table import Table
 
         from audit_lib.audit import run_audit
+        from audit_lib.errors import OutputError
         from audit_lib.periods import parse_period
         from audit_lib.pseudonym import load_key
 
-        if fail_on not in ("critical", "high", "medium", "low", "none"):
-            raise _fail(f"--fail-on {fail_on!r}: use critical, high, medium, low or none", 4)
         parse_period(period)  # a mistyped period is reported before anything else is asked for
+        if out:
+            try:  # before the audit, not after it: a file in the way or a read-only disk fails at once
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError.from_os_error(exc) from None
         console = Console()
         with _progress_bar(f"Auditing {period}") as progress:
             result = run_audit(register, exports, period, pseudonym_key=load_key(key_file), lang=lang,
-                               progress=progress, accepted=accepted if accepted is not None else True)
+                               progress=progress, accepted=accepted if accepted is not None else True,
+                               allow_outside=allow_outside or None)
         table = Table(title=f"Check results, {period} (run {result.run_id})")
         for column in ("check", "family", "severity", "status", "tested", "failures", "seconds", "note"):
             table.add_column(column, overflow="fold")
@@ -210,9 +326,12 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
             for entry in result.accepted_unmatched:
                 console.print(f"[yellow]accepted risk matches no finding:[/] {entry}", highlight=False)
         if out:
-            result.write_tables(out)
+            try:
+                result.write_tables(out, include_raw=include_raw)
+            except OSError as exc:  # the disk filled up while writing
+                raise OutputError.from_os_error(exc) from None
             console.print(f"Findings written to {out}")
-        return result.exit_code(None if fail_on == "none" else fail_on)
+        return result.exit_code(fail_on)
     raise typer.Exit(_guard(body))
 
 
@@ -221,9 +340,9 @@ def sample(out: Path = typer.Option(..., help="Folder to write register.yaml, ex
                                               "expected_findings.csv into."),
            seed: int = typer.Option(42, help="Random seed: the same seed gives the same files."),
            subjects: int = typer.Option(2000, help="Number of consumer customers."),
-           fmt: str = typer.Option("native", "--format", help="native (CSV, Parquet, JSON, XLSX as in the "
+           fmt: str = typer.Option("native", "--format", callback=_one_of("native", "parquet"), help="native (CSV, Parquet, JSON, XLSX as in the "
                                                                "sample) or parquet (every file as Parquet)."),
-           shape: str = typer.Option("register", "--shape", help="register (the bundled Hyvinvoivin sample's "
+           shape: str = typer.Option("register", "--shape", callback=_one_of("register", "vendor"), help="register (the bundled Hyvinvoivin sample's "
                                                                  "canonical exports) or vendor (the small sample of "
                                                                  "data_samples/webshop_vendor, shaped as the vendors' "
                                                                  "systems export it; --subjects and --format do not "
@@ -234,12 +353,10 @@ def sample(out: Path = typer.Option(..., help="Folder to write register.yaml, ex
             from audit_lib.sample.vendor import generate_vendor
 
             summary = generate_vendor(out, seed=seed)
-        elif shape == "register":
+        else:
             from audit_lib.sample import generate
 
             summary = generate(out, seed=seed, subjects=subjects, fmt=fmt)
-        else:
-            raise _fail(f"--shape must be register or vendor, not {shape!r}", 2)
         typer.echo(f"Sample written to {out}")
         typer.echo(str(summary))
     _guard(body)
@@ -252,13 +369,14 @@ LINT_EXIT_CODES = "Exit codes: 0 valid and no notice findings; 1 notice findings
                   "checks: GDPR Art. 13 and current Finnish law against what the declaration states.\n\n"
                   + LINT_EXIT_CODES)
 def lint(path: Path = typer.Argument(..., help="register.yaml or exports.yaml."),
-         lang: str = typer.Option("en", help="Language of the findings: en or fi.")) -> None:
+         lang: str = typer.Option("en", help="Language of the findings: en or fi."),
+         allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP)) -> None:
     def body() -> int:
         from rich.console import Console
 
         from audit_lib.lint import lint as run_lint, render
 
-        result = run_lint(path, lang=lang)
+        result = run_lint(path, lang=lang, allow_outside=allow_outside or None)
         render(result, Console(width=max(Console().width, 120)))
         return result.exit_code
     raise typer.Exit(_guard(body))
@@ -267,17 +385,15 @@ def lint(path: Path = typer.Argument(..., help="register.yaml or exports.yaml.")
 @app.command(short_help="Write the record of processing activities (GDPR Art. 30) from register.yaml.")
 def ropa(register: Path = typer.Option(..., help="register.yaml."),
          out: Path = typer.Option(..., help="Folder for ropa_<lang>.md, .html and .csv."),
-         lang: str = typer.Option("both", help="fi, en or both.")) -> None:
+         lang: str = typer.Option("both", callback=_one_of("fi", "en", "both"), help="fi, en or both.")) -> None:
     """Write the record of processing activities (GDPR Art. 30(1)(a)–(g)) from register.yaml.
 
-    Exit codes: 0 written, 3 invalid register.yaml, 4 other errors.
+    Exit codes: 0 written, 3 invalid register.yaml, 4 other errors, 64 usage error.
     """
     def body() -> None:
         from audit_lib.declaration import load_register
         from audit_lib.ropa import LANGS, write_ropa
 
-        if lang not in ("fi", "en", "both"):
-            raise _fail(f"--lang {lang!r}: use fi, en or both", 4)
         model, source = load_register(register)
         for written in write_ropa(model, out, LANGS if lang == "both" else (lang,), source_sha256=source.sha256):
             typer.echo(f"wrote {written}")
@@ -315,7 +431,9 @@ app.add_typer(fides_app, name="fides")
 def fides_export(exports: Path = typer.Option(..., help="exports.yaml (its register.yaml is read too)."),
                  register: Optional[Path] = typer.Option(None, help="register.yaml (default: the one exports.yaml "
                                                                     "names)."),
-                 out: Path = typer.Option(..., help="Folder for dataset.yml and system.yml.")) -> None:
+                 out: Path = typer.Option(..., help="Folder for dataset.yml and system.yml."),
+                 allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside",
+                                                                    help=ALLOW_OUTSIDE_HELP)) -> None:
     """Write the export map as a Fides dataset and the purposes as a Fides system, validated by fideslang.
 
     Exit codes: 0 written, 3 invalid declaration, 4 other errors.
@@ -324,7 +442,7 @@ def fides_export(exports: Path = typer.Option(..., help="exports.yaml (its regis
         from audit_lib.declaration import load_declaration
         from audit_lib.fides import write_fides
 
-        for written in write_fides(load_declaration(register, exports), out):
+        for written in write_fides(load_declaration(register, exports, allow_outside=allow_outside or None), out):
             typer.echo(f"wrote {written}")
     _guard(body)
 
@@ -370,8 +488,21 @@ def explore(exports: Optional[Path] = typer.Option(None, help="exports.yaml of t
 
 
 def main() -> None:
-    """Entry point of the ``regaudit`` script."""
-    app()
+    """Entry point of the ``regaudit`` script.
+
+    The commands' bodies run in ``_guard``; this catches what fails outside one (an option callback,
+    an import), so that no traceback reaches the user there either.
+    """
+    from audit_lib.debug import debug_enabled
+
+    try:
+        app()
+    except Exception as exc:
+        if debug_enabled():
+            raise
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} — rerun with `regaudit --debug ...` "
+                   "to see the traceback, and report it", err=True)
+        sys.exit(ExitCode.ERROR)
 
 
 if __name__ == "__main__":

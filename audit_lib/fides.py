@@ -184,17 +184,15 @@ def read_dataset(path: str | Path) -> dict[str, Any]:
     The file's own mapping is returned (fideslang's model sorts collections and fields; the file's
     order is the order a person wrote and expects back).
     """
-    import yaml
     from fideslang.models import Dataset
     from pydantic import ValidationError
+
+    from audit_lib.declaration.yaml_source import read_yaml
 
     source = Path(path)
     if not source.is_file():
         raise DeclarationError([Problem(str(source), "", "file not found", fix="check the path")])
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        raise DeclarationError([Problem(str(source), "", f"YAML syntax error: {exc}")]) from exc
+    data = read_yaml(source).data  # regaudit's one YAML loader: bounded, duplicate keys refused
     if isinstance(data, dict) and isinstance(data.get("dataset"), list):
         if len(data["dataset"]) != 1:
             raise DeclarationError([Problem(str(source), "dataset", f"{len(data['dataset'])} datasets in the file",

@@ -45,12 +45,59 @@ def _display(value: Any, timezone: str) -> str:
 # A reference to a subject's own record names the subject: "subjects/C0000123". In every output it
 # becomes "subjects/S-…", the subject's keyed pseudonym, so a record reference never reveals whom a
 # finding is about (and a fingerprint, a hash of it, cannot be reversed by trying customer numbers).
-_SUBJECT_RECORD = re.compile(r"\bsubjects/([^#/\s\"',;]+)")
+SUBJECT_REFERENCE = "subjects/"
+# A check names subjects in fields: ``subject_id`` (whom the finding is about) and any field ending in
+# ``_subject_id`` (another subject it names, such as the earlier registration of a duplicate). Text
+# fields may refer to them only as ``subjects/<id>`` (the runner holds checks to that).
+SUBJECT_ID_SUFFIX = "subject_id"
+
+
+def subject_ids(row: dict[str, Any]) -> list[str]:
+    """The subject ids a check's row names in its subject fields (``subject_id``, ``*_subject_id``)."""
+    return [str(v) for k, v in row.items() if k.endswith(SUBJECT_ID_SUFFIX) and v is not None and str(v) != ""]
+
+
+class SubjectPseudonyms:
+    """Replaces ``subjects/<id>`` by ``subjects/S-…`` for the subject ids a row names, taken from its
+    structured fields: the ids are known, so an id holding ``/``, a blank, ``,``, ``;``, quotes or
+    ``#`` is replaced whole (a pattern guessing where an id ends over the text would leave part of it)."""
+
+    def __init__(self, ids: Iterable[str], key: bytes) -> None:
+        self.pseudonyms = {i: pseudonym(i, key) or i for i in dict.fromkeys(ids)}
+        # Longest first, one pass: an id that is a prefix of another ("C1", "C10") never takes its place,
+        # and a pseudonym written in is never replaced again.
+        names = sorted(self.pseudonyms, key=len, reverse=True)
+        self._pattern = (re.compile(re.escape(SUBJECT_REFERENCE) + "(" + "|".join(map(re.escape, names)) + ")")
+                         if names else None)
+
+    def text(self, value: str) -> str:
+        """``value`` with each ``subjects/<id>`` of a known id pseudonymised."""
+        if self._pattern is None or SUBJECT_REFERENCE not in value:
+            return value
+        return self._pattern.sub(lambda m: SUBJECT_REFERENCE + self.pseudonyms[m.group(1)], value)
+
+    def row(self, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` as outputs may show it: subject fields as pseudonyms, text fields with references replaced."""
+        shown: dict[str, Any] = {}
+        for name, value in row.items():
+            if name.endswith(SUBJECT_ID_SUFFIX) and value is not None and str(value) != "":
+                shown[name] = self.pseudonyms.get(str(value), value)
+            elif isinstance(value, str):
+                shown[name] = self.text(value)
+            else:
+                shown[name] = value
+        return shown
 
 
 def pseudonymise_references(text: str, key: bytes) -> str:
-    """Replace the subject id in every ``subjects/<id>`` of ``text`` by its keyed pseudonym."""
-    return _SUBJECT_RECORD.sub(lambda m: "subjects/" + (pseudonym(m.group(1), key) or m.group(1)), text)
+    """Pseudonymise every ``subjects/<id>`` of ``text`` whose id holds no separator (``#/ ,;'"``).
+
+    For ground truth written by regaudit's sample generators and for tests, whose ids are plain
+    (``C0000123``); the findings never use it: they are pseudonymised from the structured ids
+    (``SubjectPseudonyms``), whatever characters an id holds.
+    """
+    plain = re.compile(re.escape(SUBJECT_REFERENCE) + r"([^#/\s\"',;]+)")
+    return plain.sub(lambda m: SUBJECT_REFERENCE + (pseudonym(m.group(1), key) or m.group(1)), text)
 
 
 class _Row(dict):
@@ -80,21 +127,23 @@ def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str
         meta = result.check.meta
         for row in result.rows:
             subject_ref = pseudonym(row.get("subject_id"), key)
-            record_ref = pseudonymise_references(str(row["record_ref"]), key)
-            # Rendered from the raw row, then pseudonymised once: every subjects/<id> becomes subjects/S-….
-            namespace = {**row, "subject_ref": subject_ref or "-"}
-            evidence = {k: pseudonymise_references(_display(row.get(k), timezone), key)
-                        for k in meta.evidence if k not in _DIRECT_IDENTIFIERS}
+            subjects = SubjectPseudonyms(subject_ids(row), key)
+            # Every value a message or the evidence may show, pseudonymised before it is composed:
+            # subject fields become S-…, and every subjects/<id> of a known id in a text field too.
+            shown = subjects.row(row)
+            record_ref = str(shown["record_ref"])
+            namespace = {**shown, "subject_ref": subject_ref or "-"}
+            evidence = {k: _display(shown.get(k), timezone) for k in meta.evidence if k not in _DIRECT_IDENTIFIERS}
             event_at = row.get("event_at")
             records.append({
                 "run_id": run_id, "period": period, "check_id": meta.id, "family": result.check.family,
                 "severity": meta.severity, "legal_refs": "; ".join(meta.legal), "record_ref": record_ref,
                 "subject_ref": subject_ref, "event_at": _display(event_at, timezone) or None,
-                "message": pseudonymise_references(render_message(meta.message.get(lang), namespace, timezone), key),
+                "message": render_message(meta.message.get(lang), namespace, timezone),
                 "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
                 # The subject is part of the identity: two people's findings on one record stay two.
                 "fingerprint": fingerprint(meta.id, record_ref,
-                                           [subject_ref or "", *[row.get(f) for f in meta.fingerprint]]),
+                                           [subject_ref or "", *[shown.get(f) for f in meta.fingerprint]]),
                 "state": "open", "accepted_reason": None, "accepted_by": None, "accepted_until": None,
                 "_order": str(row["record_ref"]),
             })

@@ -81,24 +81,27 @@ def parse_record_ref(record_ref: str) -> tuple[str | int, ...]:
 
 def detect_kind(path: str | Path) -> str:
     """'exports' if the YAML file maps export files, else 'register'."""
-    import yaml
+    from audit_lib.declaration.yaml_source import read_yaml
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError):
+    try:  # the one bounded loader: a hostile file must not exhaust memory before it is validated
+        data = read_yaml(path).data
+    except DeclarationError:
         return "register"  # the loader reports the file's own error with its line
     return "exports" if isinstance(data, dict) and "exports" in data else "register"
 
 
-def lint(path: str | Path, lang: str = "en") -> LintResult:
-    """Validate ``path`` (register.yaml, or exports.yaml and its register) and run the notice checks."""
+def lint(path: str | Path, lang: str = "en", allow_outside: list[str | Path] | None = None) -> LintResult:
+    """Validate ``path`` (register.yaml, or exports.yaml and its register) and run the notice checks.
+
+    ``allow_outside``: folders outside exports.yaml's own that its paths may name (see ``load_declaration``).
+    """
     from audit_lib.declaration.load import load_declaration, load_register
     from audit_lib.findings import render_message
 
     kind = detect_kind(path)
     try:
         if kind == "exports":
-            declaration = load_declaration(None, path)
+            declaration = load_declaration(None, path, allow_outside=allow_outside)
             register, source = declaration.register, declaration.register_source
         else:
             register, source = load_register(path)

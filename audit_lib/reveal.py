@@ -38,11 +38,13 @@ def subject_views(con, available: dict[str, set[str]]) -> list[str]:
 
 
 def reveal(reference: str, exports: str | os.PathLike, *, register: str | os.PathLike | None = None,
-           key_file: str | os.PathLike | None = None, key: bytes | None = None) -> Revealed:
+           key_file: str | os.PathLike | None = None, key: bytes | None = None,
+           allow_outside: list[str | os.PathLike] | None = None) -> Revealed:
     """Find the subject id(s) behind ``reference`` in the exports of ``exports`` (exports.yaml).
 
     The key comes from ``key`` or ``audit_lib.pseudonym.load_key(key_file)`` (``$REGAUDIT_PSEUDONYM_KEY``
-    wins there): it must be the key the report was made with, or nothing matches.
+    wins there): it must be the key the report was made with, or nothing matches. ``allow_outside``:
+    folders outside exports.yaml's own that its paths may name (see ``load_declaration``).
     """
     from audit_lib.declaration import load_declaration
     from audit_lib.loader import connect, load_exports
@@ -54,7 +56,7 @@ def reveal(reference: str, exports: str | os.PathLike, *, register: str | os.Pat
         raise RegauditError(f"{reference!r} is not a subject reference: they look like {PREFIX}"
                             f"{'0' * LENGTH} (S- and {LENGTH} hexadecimal digits).")
     secret = key if key is not None else load_key(key_file)
-    declaration = load_declaration(register, exports)
+    declaration = load_declaration(register, exports, allow_outside=allow_outside)
     con = connect(timezone=declaration.register.controller.timezone)
     try:
         report = load_exports(con, declaration)

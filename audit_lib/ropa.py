@@ -313,19 +313,20 @@ def ropa_frame(register: "Register", lang: str = "en") -> "pd.DataFrame":
 
 
 def ropa_markdown(register: "Register", lang: str = "en", source_sha256: str | None = None) -> str:
-    """The record as Markdown (table cells escaped for pipes; gaps in bold)."""
-    def cell(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """The record as Markdown: every value from register.yaml escaped (``audit_lib.markdown``: no
+    heading, HTML, link or table cell can come from it); gaps in bold."""
+    from audit_lib.markdown import escape_markdown as md
 
-    out = [f"# {_t('title', lang)}: {register.register_info.name.get(lang)}", "", f"*{_t('subtitle', lang)}*", ""]
+    out = [f"# {md(_t('title', lang))}: {md(register.register_info.name.get(lang))}", "",
+           f"*{md(_t('subtitle', lang))}*", ""]
     if source_sha256:
-        out += [f"{_t('source', lang)} register.yaml, SHA-256 `{source_sha256}`.", ""]
-    out += [_t("gap_legend", lang), ""]
+        out += [f"{md(_t('source', lang))} register.yaml, SHA-256 `{md(source_sha256)}`.", ""]
+    out += [md(_t("gap_legend", lang)), ""]
     for section in build_ropa(register, lang):
-        out += [f"## ({section.letter}) {section.title}", "", f"*{section.article}*", "", "| | |", "|---|---|"]
+        out += [f"## ({section.letter}) {md(section.title)}", "", f"*{md(section.article)}*", "", "| | |", "|---|---|"]
         for entry in section.entries:
-            value = "<br>".join(f"**{cell(line)}**" if isinstance(line, Gap) else cell(line) for line in entry.lines)
-            out.append(f"| {cell(entry.label)} | {value} |")
+            value = "<br>".join(f"**{md(line)}**" if isinstance(line, Gap) else md(line) for line in entry.lines)
+            out.append(f"| {md(entry.label)} | {value} |")
         out.append("")
     return "\n".join(out)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,14 @@ from audit_lib.audit import AuditResult, run_audit
 from audit_lib.checks.registry import catalogue
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data_samples" / "hyvinvoivin"
-KEY = b"test-pseudonym-key"
+
+
+def strong_key(label: str) -> bytes:
+    """A deterministic pseudonym key of 64 hex digits (256 bits, as load_key requires), named by ``label``."""
+    return hashlib.sha256(label.encode("utf-8")).hexdigest().encode("ascii")
+
+
+KEY = strong_key("test-pseudonym-key")
 
 
 def write_register(folder: Path, tables: dict[str, list[dict[str, Any]]], *,

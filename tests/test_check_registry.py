@@ -58,7 +58,7 @@ def test_header_without_legal_reference_is_rejected(tmp_path):
 
 
 def test_broken_check_is_an_error_result_not_a_crash(tmp_path):
-    from checkkit import write_register
+    from checkkit import KEY, write_register
 
     from audit_lib.audit import run_audit
     from audit_lib.checks.registry import parse_sql_check
@@ -67,7 +67,7 @@ def test_broken_check_is_an_error_result_not_a_crash(tmp_path):
     path = tmp_path / "quality" / "quality_broken.sql"
     path.write_text(HEADER.format(id="quality_broken").replace("SELECT 'x/1' AS record_ref", "SELECT * FROM nowhere"))
     exports = write_register(tmp_path / "reg", {"subjects": [{"subject_id": "C1", "subject_type": "consumer"}]})
-    result = run_audit(None, exports, "2026-Q3", pseudonym_key=b"k", checks=(parse_sql_check(path, "quality"),))
+    result = run_audit(None, exports, "2026-Q3", pseudonym_key=KEY, checks=(parse_sql_check(path, "quality"),))
     row = result.check_results.loc[0]
     assert row["status"] == "error"
     assert "nowhere" in row["reason"]

@@ -13,11 +13,12 @@ import pytest
 from audit_lib.audit import run_audit
 from audit_lib.findings import pseudonymise_references
 from audit_lib.sample import generate
+from checkkit import strong_key
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data_samples" / "hyvinvoivin"
 
 
-KEY = b"end-to-end"
+KEY = strong_key("end-to-end")
 
 
 def expected(period: str, key: bytes | None = None) -> list[tuple[str, str]]:

@@ -16,12 +16,15 @@ def test_fingerprint_depends_on_check_record_and_identifying_fields_only():
     assert fingerprint("c", "orders/1") != fingerprint("d", "orders/1")
 
 
+K1, K2 = b"a1b2c3d4e5f60718" * 4, b"0918f7e6d5c4b3a2" * 4  # 64 hex digits each
+
+
 def test_pseudonym_is_keyed_and_stable():
-    assert pseudonym("C1", b"k1") == pseudonym("C1", b"k1")
-    assert pseudonym("C1", b"k1") != pseudonym("C1", b"k2")
-    assert pseudonym("C1", b"k1") != pseudonym("C2", b"k1")
-    assert "C1" not in pseudonym("C1", b"k1")
-    assert pseudonym(None, b"k1") is None
+    assert pseudonym("C1", K1) == pseudonym("C1", K1)
+    assert pseudonym("C1", K1) != pseudonym("C1", K2)
+    assert pseudonym("C1", K1) != pseudonym("C2", K1)
+    assert "C1" not in pseudonym("C1", K1)
+    assert pseudonym(None, K1) is None
 
 
 def test_csv_cells_never_start_a_formula(tmp_path):
@@ -63,5 +66,5 @@ def test_findings_order_does_not_depend_on_the_pseudonym_key(tmp_path):
     orders = [list(run_audit(None, exports, "2026-Q3", pseudonym_key=key).findings
                    .query("check_id == 'retention_period_exceeded'")["subject_ref"].map(
                        {pseudonym(f"C{i}", key): f"C{i}" for i in range(1, 30)}))
-              for key in (b"one key", b"another key")]
+              for key in (K1, K2)]
     assert orders[0] == orders[1] == sorted(orders[0])

@@ -201,7 +201,9 @@ def test_native_fast_path_gives_way_to_the_loaders_casts_for_a_late_value(tmp_pa
     assert (row["rows_read"], row["rows_loaded"], row["rows_quarantined"]) == (6002, 6001, 1)
     (q,) = quarantine(con)
     assert (q["row"], q["line"], q["reason_code"]) == (6002, 6003, "bad_date")
-    assert "31.13.2026" in q["reason"] and json.loads(q["raw"])["message_id"] == "M9999"
+    # The reason names the column, never the value: that is kept apart, for internal use only.
+    assert "31.13.2026" not in q["reason"] and q["value"] == "sent_at: 31.13.2026"
+    assert json.loads(q["raw"])["message_id"] == "M9999"
     assert con.execute("SELECT strftime(sent_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') FROM marketing_messages "
                        "WHERE message_id = 'M9998'").fetchone() == ("2026-12-30 22:00",)
     assert con.execute("SELECT max(_source_row), count(*) FROM marketing_messages").fetchone() == (6001, 6001)
@@ -286,8 +288,9 @@ def test_keys_that_differ_only_by_blanks_are_duplicates(tmp_path: Path) -> None:
     # In key order as read (" M4" sorts before "M4"), yet one key once trimmed, as the role view has it.
     (tmp_path / "mm.csv").write_text(HEADER + "M1,C1,sms,2026-07-01\n M4,C2,sms,2026-07-01\nM4 ,C3,sms,2026-07-01\n")
     con, _ = load(tmp_path, [_mm()], max_reject_ratio=1)
-    assert [(q["row"], q["reason_code"], q["reason"]) for q in quarantine(con)] == \
-        [(3, "duplicate_key", "duplicate key in column message_id: M4")]
+    # The key is kept apart from the reason, for outputs to pseudonymise (audit_lib/quarantine.py).
+    assert [(q["row"], q["reason_code"], q["reason"], q["key_value"]) for q in quarantine(con)] == \
+        [(3, "duplicate_key", "duplicate key in column message_id", "M4")]
     assert con.execute("SELECT message_id, subject_id FROM marketing_messages ORDER BY 1").fetchall() == \
         [("M1", "C1"), ("M4", "C2")]
 

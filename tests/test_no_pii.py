@@ -63,7 +63,7 @@ def report(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("pii")
     shutil.copytree(SAMPLE, root / "sample")
     key = root / "pseudonym.key"
-    key.write_text("2" * 64 + "\n", encoding="utf-8")
+    key.write_text("2b7e151628aed2a6" * 4 + "\n", encoding="utf-8")
     return pipeline.run_report(root / "sample" / "register.yaml", root / "sample" / "exports.yaml", "2026-Q3",
                                root / "reports", pseudonym_key_file=key)
 

@@ -40,7 +40,7 @@ def workspace(tmp_path_factory) -> Path:
     """A copy of the sample and a pseudonym key, in a temporary folder."""
     root = tmp_path_factory.mktemp("report")
     shutil.copytree(SAMPLE, root / "sample")
-    (root / "pseudonym.key").write_text("0" * 64 + "\n", encoding="utf-8")
+    (root / "pseudonym.key").write_text(KEY.decode() + "\n", encoding="utf-8")
     return root
 
 
@@ -69,6 +69,7 @@ def test_folder_layout(report):
     assert folder == (report["out"] / PERIOD).resolve()
     present = {p.name for p in folder.iterdir()}
     assert EXPECTED <= present, EXPECTED - present
+    assert pipeline.KERNEL_LOG not in present  # the kernel's chatter is not evidence
 
 
 def test_no_temporary_folder_left(report):
@@ -241,12 +242,13 @@ def test_failing_notebook_keeps_failed_folder(workspace, tmp_path):
     assert len(entries) == 1 and entries[0].name.startswith(f"{PERIOD}.failed-")
     executed = entries[0] / "quarterly_audit.ipynb"
     assert executed.is_file()
+    assert (entries[0] / pipeline.KERNEL_LOG).is_file()  # kept with a failed run, for whoever inspects it
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     assert any(output.get("output_type") == "error" for cell in notebook["cells"] for output in cell.get("outputs", []))
     assert not (out / PERIOD).exists()
 
 
-KEY = ("0" * 64).encode()  # the content of the workspace's pseudonym.key
+KEY = ("0123456789abcdef" * 4).encode()  # the content of the workspace's pseudonym.key (64 hex digits)
 
 
 def _expected(sample: Path, period: str) -> set[tuple[str, str]]:

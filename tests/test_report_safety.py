@@ -59,7 +59,7 @@ def hostile_report(tmp_path_factory) -> Path:
     messages.loc[messages["message_id"] == target, "campaign"] = PLANTS["campaign"]
     messages.to_parquet(exports / "marketing_messages.parquet", index=False)
     key = root / "pseudonym.key"
-    key.write_text("1" * 64 + "\n", encoding="utf-8")
+    key.write_text("1d5ea5e0cafe4b1d" * 4 + "\n", encoding="utf-8")
     return pipeline.run_report(sample / "register.yaml", sample / "exports.yaml", PERIOD, root / "reports",
                                pseudonym_key_file=key, lang="fi", pdf=False)
 

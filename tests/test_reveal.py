@@ -13,7 +13,8 @@ from audit_lib.pseudonym import pseudonym
 from audit_lib.reveal import reveal
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data_samples" / "hyvinvoivin"
-KEY = "3" * 64
+# 64 hex digits, as load_key requires (a run of one digit is refused).
+KEY = "3a9e7c1f5b2d8046" * 4
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_reveal_finds_the_subject(key_file):
 
 
 def test_reveal_with_another_key_finds_nothing(key_file):
-    reference = pseudonym("C0000001", b"another key")
+    reference = pseudonym("C0000001", b"0f1e2d3c4b5a6978" * 4)
     assert not reveal(reference, SAMPLE / "exports.yaml", key_file=key_file).found
 
 

@@ -19,9 +19,10 @@ import pytest
 from audit_lib.audit import run_audit
 from audit_lib.findings import pseudonymise_references
 from audit_lib.sample.vendor import PERIOD, generate_vendor
+from checkkit import strong_key
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data_samples" / "webshop_vendor"
-KEY = b"vendor-sample"
+KEY = strong_key("vendor-sample")
 
 
 def expected(period: str = PERIOD, key: bytes | None = KEY) -> list[tuple[str, str]]:

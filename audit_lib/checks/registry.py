@@ -6,11 +6,10 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from audit_lib.checks.spec import FAMILIES, Check, CheckMeta
-from audit_lib.errors import CheckDefinitionError
+from audit_lib.errors import CheckDefinitionError, DeclarationError
 
 CHECKS_DIR = Path(__file__).resolve().parent
 _HEADER_START, _HEADER_END = "/*---", "---*/"
@@ -22,8 +21,16 @@ def parse_sql_check(path: Path, family: str) -> Check:
     stripped = text.lstrip()
     if not stripped.startswith(_HEADER_START) or _HEADER_END not in stripped:
         raise CheckDefinitionError(str(path), f"a SQL check starts with a header between {_HEADER_START} and {_HEADER_END}")
+    from audit_lib.declaration.yaml_source import parse_yaml
+
     header, query = stripped[len(_HEADER_START):].split(_HEADER_END, 1)
-    meta = _meta(path, yaml.safe_load(header))
+    first_line = text.count("\n", 0, len(text) - len(stripped) + len(_HEADER_START)) + 1
+    try:  # regaudit's one YAML loader: bounded, and a key written twice is an error, not the later one
+        data, _ = parse_yaml(header, str(path), first_line=first_line)
+    except DeclarationError as exc:
+        raise CheckDefinitionError(str(path), "invalid header: " + "; ".join(
+            f"line {p.line}: {p.message}" if p.line else p.message for p in exc.problems)) from None
+    meta = _meta(path, data)
     if not query.strip():
         raise CheckDefinitionError(str(path), "no query after the header")
     return Check(meta=meta, family=family, source=path, sql=query.strip().rstrip(";"))

@@ -145,6 +145,7 @@ def run_check(check: Check, context: CheckContext) -> CheckResult:
         if rows and "record_ref" not in rows[0]:
             raise ValueError("the check's rows have no record_ref column")
         _no_repeated_findings(check, rows)
+        _subjects_named_by_field(rows)
     except Exception as exc:  # a broken check is a result, not a crashed audit
         return CheckResult(check, Status.ERROR, reason=f"{type(exc).__name__}: {exc}".strip(),
                            duration_s=time.perf_counter() - started)
@@ -160,9 +161,32 @@ def _no_repeated_findings(check: Check, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         identity = (str(row["record_ref"]), row.get("subject_id"), *[str(row.get(f)) for f in check.meta.fingerprint])
         if identity in seen:
-            raise ValueError(f"two rows are the same finding ({row['record_ref']}): a record_ref must name one "
+            # The reference is named by its kind only: it may hold a subject id, and reasons reach the report.
+            kind = str(row["record_ref"]).split("/", 1)[0]
+            raise ValueError(f"two rows are the same finding (a record of {kind}): a record_ref must name one "
                              "record; derive a key in exports.yaml where the export has none")
         seen.add(identity)
+
+
+def _subjects_named_by_field(rows: list[dict[str, Any]]) -> None:
+    """Every ``subjects/<id>`` a row's text holds names a subject of its subject fields (``subject_id``,
+    ``*_subject_id``): the findings pseudonymise from those fields (audit_lib/findings.py), so a
+    reference to any other id would reach the outputs as it is. Such a check is broken."""
+    from audit_lib.findings import SUBJECT_REFERENCE, subject_ids
+
+    for row in rows:
+        named = [SUBJECT_REFERENCE + i for i in subject_ids(row)]
+        for name, value in row.items():
+            if not isinstance(value, str) or SUBJECT_REFERENCE not in value:
+                continue
+            rest = value
+            while SUBJECT_REFERENCE in rest:
+                rest = rest[rest.index(SUBJECT_REFERENCE):]
+                known = [n for n in named if rest.startswith(n)]
+                if not known:
+                    raise ValueError(f"column {name} refers to a subject (subjects/…) that no subject_id or "
+                                     "*_subject_id column of the row names: return that subject's id too")
+                rest = rest[len(max(known, key=len)):]
 
 
 def _population(check: Check, context: CheckContext) -> int | None:

@@ -19,6 +19,8 @@ Format = Literal["csv", "parquet", "json", "xlsx"]
 
 
 Constant = Union[str, bool, int, float]
+# The years a date or time may fall in unless an export declares its own (options.plausible_years).
+PLAUSIBLE_YEARS = (1900, 2100)
 
 
 def _canonical_values() -> str:
@@ -133,13 +135,48 @@ class ReadOptions(Strict):
     encoding: str | None = None
     quote: str | None = None
     skip_rows: int | None = Field(None, ge=0)
-    decimal_separator: Literal[".", ","] | None = None
-    timestamp_formats: list[str] | None = None
+    decimal_separator: Literal[".", ","] | None = Field(
+        None, description="the decimal separator of the export's numbers; the other of ',' and '.' may only group "
+                          "thousands (1.234,50 with ','). Unset: the one that comes last in a value, and a value "
+                          "that can be read both ways (1.234, 12,345) is quarantined as ambiguous_number. A number "
+                          "with more decimals than its field holds (12,345 as an amount) is quarantined as "
+                          "precision_loss, never rounded")
+    timestamp_formats: list[str] | None = Field(
+        None, description="strptime formats tried after ISO 8601 (default: the Finnish forms 31.12.2026 14:05, "
+                          "31.12.2026 klo 14.05, 31/12/2026 ...). A year written with fewer than four digits (05.01.19 "
+                          "read by %d.%m.%Y as the year 19) falls outside plausible_years; %y is refused: a "
+                          "two-digit year is never given a century by guessing")
+    plausible_years: tuple[int, int] = Field(
+        PLAUSIBLE_YEARS, description="the first and last year a date or time of this export may fall in. A value "
+                                     "outside them, in any format (05.01.19 read by %d.%m.%Y as the year 19, a "
+                                     "typed timestamp of the year 19, 2206 for 2026, a spreadsheet's day zero "
+                                     "1899-12-31), is quarantined as implausible_year, never loaded; four-digit "
+                                     "years only")
     true_values: list[str] | None = None
     false_values: list[str] | None = None
     null_values: list[str] | None = None
     sheet: str | None = None
     json_format: Literal["auto", "array", "newline_delimited"] | None = None
+
+    @field_validator("timestamp_formats")
+    @classmethod
+    def _four_digit_years(cls, formats: list[str] | None) -> list[str] | None:
+        for fmt in formats or []:
+            if "%y" in fmt or "%-y" in fmt:
+                raise ValueError(f"{fmt!r} reads a two-digit year (%y), whose century DuckDB guesses; use %Y "
+                                 "(four digits), or have the system export four-digit years")
+        return formats
+
+    @field_validator("plausible_years")
+    @classmethod
+    def _four_digit_window(cls, years: tuple[int, int]) -> tuple[int, int]:
+        first, last = years
+        # Four-digit years only: a window reaching below 1000 would let a two-digit year (read as
+        # the year 19) in again.
+        if not 1000 <= first <= last <= 9999:
+            raise ValueError(f"{list(years)} is not a window of four-digit years, first to last (such as "
+                             f"[{PLAUSIBLE_YEARS[0]}, {PLAUSIBLE_YEARS[1]}])")
+        return years
 
 
 class Export(Strict):
@@ -176,6 +213,8 @@ class Export(Strict):
         parts = value.replace("\\", "/").split("/")
         if value.startswith(("/", "~")) or ":" in parts[0] or ".." in parts:
             raise ValueError(f"{value!r} points outside the exports folder; name files relative to exports_dir")
+        if any(ord(character) < 32 for character in value):  # a NUL or a line break: no file name holds one
+            raise ValueError(f"{value!r} holds a control character; write the file's name as it is in exports_dir")
         return value
 
     @model_validator(mode="after")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from audit_lib.declaration import taxonomy
+from audit_lib.declaration.confine import AllowOutside, allowed_folders, outside_problems
 from audit_lib.declaration.exports import ExportMap
 from audit_lib.declaration.register import Register
 from audit_lib.declaration.yaml_source import Location, YamlSource, format_location, read_yaml
@@ -159,10 +160,24 @@ def load_register(path: str | Path) -> tuple[Register, YamlSource]:
     return register, source  # type: ignore[return-value]
 
 
-def load_declaration(register_path: str | Path | None, exports_path: str | Path) -> Declaration:
-    """Read and validate exports.yaml and its register.yaml (from ``register_path`` or the one it names)."""
+def load_declaration(register_path: str | Path | None, exports_path: str | Path, *,
+                     allow_outside: AllowOutside = None) -> Declaration:
+    """Read and validate exports.yaml and its register.yaml (from ``register_path`` or the one it names).
+
+    The paths exports.yaml names (its exports_dir, and its register when ``register_path`` is None)
+    must resolve inside the folder of exports.yaml, or inside a folder of ``allow_outside``, which
+    comes from the person running regaudit (None: $REGAUDIT_ALLOW_OUTSIDE); see ``confine``.
+    """
     exports_source = read_yaml(exports_path)
     exports = _parse(exports_source, ExportMap)
+    named = {"exports_dir": exports.exports_dir}  # type: ignore[attr-defined]
+    if register_path is None:
+        named["register"] = exports.register_file  # type: ignore[attr-defined]
+    # Checked before anything they name is read: a hostile exports.yaml must not make regaudit open it.
+    outside = outside_problems(exports_source.path, named, allowed_folders(exports_source.path, allow_outside),
+                               exports_source.line_of)
+    if outside:
+        raise DeclarationError(outside)
     if register_path is None:
         register_path = exports_source.path.parent / exports.register_file  # type: ignore[attr-defined]
     register, register_source = load_register(register_path)

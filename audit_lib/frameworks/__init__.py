@@ -49,10 +49,10 @@ class Framework:
 def load_framework(name: str = DEFAULT) -> Framework:
     """Read ``frameworks/<name>.yaml``; ValueError naming the provision when an entry is inconsistent
     (a provision with no check must say testable_from_data: false and why; ids are unique)."""
-    import yaml
+    from audit_lib.declaration.yaml_source import read_yaml
 
     path = FRAMEWORKS_DIR / f"{name}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path).data  # regaudit's one YAML loader: a provision's key written twice is an error
     provisions, seen = [], set()
     for entry in data["provisions"]:
         checks = tuple(entry.get("checks") or ())

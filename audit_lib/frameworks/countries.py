@@ -10,9 +10,9 @@ COUNTRIES_FILE = Path(__file__).with_name("countries.yaml")
 
 @lru_cache(maxsize=1)
 def _lists() -> dict[str, frozenset[str]]:
-    import yaml
+    from audit_lib.declaration.yaml_source import read_yaml
 
-    data = yaml.safe_load(COUNTRIES_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(COUNTRIES_FILE).data  # regaudit's one YAML loader: a list written twice is an error
     lists = {"eea": frozenset([*data["eea"]["eu"], *data["eea"]["efta"]]), "adequacy": frozenset(data["adequacy"])}
     if not all(isinstance(c, str) and len(c) == 2 for codes in lists.values() for c in codes):
         raise ValueError(f"{COUNTRIES_FILE}: every country is a quoted two-letter code")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from audit_lib.declaration.exports import PLAUSIBLE_YEARS
+from audit_lib.loader import numbers
 from audit_lib.loader.timezones import instant_sql
 from audit_lib.roles import BOOLEAN, DECIMAL, INTEGER, TEXT, TIMESTAMP
 from audit_lib.sql import ident, literal
@@ -13,7 +15,13 @@ FALSE_VALUES = ["false", "f", "0", "no", "n", "ei", "off", "epätosi"]
 # Finnish spreadsheet forms first; ISO forms are tried by a plain cast before these.
 TIMESTAMP_FORMATS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y klo %H.%M", "%d.%m.%Y %H.%M",
                      "%d.%m.%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
-_OFFSET = r"(Z|z|[+-]\d\d(:?\d\d)?)$"
+# A time of day followed by an offset or a zone name: read as an instant (TIMESTAMPTZ). The time
+# is required: "2026-07-01" would otherwise end in the "offset" -01 and be read in the session's
+# zone, not the export's; and a trailing word must not reach DuckDB's naive cast, which drops it
+# ("10:00 EST", "10:00 PM" as 10:00).
+_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)?(\s?(Z|z|[+-]\d\d(:?\d\d)?)|\s+[A-Za-z][\w/+-]*)$"
+# The name a parsed timestamp is bound to inside one expression (see _timestamp_sql).
+_BOUND = "regaudit_parsed"
 # What DuckDB's CSV reader takes as a boolean (any letter case).
 READER_TRUE = ("true", "t", "1", "yes", "y")
 READER_FALSE = ("false", "f", "0", "no", "n")
@@ -32,6 +40,8 @@ class CastSpec:
     false_values: tuple[str, ...] = tuple(FALSE_VALUES)
     decimal_separator: str | None = None
     vocabulary: tuple[str, ...] | None = None
+    # The first and last year a date or time may fall in (options.plausible_years).
+    years: tuple[int, int] = PLAUSIBLE_YEARS
 
     @property
     def closed(self) -> bool:
@@ -51,8 +61,10 @@ class NativeCast:
 def native_cast(spec: CastSpec) -> NativeCast | None:
     """How the CSV reader may cast a text column to ``spec.target`` itself (faster), or None.
 
-    Only for the plain forms that the loader's own cast reads the same way: ISO timestamps (tried
-    first by cast_expression too), plain numbers, and the reader's booleans that the export's
+    Only for the plain forms that the loader's own cast reads the same way: ISO timestamps with a
+    four-digit year (tried first by cast_expression too; the plausible years are tested on what the
+    reader gives), plain numbers with no more decimals than the field keeps (not where ',' is the
+    decimal separator: there "1.50" is no such number), and the reader's booleans that the export's
     true/false values give the same meaning. A value further down that the reader cannot cast makes
     the loader read the file again with its own casts (see load.py), so the outcome never depends on it.
     """
@@ -60,7 +72,7 @@ def native_cast(spec: CastSpec) -> NativeCast | None:
         return None
     if spec.target == TIMESTAMP:
         return NativeCast("TIMESTAMP", r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?")
-    if spec.target == DECIMAL:
+    if spec.target == DECIMAL and spec.decimal_separator != ",":
         return NativeCast(DECIMAL, r"-?\d{1,12}(\.\d{1,2})?")
     if spec.target == INTEGER:
         return NativeCast(INTEGER, r"-?\d{1,18}")
@@ -104,14 +116,7 @@ def cast_expression(column: str, spec: CastSpec) -> str:
             return mapped
         return text
     if spec.target == TIMESTAMP:
-        if source == "TIMESTAMP WITH TIME ZONE":
-            return col
-        if source.startswith("TIMESTAMP") or source == "DATE":
-            return instant_sql(f"CAST({col} AS TIMESTAMP)", spec.timezone)
-        local = f"coalesce(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, {_list(spec.timestamp_formats)}))"
-        return (f"CASE WHEN {text} IS NULL THEN NULL "
-                f"WHEN regexp_matches({text}, {literal(_OFFSET)}) THEN TRY_CAST({text} AS TIMESTAMPTZ) "
-                f"ELSE {instant_sql(local, spec.timezone)} END")
+        return _timestamp_sql(col, spec)
     if spec.target == BOOLEAN:
         if source == "BOOLEAN":
             return col
@@ -119,26 +124,89 @@ def cast_expression(column: str, spec: CastSpec) -> str:
         return (f"CASE WHEN list_contains({_list([v.lower() for v in spec.true_values])}, {lowered}) THEN true "
                 f"WHEN list_contains({_list([v.lower() for v in spec.false_values])}, {lowered}) THEN false END")
     if spec.target in (DECIMAL, INTEGER):
-        if source != "VARCHAR":
-            return f"TRY_CAST({col} AS {spec.target})"
-        compact = f"regexp_replace({text}, '[\\s\\x{{00a0}}\\x{{202f}}€]', '', 'g')"
-        if spec.decimal_separator == ",":
-            number = f"replace(replace({compact}, '.', ''), ',', '.')"
-        elif spec.decimal_separator == ".":
-            number = f"replace({compact}, ',', '')"
-        else:
-            # Auto: the separator that comes last is the decimal one ("1.234,50" and "1,234.50").
-            number = (f"CASE WHEN strpos({compact}, ',') > 0 AND (strpos({compact}, '.') = 0 OR "
-                      f"strpos(reverse({compact}), ',') < strpos(reverse({compact}), '.')) "
-                      f"THEN replace(replace({compact}, '.', ''), ',', '.') ELSE replace({compact}, ',', '') END")
-        return f"TRY_CAST({number} AS {spec.target})"
+        return numbers.number_sql(col, text, spec.target, source, spec.decimal_separator)
     raise ValueError(f"no cast to {spec.target}")
 
 
-# Stable reason codes of quarantined rows (the reader's own: column_count, bad_quoting, bad_encoding,
-# line_too_long, bad_row; see readers.py).
-REASON_CODES = {TIMESTAMP: "bad_date", BOOLEAN: "bad_boolean", DECIMAL: "bad_number", INTEGER: "bad_number",
-                TEXT: "bad_value"}
+def _window_sql(value_sql: str, years: tuple[int, int], zoned: bool) -> str:
+    """SQL true where timestamp ``value_sql`` falls in ``years`` (naive: local years; with a zone: UTC's)."""
+    kind, zone = ("TIMESTAMPTZ", "+00") if zoned else ("TIMESTAMP", "")
+    first, last = years
+    return (f"{value_sql} BETWEEN {kind} '{first:04d}-01-01 00:00:00{zone}' "
+            f"AND {kind} '{last:04d}-12-31 23:59:59.999999{zone}'")
+
+
+def _local_text_sql(text: str, spec: CastSpec) -> str:
+    """The naive timestamp of a text: ISO first, then the export's formats.
+
+    DuckDB's ISO cast is given only a text that begins and ends with a digit: it drops a word
+    after the time. Neither is given a text without a digit: both take the word "epoch" as
+    1970-01-01 (and the cast "infinity"), whatever the format says.
+    """
+    iso = (f"CASE WHEN left({text}, 1) BETWEEN '0' AND '9' AND right({text}, 1) BETWEEN '0' AND '9' "
+           f"THEN TRY_CAST({text} AS TIMESTAMP) END")
+    return (f"CASE WHEN regexp_matches({text}, '[0-9]') THEN coalesce({iso}, try_strptime({text}, "
+            f"{_list(spec.timestamp_formats)})) END")
+
+
+def _timestamp_sql(col: str, spec: CastSpec) -> str:
+    """``col`` as an instant, NULL unless it parses and falls in the plausible years.
+
+    Every path is tested, whatever reads the value: typed columns (Parquet, the CSV reader's own
+    cast), ISO text with or without an offset, and the export's formats. DuckDB takes one to four
+    digits for %Y and for an ISO year ("05.01.19" is the 5th of January of the year 19), so the
+    window, whose years have four digits (checked in exports.py), is what refuses a short year.
+    """
+    source = spec.source_type.upper()
+    if source == "TIMESTAMP WITH TIME ZONE":
+        return f"CASE WHEN {_window_sql(col, spec.years, True)} THEN {col} END"
+    if source.startswith("TIMESTAMP") or source == "DATE":
+        local = f"CAST({col} AS TIMESTAMP)"
+        return f"CASE WHEN {_window_sql(local, spec.years, False)} THEN {instant_sql(local, spec.timezone)} END"
+    text = text_sql(col)
+    # The parsed value is bound once (a one-element list and a lambda: DuckDB's let): the window and
+    # instant_sql name it a dozen times, and DuckDB would parse the text again for each.
+    zoned = (f"list_transform([TRY_CAST({text} AS TIMESTAMPTZ)], lambda {_BOUND}: CASE WHEN "
+             f"{_window_sql(_BOUND, spec.years, True)} THEN {_BOUND} END)[1]")
+    local = (f"list_transform([{_local_text_sql(text, spec)}], lambda {_BOUND}: CASE WHEN "
+             f"{_window_sql(_BOUND, spec.years, False)} THEN {instant_sql(_BOUND, spec.timezone)} END)[1]")
+    # A text with an offset or zone name that is no instant may still match one of the export's
+    # formats (one with %p, say): the naive reading follows.
+    return (f"CASE WHEN {text} IS NULL THEN NULL WHEN regexp_matches({text}, {literal(_OFFSET)}) "
+            f"THEN coalesce({zoned}, {local}) ELSE {local} END")
+
+
+def _parsed_year_sql(col: str, spec: CastSpec) -> str:
+    """SQL of the year ``col`` reads as, plausible or not (NULL when it does not parse at all)."""
+    source = spec.source_type.upper()
+    if source == "TIMESTAMP WITH TIME ZONE" or source.startswith("TIMESTAMP") or source == "DATE":
+        return f"year({col})"
+    text = text_sql(col)
+    local = f"year({_local_text_sql(text, spec)})"
+    return (f"CASE WHEN regexp_matches({text}, {literal(_OFFSET)}) THEN coalesce(year(TRY_CAST({text} AS "
+            f"TIMESTAMPTZ)), {local}) ELSE {local} END")
+
+
+def _year_failures(column: str, spec: CastSpec, text: str) -> list[tuple[str, str, str]]:
+    """(condition, reason, code) of a date or time that parses but lies outside the plausible years."""
+    year = _parsed_year_sql(ident(column), spec)
+    first, last = spec.years
+    short = (f"year before 1000 in column {column}, most likely a two-digit year read as written (regaudit "
+             "never guesses the century); export four-digit years")
+    outside = (f"implausible year in column {column}: outside the plausible years {first}-{last} (if it is "
+               "meant, widen options.plausible_years in exports.yaml)")
+    reason = f"CASE WHEN {year} < 1000 THEN {literal(short)} ELSE {literal(outside)} END"
+    return [(f"{year} IS NOT NULL", reason, IMPLAUSIBLE_YEAR)]
+
+
+# Stable reason codes of quarantined rows: a value that does not parse, per type; a date or time
+# outside the plausible years (implausible_year); a number that cannot be told apart or would be
+# rounded (numbers.py: ambiguous_number, precision_loss). The readers' own: column_count,
+# bad_quoting, bad_encoding, line_too_long, bad_row (readers.py), bad_json (json_lines.py),
+# formula_without_value and cell_error (xlsx.py).
+REASON_CODES = {TIMESTAMP: "bad_date", BOOLEAN: "bad_boolean", DECIMAL: numbers.BAD_NUMBER,
+                INTEGER: numbers.BAD_NUMBER, TEXT: "bad_value"}
+IMPLAUSIBLE_YEAR = "implausible_year"
 
 
 def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, required: bool,
@@ -150,11 +218,13 @@ def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, requ
     text = text_sql(ident(column))
     kind = {TIMESTAMP: "date/time", BOOLEAN: "yes/no value", DECIMAL: "number", INTEGER: "whole number",
             TEXT: "value"}[spec.target]
-    bad = f"{literal(f'unparseable {kind} in column {column}: ')} || {text}"
+    # Reasons carry no value of the row (it may be a name in a shifted column): load.py keeps the
+    # failing value apart, in the quarantine's ``value``, written only on explicit request.
+    bad = literal(f"unparseable {kind} in column {column}")
     if spec.target == TEXT and spec.closed:
         allowed = f"the canonical values of {field}: {', '.join(spec.vocabulary)}" if spec.vocabulary else ""
         where = " or ".join(part for part in ("its values: map" if spec.values else "", allowed) if part)
-        bad = f"{literal(f'unknown value in column {column} (not in {where}): ')} || {text}"
+        bad = literal(f"unknown value in column {column} (not in {where})")
     missing = literal(f"missing {'key ' if key else ''}{field} (column {column})")
     missing_code = literal("missing_key" if key else "missing_value")
     # The cheap test first: a typed value present means the row is fine for this field.
@@ -168,6 +238,17 @@ def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, requ
             return "NULL::VARCHAR", "NULL::VARCHAR"
         return f"CASE WHEN {empty} THEN {missing} END", f"CASE WHEN {empty} THEN {missing_code} END"
     reason, code = f"CASE WHEN {typed_sql} IS NOT NULL THEN NULL", f"CASE WHEN {typed_sql} IS NOT NULL THEN NULL"
+    # The specific failures first (a year outside the window, an ambiguous or rounded number), then
+    # the generic one; worded only for the rows that fail (see load.py).
+    specific: list[tuple[str, str, str]] = []
+    if spec.target == TIMESTAMP:
+        specific = _year_failures(column, spec, text)
+    elif spec.target in (DECIMAL, INTEGER):
+        specific = numbers.failures(column, ident(column), text, field, spec.target, spec.source_type,
+                                    spec.decimal_separator)
+    for condition, why, failure_code in specific:
+        reason += f" WHEN {text} IS NOT NULL AND {condition} THEN {why}"
+        code += f" WHEN {text} IS NOT NULL AND {condition} THEN {literal(failure_code)}"
     if can_fail:
         reason += f" WHEN {text} IS NOT NULL THEN {bad}"
         code += f" WHEN {text} IS NOT NULL THEN {literal(REASON_CODES[spec.target])}"

@@ -25,13 +25,15 @@ def default_temp_directory() -> str:
     """A fresh folder name under the system's temporary folder for DuckDB to spill into.
 
     DuckDB creates it when it first spills and removes it when the connection closes. (Its own
-    default for an in-memory database is ``.tmp`` in the working directory: the user's folder.)
+    default for an in-memory database is ``.tmp`` in the working directory: the user's folder.) The
+    name carries this process's pid and host (``regaudit-spill-<pid>-<host>-…``), so that a later
+    run can tell a killed run's leftover from a live one's and remove it (audit_lib/stale.py).
     """
-    import os
-    import tempfile
     import uuid
 
-    return os.path.join(tempfile.gettempdir(), f"regaudit-spill-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    from audit_lib.stale import temp_path
+
+    return temp_path("spill", uuid.uuid4().hex[:8])
 
 
 def connect(database: str = ":memory:", *, timezone: str = "Europe/Helsinki", memory_limit: str | None = None,

@@ -5,7 +5,8 @@ column as read and adds the canonical fields, typed, plus a stable code saying w
 (``regaudit:code``; the reason is worded for quarantined rows only) — nothing is copied twice.
 Rows the reader itself rejects (wrong column count, broken quoting, invalid encoding) come from its
 rejects table. Per file, ``rows_read = rows_loaded + rows_quarantined`` holds by construction and
-is tested.
+is tested. A CSV's rows read are its records counted from its bytes (csv_scan.py), not what the
+reader accepted: a file whose reader gave another number is an error (``Source.verify_counts``).
 
 Row numbers: ``row`` is the data row number in its file (1 = the first row after the header,
 counting rejected rows too). ``line`` is the physical line (sheet row for XLSX): exact for rows the
@@ -17,7 +18,10 @@ Time: a naive timestamp is read in the export's time zone (default Europe/Helsin
 instant (TIMESTAMPTZ; see timezones.py). Across DST changes DuckDB's ICU rules apply: a local time that does not exist
 (2026-03-29 03:30, in the spring gap) is moved forward by the gap (04:30+03, 01:30 UTC); an
 ambiguous one (2026-10-25 03:30, which occurs twice) is taken as the later, standard-time instant
-(03:30+02, 01:30 UTC). Timestamps with an offset or ``Z`` keep their instant.
+(03:30+02, 01:30 UTC). Timestamps with an offset, ``Z`` or a zone name keep their instant. A date
+or time outside the export's plausible years (``options.plausible_years``, default 1900-2100) is
+quarantined as ``implausible_year``, whatever read it (casting.py); numbers are never rounded to fit
+(numbers.py).
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALU
 from audit_lib.loader import contract, folder, identity, keys, snapshots, timezones
 from audit_lib.loader.encoding import has_carriage_return
 from audit_lib.loader.mapping import column_uses, constant_sql, derived_key_sql, referenced_columns
-from audit_lib.loader.readers import (CODE_COLUMN, FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN, Source,
+from audit_lib.loader.readers import (CODE_COLUMN, FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN,
+                                      RecordCountMismatch, Source,
                                       csv_record_positions, duck_message, open_source, relative_name, resolve_files)
 from audit_lib.loader.snapshots import SNAPSHOT_COLUMN
 from audit_lib.roles import ROLES, TEXT, vocabulary
@@ -47,7 +52,12 @@ if TYPE_CHECKING:
 
 INPUT_COLUMNS = ["file", "role", "format", "sha256", "bytes", "rows_read", "rows_loaded", "rows_quarantined",
                  "status", "detail", "detected"]
-QUARANTINE_COLUMNS = ["file", "row", "reason", "raw", "line", "column_name", "reason_code"]
+QUARANTINE_COLUMNS = ["file", "row", "reason", "raw", "line", "column_name", "reason_code", "key_value", "value"]
+# Quarantined rows whose raw text is kept, per file: every quarantined row is kept and counted, but a
+# file of a million duplicate rows must not keep a million copies of a person's data (the rest have
+# raw NULL). ``key_value`` holds a duplicate key apart from the reason, for outputs to pseudonymise
+# (audit_lib/quarantine.py).
+RAW_ROWS_KEPT = 100
 FIELD_PREFIX = "regaudit:f:"
 
 
@@ -79,7 +89,7 @@ class LoadReport:
 
 def _create_support_tables(con: "duckdb.DuckDBPyConnection") -> None:
     con.execute("CREATE TABLE quarantine (file VARCHAR, row BIGINT, reason VARCHAR, raw VARCHAR, line BIGINT, "
-                "column_name VARCHAR, reason_code VARCHAR)")
+                "column_name VARCHAR, reason_code VARCHAR, key_value VARCHAR, value VARCHAR)")
     con.execute("CREATE TABLE export_columns (file VARCHAR, role VARCHAR, column_name VARCHAR, field VARCHAR, "
                 "category VARCHAR, not_personal VARCHAR, in_file BOOLEAN, in_mapping BOOLEAN)")
     con.execute("CREATE TABLE not_applicable_fields (file VARCHAR, role VARCHAR, field VARCHAR, reason VARCHAR)")
@@ -249,7 +259,8 @@ def _cast_spec(declaration, export, role_name: str, field_name: str, values: dic
         timezone=export.timezone or declaration.exports.timezone, values=values,
         timestamp_formats=tuple(options.timestamp_formats or TIMESTAMP_FORMATS),
         true_values=true_values, false_values=false_values,
-        decimal_separator=options.decimal_separator, vocabulary=vocabulary(canonical, declaration.register))
+        decimal_separator=options.decimal_separator, vocabulary=vocabulary(canonical, declaration.register),
+        years=options.plausible_years)
 
 
 def text_at_column(column: str) -> str:
@@ -316,8 +327,10 @@ def _stage(con, declaration, export, files: list[Path], key: str, report: LoadRe
 
 
 def _unparsed_with_carriage_returns(error: LoadError, files: list[Path]) -> bool:
-    """True if DuckDB's strict CSV reader gave up on the file's structure and a file holds a CR."""
-    return "invalid state" in str(error) and any(has_carriage_return(path) for path in files)
+    """True if DuckDB's strict CSV reader gave up on the file's structure (or read other than the
+    file's records, which a lone CR can make it do) and a file holds a CR."""
+    return (("invalid state" in str(error) or isinstance(error, RecordCountMismatch))
+            and any(has_carriage_return(path) for path in files))
 
 
 class _NativeCastFailed(Exception):
@@ -339,14 +352,15 @@ def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, k
                                              f"not in the file; its columns are: {', '.join(map(repr, source.columns))}",
                             column=missing[0])
         table = f"stg_{key}"
-        plan_exprs, reason_sql, counts = _create_stage(con, declaration, export, source, table)
+        plan_exprs, (reason_sql, value_sql), counts = _create_stage(con, declaration, export, source, table)
         source.collect_rejects(con)
         failed = [r for r in source.rejects if r.code == NATIVE_CAST_FAILED]
         if failed:
             con.execute(f"DROP TABLE {ident(table)}")
             reasons: dict[str, list[str]] = {}
             for reject in failed:
-                reasons.setdefault(reject.file, []).append(f"line {reject.line}: {reject.reason}")
+                # Line and column, not the value: this note reaches the manifest and the report.
+                reasons.setdefault(reject.file, []).append(f"line {reject.line}: column {reject.column}")
             raise _NativeCastFailed(reasons)
         own_exprs = plan_exprs[0] if plan_exprs else {}
         _mark_duplicates(con, export, table, own_exprs)
@@ -355,25 +369,29 @@ def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, k
             staged = dict(con.execute(f"SELECT {ident(FILE_COLUMN)}, count(*) FROM {ident(table)} GROUP BY 1").fetchall())
         else:
             staged = {name: stop - first for name, first, stop in ranges}
+        source.verify_counts(staged)  # a CSV must give every record its bytes hold (csv_scan.py)
         view = _numbered_view(con, source, table, ranges)
-        marked = _quarantine(con, export, source, view, reason_sql, own_exprs)
+        marked = _quarantine(con, export, source, view, reason_sql, value_sql, own_exprs)
         _reconcile(declaration, export, source, staged, marked, report, hashes)
         return view, plan_exprs
     finally:
         source.close()
 
 
-def _create_stage(con, declaration, export, source: Source, table: str) -> tuple[list[dict[str, str]], str, list[int]]:
+def _create_stage(con, declaration, export, source: Source, table: str
+                  ) -> tuple[list[dict[str, str]], tuple[str, str], list[int]]:
     """Create the stage; return, per plan (export.plans()), the role view's expression per field; the
-    SQL of a row's quarantine reason over the stage (worded only for the rows that need it, not
-    stored); and the rows each of the source's parts gave.
+    SQL of a row's quarantine reason and of the values that failed, over the stage (worded only for
+    the rows that need it, not stored); and the rows each of the source's parts gave. Reasons name
+    columns, never values: the failing values (``column: text``) are kept apart, in the quarantine's
+    ``value``, which outputs write only on explicit request (audit_lib/quarantine.py).
 
     A row fails if any field of any record it gives fails: a fact guarded by ``when`` tests its
     fields only where the guard column has a value. The subject identifiers are tested as one: a
     row of a role with subjects needs a value in at least one of them.
     """
     plans = export.plans()
-    typed, reasons, codes, passing = [], [], [], []
+    typed, reasons, failed_values, codes, passing = [], [], [], [], []
     plan_exprs: list[dict[str, str]] = [{} for _ in plans]
     typed_by_expression: dict[str, str] = {}
     primary_key_field = export.columns[export.key].field if export.key and export.key in export.columns else None
@@ -405,6 +423,7 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
             reason, code = f"CASE WHEN {guard} THEN {reason} END", f"CASE WHEN {guard} THEN {code} END"
             passes = None if passes is None else f"(NOT ({guard}) OR {passes})"
         reasons.append(reason)
+        failed_values.append(_failed_value_sql(reason, column))
         codes.append(code)
         if passes is not None:
             passing.append(passes)
@@ -431,10 +450,12 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
     for column, name, label, required in times:
         spec = CastSpec(target="TIMESTAMPTZ", source_type=source.types[column],
                         timezone=export.timezone or declaration.exports.timezone,
-                        timestamp_formats=tuple(export.options.timestamp_formats or TIMESTAMP_FORMATS))
+                        timestamp_formats=tuple(export.options.timestamp_formats or TIMESTAMP_FORMATS),
+                        years=export.options.plausible_years)
         typed.append(f"{cast_expression(column, spec)} AS {ident(name)}")
         reason, code = failure_reason(column, label, spec, ident(name), required)
         reasons.append(reason)
+        failed_values.append(_failed_value_sql(reason, column))
         codes.append(code)
         passing.append(passes_sql(column, spec, ident(name), required))
     code_sql = f"coalesce({', '.join(codes)})" if codes else "NULL::VARCHAR"
@@ -445,6 +466,8 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
         # Most rows pass every field: one cheap test spares them the coalesce of CASEs.
         code_sql = f"CASE WHEN {' AND '.join(passing)} THEN NULL ELSE {code_sql} END"
     reason_sql = f"concat_ws('; ', {', '.join(reasons)})" if reasons else "NULL::VARCHAR"
+    value_sql = (f"NULLIF(concat_ws('; ', {', '.join(failed_values)}), '')" if failed_values
+                 else "NULL::VARCHAR")
     # One statement per file, in file order: the rowid then numbers each file's rows contiguously,
     # so neither the file's name nor the row's number needs storing (see _numbered_view).
     counts = []
@@ -458,7 +481,12 @@ def _create_stage(con, declaration, export, source: Source, table: str) -> tuple
             name = source.names[min(number, len(source.names) - 1)]
             paths = [str(p) for p in source.files]
             raise LoadError(name, f"cannot be read as {export.format}: {duck_message(exc, paths, source.names)}") from exc
-    return plan_exprs, reason_sql, counts
+    return plan_exprs, (reason_sql, value_sql), counts
+
+
+def _failed_value_sql(reason_sql: str, column: str) -> str:
+    """``column: text`` where ``reason_sql`` words a failure of ``column`` on the row, else NULL."""
+    return f"CASE WHEN ({reason_sql}) IS NOT NULL THEN {literal(column + ': ')} || {text_sql(ident(column))} END"
 
 
 def _key_sql(export, view_exprs: dict[str, str]) -> str:
@@ -547,7 +575,8 @@ def _numbered_view(con, source: Source, table: str, ranges: list[tuple[str, int,
     return view
 
 
-def _quarantine(con, export, source: Source, view: str, reason_sql: str, view_exprs: dict[str, str]) -> dict[str, int]:
+def _quarantine(con, export, source: Source, view: str, reason_sql: str, value_sql: str,
+                view_exprs: dict[str, str]) -> dict[str, int]:
     """Write the quarantined rows of the stage and the reader's rejects; per file, how many of the
     stage's rows were quarantined (counted among the new quarantine rows, not over the stage)."""
     def per_file() -> dict[str, int]:
@@ -555,46 +584,84 @@ def _quarantine(con, export, source: Source, view: str, reason_sql: str, view_ex
                                 "GROUP BY 1", {"names": source.names}).fetchall())
 
     before = per_file()
+    quarantined = f"{ident(CODE_COLUMN)} IS NOT NULL"
     raw = "to_json({" + ", ".join(f"{literal(c)}: {ident(c)}" for c in source.columns) + "})"
+    kept = _raw_kept_rows(con, source, view, quarantined)
+    raw = f"CASE WHEN {_raw_kept_sql(kept)} THEN {raw} END"
     line = ident(LINE_COLUMN) if source.row_provided else "NULL::BIGINT"
+    key_value = "NULL::VARCHAR"
     if export.key:
-        duplicate = f"{literal(f'duplicate key in column {export.key}: ')} || CAST({_key_sql(export, view_exprs)} AS VARCHAR)"
+        # The key is kept apart from the reason: outputs show it only pseudonymised.
+        duplicate = literal(f"duplicate key in column {export.key}")
         reason_sql = f"CASE WHEN {ident(CODE_COLUMN)} = 'duplicate_key' THEN {duplicate} ELSE {reason_sql} END"
+        key_value = (f"CASE WHEN {ident(CODE_COLUMN)} = 'duplicate_key' THEN "
+                     f"CAST({_key_sql(export, view_exprs)} AS VARCHAR) END")
     con.execute(
         f"INSERT INTO quarantine SELECT {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {reason_sql}, {raw}, "
-        f"{line}, NULL, {ident(CODE_COLUMN)} FROM {ident(view)} WHERE {ident(CODE_COLUMN)} IS NOT NULL")
+        f"{line}, NULL, {ident(CODE_COLUMN)}, {key_value}, CASE WHEN {_raw_kept_sql(kept)} THEN {value_sql} END "
+        f"FROM {ident(view)} WHERE {quarantined}")
     marked = {name: count - before.get(name, 0) for name, count in per_file().items()}
     if export.format == "csv":
         _csv_lines(con, source, view)
     if source.rejects:
-        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [[r.file, r.row, r.reason, r.raw, r.line, r.column, r.code] for r in source.rejects])
+        import pandas as pd
+
+        # One insert of a frame, not executemany: a file of many broken rows takes seconds, not minutes.
+        rejects = pd.DataFrame(
+            [[r.file, r.row, r.reason, r.raw if r.row is None or r.row <= kept.get(r.file, 0) else None,
+              r.line, r.column, r.code, None, r.value if r.row is None or r.row <= kept.get(r.file, 0) else None]
+             for r in source.rejects], columns=QUARANTINE_COLUMNS)
+        rejects = rejects.astype({"row": "Int64", "line": "Int64"}).astype(
+            {c: object for c in QUARANTINE_COLUMNS if c not in ("row", "line")})
+        con.register("_rejects", rejects)
+        try:
+            con.execute(f"INSERT INTO quarantine SELECT {', '.join(ident(c) for c in QUARANTINE_COLUMNS)} "
+                        "FROM _rejects")
+        finally:
+            con.unregister("_rejects")
     return marked
+
+
+def _raw_kept_rows(con, source: Source, view: str, quarantined: str) -> dict[str, int]:
+    """Per file, the last data row whose raw text the quarantine keeps: the RAW_ROWS_KEPT smallest row
+    numbers among the stage's quarantined rows and the reader's rejects (the stage's found in one
+    pass, without sorting them all)."""
+    import heapq
+
+    smallest: dict[str, list[int]] = {
+        name: list(rows) for name, rows in con.execute(
+            f"SELECT {ident(FILE_COLUMN)}, min({ident(ROW_COLUMN)}, {RAW_ROWS_KEPT}) FROM {ident(view)} "
+            f"WHERE {quarantined} GROUP BY 1").fetchall()}
+    for reject in source.rejects:
+        if reject.row is not None:
+            smallest.setdefault(reject.file, []).append(reject.row)
+    return {name: max(heapq.nsmallest(RAW_ROWS_KEPT, rows)) for name, rows in smallest.items() if rows}
+
+
+def _raw_kept_sql(kept: dict[str, int]) -> str:
+    """SQL true for a stage row of a file whose raw text is kept (``_raw_kept_rows``)."""
+    if not kept:
+        return "false"
+    cases = " ".join(f"WHEN {literal(name)} THEN {int(row)}" for name, row in kept.items())
+    return f"{ident(ROW_COLUMN)} <= (CASE {ident(FILE_COLUMN)} {cases} ELSE 0 END)"
 
 
 def _csv_lines(con, source: Source, view: str) -> None:
     """Physical lines of a CSV's quarantined rows: row + header + newlines inside earlier quoted values,
     or, in a file with blank lines, where csv_records places them."""
-    pending = dict(con.execute("SELECT file, list(row ORDER BY row) FROM quarantine WHERE line IS NULL AND file IN "
-                               "(SELECT unnest($names)) GROUP BY 1", {"names": source.names}).fetchall())
+    # The files only, not their rows: a file may have millions of quarantined rows.
+    pending = [name for (name,) in con.execute("SELECT DISTINCT file FROM quarantine WHERE line IS NULL AND file IN "
+                                               "(SELECT unnest($names)) ORDER BY 1", {"names": source.names}).fetchall()]
     if not pending:
         return
-    for name, rows in pending.items():
+    for name in pending:
         if source.has_blank_lines(name):
-            wanted, lines = set(rows), []
-            for number, line, _ in csv_record_positions(source.read_paths[name], source.detected[name]):
-                if number in wanted:
-                    lines.append((name, number, line))
-                if number >= rows[-1]:
-                    break
-            con.execute("CREATE TEMP TABLE _lines (file VARCHAR, row BIGINT, line BIGINT)")
-            con.executemany("INSERT INTO _lines VALUES (?, ?, ?)", lines)
-            con.execute("UPDATE quarantine q SET line = l.line FROM _lines l "
-                        "WHERE q.line IS NULL AND q.file = l.file AND q.row = l.row")
-            con.execute("DROP TABLE _lines")
+            _blank_file_lines(con, source, name)
     text_columns = [c for c in source.columns if source.types.get(c) == "VARCHAR"]
-    newlines = " + ".join(f"coalesce(length({ident(c)}) - length(replace({ident(c)}, chr(10), '')), 0)"
-                          for c in text_columns) or "0"
+    # One flat call over all the text columns: a sum of one term per column nests as deep as the file is
+    # wide, past DuckDB's expression depth (and takes seconds to plan) for a thousand columns.
+    joined = f"concat_ws('', {', '.join(ident(c) for c in text_columns)})" if text_columns else "''"
+    newlines = f"len(string_split({joined}, chr(10))) - 1"
     con.execute(f"CREATE TEMP TABLE _newlines AS SELECT * FROM (SELECT {ident(FILE_COLUMN)} AS file, "
                 f"{ident(ROW_COLUMN)} AS row, {newlines} AS n FROM {ident(view)}) WHERE n > 0")
     header = " ".join(f"WHEN {literal(n)} THEN {int(h)}" for n, h in source.header_lines.items())
@@ -605,6 +672,47 @@ def _csv_lines(con, source: Source, view: str) -> None:
     con.execute("DROP TABLE _newlines")
 
 
+def _blank_file_lines(con, source: Source, name: str, batch_rows: int = 50_000) -> None:
+    """Physical lines of the quarantined rows of CSV ``name``, which has blank lines, from where
+    csv_records places its records: the rows are read in order in batches and the file once,
+    side by side, so that neither is held whole."""
+    import pandas as pd
+
+    cursor = con.cursor()  # reads the rows while ``con`` writes their lines
+    rows = cursor.execute("SELECT row FROM quarantine WHERE line IS NULL AND file = ? ORDER BY row", [name])
+    con.execute("CREATE TEMP TABLE _lines (file VARCHAR, row BIGINT, line BIGINT)")
+
+    def flush(lines: list[tuple[str, int, int]]) -> None:
+        if lines:
+            batch = pd.DataFrame(lines, columns=["file", "row", "line"])
+            con.register("_lines_batch", batch)
+            con.execute("INSERT INTO _lines SELECT * FROM _lines_batch")
+            con.unregister("_lines_batch")
+
+    try:
+        wanted = [r for (r,) in rows.fetchmany(batch_rows)]
+        found: list[tuple[str, int, int]] = []
+        at = 0
+        for number, line, _ in csv_record_positions(source.read_paths[name], source.detected[name]):
+            if at == len(wanted):
+                wanted, at = [r for (r,) in rows.fetchmany(batch_rows)], 0
+                flush(found)
+                found = []
+                if not wanted:
+                    break
+            while at < len(wanted) and wanted[at] < number:
+                at += 1  # a row number the file does not have (cannot happen; never loops forever)
+            if at < len(wanted) and wanted[at] == number:
+                found.append((name, number, line))
+                at += 1
+        flush(found)
+    finally:
+        cursor.close()
+    con.execute("UPDATE quarantine q SET line = l.line FROM _lines l "
+                "WHERE q.line IS NULL AND q.file = l.file AND q.row = l.row")
+    con.execute("DROP TABLE _lines")
+
+
 def _reconcile(declaration, export, source: Source, staged: dict[str, int], marked: dict[str, int],
                report: LoadReport, hashes: BackgroundHashes) -> None:
     """Per file: rows read = rows staged + the reader's rejects; quarantined = marked in the stage +
@@ -612,7 +720,8 @@ def _reconcile(declaration, export, source: Source, staged: dict[str, int], mark
     threshold = export.max_reject_ratio if export.max_reject_ratio is not None else declaration.exports.max_reject_ratio
     for path, name in zip(source.files, source.names):
         structural = sum(1 for r in source.rejects if r.file == name)
-        read = staged.get(name, 0) + structural
+        # CSV: the records counted from the file's bytes (equal to the reader's, see verify_counts).
+        read = source.rows_read(name, staged.get(name, 0) + structural)
         quarantined = marked.get(name, 0) + structural
         ratio = quarantined / read if read else 0.0
         status = "rejected" if ratio > threshold else "loaded"
@@ -644,7 +753,13 @@ def _record_columns(con, declaration, export, columns: list[str]) -> None:
         rows.append([export.file, role, column, field_name, spec.category if spec else None,
                      spec.not_personal if spec else None, column in columns, in_mapping])
     if rows:
-        con.executemany("INSERT INTO export_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        # One statement for all (executemany costs a statement per column: minutes for a wide file).
+        import pyarrow as pa
+
+        names = ["file", "role", "column_name", "field", "category", "not_personal", "in_file", "in_mapping"]
+        table = pa.table({n: [row[i] for row in rows] for i, n in enumerate(names)},
+                         schema=pa.schema([(n, pa.bool_() if n.startswith("in_") else pa.string()) for n in names]))
+        con.from_arrow(table).insert_into("export_columns")
 
 
 def _create_role_view(con, role_name: str, parts: list, report: LoadReport) -> None:

@@ -1,4 +1,4 @@
-"""Export files as relations DuckDB can stage from: DuckDB's own readers, XLSX through calamine.
+"""Export files as relations DuckDB can stage from: DuckDB's own readers, XLSX through calamine (xlsx.py).
 
 A reader returns a ``Source``: one SELECT per file giving every column as read (XLSX: one for all,
 with each row's file, row and line); plus what was detected (per file) and, for CSV, the reader's
@@ -6,7 +6,13 @@ rejects once the SELECTs have run.
 CSV is read with an explicit dialect (sniffed here, see ``encoding.sniff_dialect``), in strict mode
 with ``store_rejects``: a row with the wrong number of columns, broken quoting, invalid UTF-8 or a
 value the reader was asked to cast itself and could not is set aside with its line instead of
-failing the file or being silently cut to fit.
+failing the file or being silently cut to fit. What the reader gives is checked against the
+file's records counted from its bytes (csv_scan.py): rows read are that count, and a file whose
+quoting would lose rows (a quote never closed) is refused before it is read. A record too long to
+read, NUL bytes padding the end, CR-only line ends, wide headers and names that differ only in case
+are each handled before DuckDB sees the file.
+A JSON-lines file with lines that are no JSON object is read without them, each one set aside
+(json_lines.py); the names of every format are checked alike (headers.py).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from typing import TYPE_CHECKING
 from audit_lib.errors import LoadError
 from audit_lib.loader import encoding as enc
 from audit_lib.loader.csv_records import has_interior_blank_line, record_positions
+from audit_lib.loader.csv_scan import MAX_QUOTED_LINES, MAX_RECORD_BYTES, RecordScan, scan_records, write_readable_copy
+from audit_lib.loader.headers import MAX_COLUMNS, check_columns, column_count_error, dedupe_header
 from audit_lib.sql import ident, literal
 
 if TYPE_CHECKING:
@@ -52,6 +60,12 @@ class Reject:
     reason: str
     raw: str | None
     column: str | None = None
+    # The value that failed (e.g. a formula's text), apart from the reason: written on request only.
+    value: str | None = None
+
+
+class RecordCountMismatch(LoadError):
+    """A CSV's reader gave other than the records counted from the file's bytes."""
 
 
 @dataclass
@@ -74,12 +88,34 @@ class Source:
     temp_dir: Path | None = None
     _collect: object = None
     _blank_lines: dict[str, bool] = field(default_factory=dict)
+    # CSV: each file's records counted from its bytes (csv_scan), independently of the reader.
+    scans: dict[str, RecordScan] = field(default_factory=dict)
 
     def has_blank_lines(self, name: str) -> bool:
         """Whether CSV file ``name`` has blank lines before its last content (scanned once)."""
         if name not in self._blank_lines:
             self._blank_lines[name] = has_interior_blank_line(self.read_paths[name])
         return self._blank_lines[name]
+
+    def rows_read(self, name: str, counted: int) -> int:
+        """The rows read of file ``name``: its records as counted from its bytes (CSV), else ``counted``
+        (what the reader gave, rejects included)."""
+        scan = self.scans.get(name)
+        return counted if scan is None else scan.data_rows(bool(self.detected[name]["header"]))
+
+    def verify_counts(self, staged: dict[str, int]) -> None:
+        """Refuse a CSV whose reader gave (as rows or rejects) other than the records its bytes hold:
+        rows lost (or made up) without a trace must not pass for a complete file."""
+        for name, scan in self.scans.items():
+            records = self.rows_read(name, 0)
+            rejects = [r for r in self.rejects if r.file == name]
+            given = staged.get(name, 0) + len(rejects)
+            if given != records:
+                where = f" (the first stray quote is on line {scan.stray_quote_line})" if scan.stray_quote_line else ""
+                raise RecordCountMismatch(
+                    name, f"holds {records:,} records (lines outside quoted values) but the CSV reader read "
+                          f"{given:,}: its quoting is broken in a way the reader does not recover from{where}; fix "
+                          "the quotes (a quote inside a value is written twice, \"\") and export the file again")
 
     def collect_rejects(self, con: "duckdb.DuckDBPyConnection") -> None:
         """Fetch the reader's rejects (after the SELECT has run)."""
@@ -97,10 +133,19 @@ def resolve_files(exports_dir: Path, pattern: str) -> list[Path]:
     """The files ``pattern`` (a name or glob) names inside ``exports_dir``, sorted; never outside it,
     not even through a symbolic link."""
     root = exports_dir.resolve()
-    matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
+    try:
+        matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
+    except ValueError as exc:  # pathlib refuses some globs ("**" inside a name: "**a.csv")
+        raise LoadError(pattern, f"is not a file name or glob pathlib can read ({exc}); check `file:` in "
+                                 "exports.yaml (** stands alone between slashes: logs/**/*.csv)") from None
     files = []
     for match in matches:
-        real = match.resolve()
+        try:
+            real = match.resolve()
+        except (OSError, RuntimeError, ValueError):  # a link loop (RuntimeError on Python 3.11), a NUL byte
+            raise LoadError(pattern, f"{match.name} cannot be resolved: a symbolic link that points to itself, or "
+                                     "a character no path can hold; check `file:` in exports.yaml and the links "
+                                     "in the exports folder") from None
         if not real.is_relative_to(root):
             raise LoadError(pattern, f"{match.name} resolves to a path outside the exports folder {root}; "
                                      "keep export files (and what their links point to) inside exports_dir")
@@ -121,8 +166,10 @@ def open_source(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[
     """A Source over ``files``; ``native`` maps columns to casts the CSV reader may make itself;
     ``lf_newlines``: read CSV files from copies whose line endings are all LF."""
     names = [relative_name(f, exports_dir) for f in files]
+    from audit_lib.loader.xlsx import xlsx_source  # xlsx.py builds on this module's Source
+
     reader = {"csv": _csv_source, "parquet": _parquet_source, "json": _json_source,
-              "xlsx": _xlsx_source}[export.format]  # type: ignore[index]
+              "xlsx": xlsx_source}[export.format]  # type: ignore[index]
     if export.format == "csv":
         source = _csv_source(con, export, files, names, native, key, lf_newlines)
     else:
@@ -132,6 +179,11 @@ def open_source(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[
         source.close()
         raise LoadError(names[0], f"column name {bad[0]!r} starts with {RESERVED_PREFIX!r}, which regaudit "
                                   "reserves; rename the column in the export", column=bad[0])
+    try:
+        check_columns(names[0], source.columns)  # every format's names, XLSX's from dedupe_header too
+    except LoadError:
+        source.close()
+        raise
     return source
 
 
@@ -160,119 +212,241 @@ def _describe(con, sql: str, params: dict) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------- CSV
 
-def _dedupe_header(fields: list[str]) -> tuple[list[str], dict[str, str]]:
-    names, renamed, seen = [], {}, set()
-    for position, raw in enumerate(fields, start=1):
-        name = raw.strip().lstrip("\ufeff") or f"column{position}"
-        base, counter = name, 2
-        while name in seen:
-            name, counter = f"{base}_{counter}", counter + 1
-        if name != raw:
-            renamed[raw or f"(empty header {position})"] = name
-        seen.add(name)
-        names.append(name)
-    return names, renamed
+_dedupe_header = dedupe_header  # the name xlsx.py imports it by
+
+
+@dataclass
+class _CsvFile:
+    """One CSV file as DuckDB reads it: from where (the export or a copy), with which dialect and
+    skip, what was detected, its records counted from its bytes, and its records too long to read
+    (by data row: their size and first bytes, for the quarantine)."""
+
+    read_path: Path
+    delimiter: str
+    quote: str
+    skip: int
+    info: dict[str, object]
+    scan: RecordScan
+    long_records: dict[int, tuple[int, bytes]]
+
+
+class _Scratch:
+    """A temporary folder for the copies a CSV is read from, made when the first is needed."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.count = 0
+
+    def new_file(self, suffix: str = ".csv") -> Path:
+        """A new file name in the folder."""
+        self.path = self.path or Path(tempfile.mkdtemp(prefix="regaudit-transcode-"))
+        self.count += 1
+        return self.path / f"{self.count:04d}{suffix}"
+
+    def remove(self) -> None:
+        """Remove the folder and its copies."""
+        _cleanup(self.path)
+        self.path = None
 
 
 def _csv_source(con, export, files, names, native, key, lf_newlines: bool = False) -> Source:
     options = export.options
-    temp_dir: Path | None = None
-    read_paths: list[Path] = []
-    detected: dict[str, dict[str, object]] = {}
-    header_fields: list[str] | None = None
-    dialect: tuple[str, str] | None = None
-    delimiters: list[str] = []
-    skip = options.skip_rows or 0
     header = True if options.header is None else options.header
-    for path, name in zip(files, names):
-        sample = enc.read_sample(path)
-        found = enc.detect_encoding(sample)
-        encoding = enc.normalise(options.encoding) if options.encoding else found
-        compressed = enc.is_gzip(path)
-        info: dict[str, object] = {"encoding": "utf-8" if encoding == "utf-8-sig" else encoding,
-                                   "encoding_source": "exports.yaml" if options.encoding else "detected",
-                                   "bom": encoding in ("utf-8-sig", "utf-16") and not options.encoding}
-        if compressed:
-            info["compression"] = "gzip"
-        text = enc.decode_sample(sample, encoding)
-        if encoding in ("utf-8", "utf-8-sig") and not lf_newlines:
-            read_paths.append(path)
+    scratch = _Scratch()
+    try:
+        prepared: list[_CsvFile] = []
+        header_fields: list[str] | None = None
+        for path, name in zip(files, names):
+            csv_file, fields = _prepare_csv(path, name, options, header, lf_newlines, scratch)
+            # Each file its own dialect (a monthly log saved once with another spreadsheet), same header.
+            if not prepared:
+                header_fields = fields
+            elif fields and header and dedupe_header(fields)[0] != dedupe_header(header_fields or [])[0]:
+                raise LoadError(name, f"its header {fields} differs from the first file's {header_fields}; "
+                                      "map files with different columns as separate exports")
+            prepared.append(csv_file)
+        if not header_fields:
+            raise LoadError(names[0], "is empty: no header line found", row=(options.skip_rows or 0) + 1)
+        if header:
+            columns, renamed = dedupe_header(header_fields)
+            if renamed:
+                for csv_file in prepared:
+                    csv_file.info["renamed_columns"] = renamed
         else:
-            temp_dir = temp_dir or Path(tempfile.mkdtemp(prefix="regaudit-transcode-"))
-            target = temp_dir / f"{len(read_paths):04d}.csv"
-            if encoding in ("utf-8", "utf-8-sig"):
-                enc.copy_with_lf_newlines(path, target)
-            else:
-                enc.transcode_to_utf8(path, encoding, target, lf_newlines)
-                info["transcoded"] = True
-            if lf_newlines:
-                info["line_endings"] = "mixed: read from a copy with every line ending made LF"
-            read_paths.append(target)
-        # Each file its own dialect (a monthly log saved once with another spreadsheet), same header.
-        delimiter, quote, fields = enc.sniff_dialect(text.lstrip("\ufeff"), skip, options.delimiter, options.quote)
-        if dialect is None:
-            header_fields = fields
-        elif fields and header and _dedupe_header(fields)[0] != _dedupe_header(header_fields or [])[0]:
-            _cleanup(temp_dir)
-            raise LoadError(name, f"its header {fields} differs from the first file's {header_fields}; "
-                                  "map files with different columns as separate exports")
-        dialect = (delimiter, quote)
-        delimiters.append(delimiter)
-        info.update({"delimiter": delimiter, "quote": quote, "header": header, "skip_rows": skip})
-        detected[name] = info
-    assert dialect is not None
-    if not header_fields:
-        if temp_dir:
-            shutil.rmtree(temp_dir, ignore_errors=True)
-        raise LoadError(names[0], "is empty: no header line found", row=skip + 1)
-    if header:
-        columns, renamed = _dedupe_header(header_fields)
-        if renamed:
-            for info in detected.values():
-                info["renamed_columns"] = renamed
+            columns = [f"column{i}" for i in range(1, len(header_fields) + 1)]
+        # Before DuckDB sees the names: two that differ only in case fail its binder.
+        check_columns(names[0], columns)
+        return _csv_relations(con, export, files, names, native, key, prepared, columns, header, scratch)
+    except BaseException:
+        scratch.remove()
+        raise
+
+
+def _prepare_csv(path: Path, name: str, options, header: bool, lf_newlines: bool,
+                 scratch: _Scratch) -> tuple[_CsvFile, list[str]]:
+    """Detect one CSV file's encoding, line endings and dialect, give DuckDB a UTF-8 file with LF or
+    CRLF line ends to read, count its records, and refuse it if its quoting loses rows."""
+    try:
+        return _prepare_readable_csv(path, name, options, header, lf_newlines, scratch)
+    except enc.STREAM_ERRORS as exc:  # the passes over the whole file meet a gzip stream cut short
+        raise enc.unreadable(name, exc) from exc
+
+
+def _prepare_readable_csv(path: Path, name: str, options, header: bool, lf_newlines: bool,
+                          scratch: _Scratch) -> tuple[_CsvFile, list[str]]:
+    skip = options.skip_rows or 0
+    _check_dialect_options(name, options)
+    sample = enc.read_sample(path)
+    encoding = enc.normalise(options.encoding) if options.encoding else enc.detect_encoding(sample)
+    sample, text = enc.head_sample(path, sample, encoding, skip)
+    info: dict[str, object] = {"encoding": "utf-8" if encoding == "utf-8-sig" else encoding,
+                               "encoding_source": "exports.yaml" if options.encoding else "detected",
+                               "bom": encoding in ("utf-8-sig", "utf-16") and not options.encoding}
+    if enc.is_gzip(path):
+        info["compression"] = "gzip"
+    read_path, text = _utf8_file(path, encoding, sample, text, options, lf_newlines, scratch, info)
+    # NUL padding is no part of the file's text (the record count finds and leaves it out).
+    text = text.lstrip("\ufeff").rstrip("\x00")
+    skip += enc.leading_blank_lines(text, skip)
+    delimiter, quote, fields = enc.sniff_dialect(text, skip, options.delimiter, options.quote)
+    _check_width(name, read_path, text, len(sample), skip, delimiter, fields)
+    info.update({"delimiter": delimiter, "quote": quote, "header": header, "skip_rows": skip})
+    scan = scan_records(read_path, delimiter, quote, skip)
+    _refuse_lost_rows(name, scan)
+    # A long header is read whole (the reader skips it): only data records are too long to read.
+    scan.oversized = [record for record in scan.oversized if record.record > int(header)]
+    prefixes: dict[int, bytes] = {}
+    if scan.nul_padding or scan.oversized:
+        target = scratch.new_file()
+        prefixes = write_readable_copy(read_path, target, scan)
+        read_path = target
+        if scan.nul_padding:
+            info["nul_padding"] = f"{scan.nul_padding:,} NUL byte(s) padding the end of the file, left out"
+    long_records = {record.record - int(header): (record.size, prefixes.get(record.record, b""))
+                    for record in scan.oversized}
+    return _CsvFile(read_path, delimiter, quote, skip, info, scan, long_records), fields
+
+
+def _utf8_file(path: Path, encoding: str, sample: bytes, text: str, options, lf_newlines: bool, scratch: _Scratch,
+               info: dict[str, object]) -> tuple[Path, str]:
+    """The file DuckDB reads as UTF-8 with LF or CRLF line ends (the export, or a transcoded or LF
+    copy of it), and the sample's text as that file has it; notes in ``info`` what was done."""
+    # A file with CR alone for a line end (classic Mac OS) is read from a copy with LF ones, as the
+    # loader's own line arithmetic counts LF.
+    cr_only = enc.is_cr_only(text)
+    if encoding in ("utf-8", "utf-8-sig") and not (lf_newlines or cr_only):
+        if not options.encoding and enc.mixed_utf8(sample):
+            info["mixed_encoding"] = ("UTF-8, with lines in another encoding among them: those are set aside as "
+                                      "bad_encoding")
+        return path, text
+    read_path = scratch.new_file()
+    if encoding in ("utf-8", "utf-8-sig"):
+        enc.copy_with_lf_newlines(path, read_path)
     else:
-        columns = [f"column{i}" for i in range(1, len(header_fields) + 1)]
-    paths = [str(p) for p in read_paths]
-    params: dict[str, object] = {"files": paths, "delim": dialect[0], "quote": dialect[1]}
-    base_args = ["auto_detect = false", "delim = $delim", "quote = $quote", "escape = $quote",
-                 f"header = {'true' if header else 'false'}", f"skip = {int(skip)}"]
-    if all(enc.is_gzip(p) for p in read_paths):
-        base_args.append("compression = 'gzip'")
+        utf8_lines = enc.transcode_to_utf8(path, encoding, read_path, lf_newlines or cr_only)
+        info["transcoded"] = True
+        if utf8_lines:
+            shown = ", ".join(map(str, utf8_lines[:10])) + (", ..." if len(utf8_lines) > 10 else "")
+            info["mixed_encoding"] = (f"{len(utf8_lines)} line(s) in UTF-8 among {encoding} ones, decoded as "
+                                      f"UTF-8: line(s) {shown}")
+    if cr_only:
+        info["line_endings"] = "CR (classic Mac OS): read from a copy with every line ending made LF"
+    elif lf_newlines:
+        info["line_endings"] = "mixed: read from a copy with every line ending made LF"
+    if lf_newlines or cr_only:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return read_path, text
+
+
+def _check_width(name: str, read_path: Path, text: str, sample_size: int, skip: int, delimiter: str,
+                 fields: list[str]) -> None:
+    """Refuse a header of more than MAX_COLUMNS names; one too long to sample is counted streamed."""
+    if not enc.header_complete(text, skip, sample_size):
+        count = enc.count_header_fields(read_path, "utf-8", skip, delimiter)
+        if count > MAX_COLUMNS:
+            raise column_count_error(name, count, approximate=True)
+        raise LoadError(name, f"its header line is longer than {enc.MAX_HEADER_BYTES:,} bytes; shorten the column "
+                              "names, or check that the file is CSV", row=skip + 1)
+    if len(fields) > MAX_COLUMNS:
+        raise column_count_error(name, len(fields))
+
+
+def _check_dialect_options(name: str, options) -> None:
+    """A delimiter of one character and a quote of one byte: what the sniffer and DuckDB's reader take."""
+    if options.delimiter and len(options.delimiter) != 1:
+        raise LoadError(name, f"the delimiter {options.delimiter!r} in exports.yaml is not one character; set "
+                              "`options: {delimiter: ...}` to one, such as ';' or '|'")
+    if options.quote and len(options.quote.encode("utf-8")) != 1:
+        raise LoadError(name, f"the quote {options.quote!r} in exports.yaml is not one ASCII character; set "
+                              "`options: {quote: ...}` to one, such as '\"' or \"'\"")
+
+
+def _refuse_lost_rows(name: str, scan: RecordScan) -> None:
+    """A quote left open turns the lines after it into one value: their rows would be lost uncounted."""
+    unclosed = scan.unclosed
+    if unclosed is not None and unclosed.lines > 1:
+        raise LoadError(name, f"line {unclosed.line} opens a quoted value that is never closed, so the "
+                              f"{unclosed.lines - 1:,} line(s) after it would be read as part of that value and "
+                              f"their rows lost; close the quote on line {unclosed.line} (a quote inside a value is "
+                              "written twice, \"\") and export the file again")
+    longest = scan.longest
+    if longest is not None and longest.lines > MAX_QUOTED_LINES:
+        raise LoadError(name, f"a quoted value opened on line {longest.line} runs over {longest.lines:,} lines, more "
+                              f"than the {MAX_QUOTED_LINES:,} a value plausibly holds: its quote is probably not "
+                              "closed where it should be, and the lines after it would be read as part of that "
+                              f"value and their rows lost; fix the quoting on line {longest.line} and export the "
+                              "file again")
+
+
+def _csv_relations(con, export, files, names, native, key, prepared: list[_CsvFile], columns: list[str],
+                   header: bool, scratch: _Scratch) -> Source:
+    """The Source over prepared CSV files: one strict read_csv per file, its rejects stored."""
+    options = export.options
+    params: dict[str, object] = {"quote": prepared[0].quote}
+    common = ["auto_detect = false", "delim = $delim", "quote = $quote", "escape = $quote",
+              f"header = {'true' if header else 'false'}", f"max_line_size = {MAX_RECORD_BYTES}"]
     if options.null_values is not None:
         params["nullstr"] = options.null_values
-        base_args.append("nullstr = $nullstr")
+        common.append("nullstr = $nullstr")
+
+    def file_args(csv_file: _CsvFile) -> tuple[list[str], dict[str, object]]:
+        # Compression by content, never by name (a copy is plain; a .gz may be no gzip at all).
+        compression = "gzip" if enc.is_gzip(csv_file.read_path) else "none"
+        return (common + [f"skip = {int(csv_file.skip)}", f"compression = '{compression}'"],
+                params | {"file": str(csv_file.read_path), "delim": csv_file.delimiter})
+
     try:
         types = {c: "VARCHAR" for c in columns}
-        chosen = _native_choice(con, paths, delimiters, columns, base_args, params, native)
+        chosen = _native_choice(con, [file_args(f) for f in prepared], columns, native)
         types.update(chosen)
     except ValueError as exc:  # a NUL in a header cannot be a name
-        _cleanup(temp_dir)
         raise LoadError(names[0], f"has a column name DuckDB cannot hold: {exc}") from exc
     except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
-        _cleanup(temp_dir)
+        paths = [str(f.read_path) for f in prepared]
         raise LoadError(names[0], f"cannot be read as CSV: {duck_message(exc, paths, names)}") from exc
-    for info in detected.values():
-        info["read_natively"] = {c: t for c, t in chosen.items()}
     struct = "{" + ", ".join(f"{literal(c)}: {literal(t)}" for c, t in types.items()) + "}"
     select = ", ".join(ident(c) for c in columns)
     parts, tables = [], []
-    for number, (path, name) in enumerate(zip(paths, names)):
+    detected = {}
+    for number, (csv_file, name) in enumerate(zip(prepared, names)):
+        csv_file.info["read_natively"] = dict(chosen)
+        detected[name] = csv_file.info
         reject_table, scan_table = f"rejects_{key}_{number}", f"scans_{key}_{number}"
-        args = base_args + [f"columns = {struct}", "strict_mode = true", "store_rejects = true",
-                            f"rejects_table = {literal(reject_table)}", f"rejects_scan = {literal(scan_table)}"]
-        part_params = {k: v for k, v in params.items() if k != "files"} | {"file": path, "delim": delimiters[number]}
+        args, part_params = file_args(csv_file)
+        args = args + [f"columns = {struct}", "strict_mode = true", "store_rejects = true",
+                       f"rejects_table = {literal(reject_table)}", f"rejects_scan = {literal(scan_table)}"]
         parts.append((f"SELECT {select} FROM read_csv($file, {', '.join(args)})", part_params))
         tables.append((reject_table, scan_table, name))
-    header_lines = {n: skip + (1 if header else 0) for n in names}
-    read_by_name = dict(zip(names, read_paths))
-
     source = Source(parts=parts, files=files, names=names, columns=columns, types=types, detected=detected,
-                    header_lines=header_lines, read_paths=read_by_name, temp_dir=temp_dir)
+                    header_lines={n: f.skip + (1 if header else 0) for n, f in zip(names, prepared)},
+                    read_paths={n: f.read_path for n, f in zip(names, prepared)}, temp_dir=scratch.path,
+                    scans={n: f.scan for n, f in zip(names, prepared)})
+    long_records = {n: f.long_records for n, f in zip(names, prepared)}
 
     def collect(con) -> list[Reject]:
         found: list[Reject] = []
         for reject_table, scan_table, name in tables:
-            found += _csv_rejects(con, reject_table, scan_table, source, name)
+            found += _csv_rejects(con, reject_table, scan_table, source, name, long_records[name])
         return found
 
     source._collect = collect
@@ -284,7 +458,7 @@ def _cleanup(temp_dir: Path | None) -> None:
         shutil.rmtree(temp_dir, ignore_errors=True)
 
 
-def _native_choice(con, paths, delimiters, columns, base_args, params, native) -> dict[str, str]:
+def _native_choice(con, files: list[tuple[list[str], dict[str, object]]], columns, native) -> dict[str, str]:
     """Columns whose sampled values all have the plain form DuckDB's reader casts itself."""
     wanted = {c: cast for c, cast in native.items() if c in columns}
     if not wanted:
@@ -296,10 +470,9 @@ def _native_choice(con, paths, delimiters, columns, base_args, params, native) -
         checks.append(f"count({text}) > 0 AND count({text}) FILTER (WHERE NOT regexp_full_match({text}, "
                       f"{literal(cast.pattern)})) = 0")
     chosen = dict(wanted)
-    for path, delimiter in zip(paths, delimiters):
-        sample = (f"SELECT * FROM read_csv($file, {', '.join(base_args)}, columns = {struct}, ignore_errors = true,"
+    for args, file_params in files:
+        sample = (f"SELECT * FROM read_csv($file, {', '.join(args)}, columns = {struct}, ignore_errors = true,"
                   f" strict_mode = false) LIMIT {SAMPLE_ROWS}")
-        file_params = {k: v for k, v in params.items() if k != "files"} | {"file": path, "delim": delimiter}
         row = con.execute(f"SELECT {', '.join(checks)} FROM ({sample})", file_params).fetchall()[0]
         for (column, _), ok in zip(wanted.items(), row):
             if not ok:
@@ -314,7 +487,8 @@ NATIVE_CAST_FAILED = "native_cast_failed"
 _CAST_VALUE = re.compile(r'Could not convert string "(.*)" to', re.DOTALL)
 
 
-def _csv_rejects(con, reject_table, scan_table, source: Source, name: str) -> list[Reject]:
+def _csv_rejects(con, reject_table, scan_table, source: Source, name: str,
+                 long_records: dict[int, tuple[int, bytes]]) -> list[Reject]:
     read_path, header_lines = source.read_paths[name], source.header_lines[name]
     rows = con.execute(
         "SELECT e.line, min(e.line_byte_position), list(e.error_type::VARCHAR ORDER BY e.byte_position), "
@@ -350,6 +524,12 @@ def _csv_rejects(con, reject_table, scan_table, source: Source, name: str) -> li
         for reject in rejects:
             if reject.row is not None:
                 reject.row = numbers.get(reject.row + header_lines, reject.row)
+    for reject in rejects:
+        if reject.code == "line_too_long" and reject.row in long_records:
+            # The reader saw a stand-in (csv_scan.write_readable_copy): the quarantine gets the record's own.
+            size, prefix = long_records[reject.row]
+            reject.reason = f"line too long: {size:,} bytes, more than the {MAX_RECORD_BYTES:,} a row may have"
+            reject.raw = prefix.decode("utf-8", errors="replace")
     return rejects
 
 
@@ -378,7 +558,7 @@ def _physical_lines(path: Path, byte_positions: list[int]) -> dict[int, int]:
     return result
 
 
-# ------------------------------------------------------------------------------- Parquet, JSON, XLSX
+# ------------------------------------------------------------------------------------- Parquet, JSON
 
 def _parquet_source(con, export, files, names, native, key) -> Source:
     paths = [str(f) for f in files]
@@ -387,6 +567,9 @@ def _parquet_source(con, export, files, names, native, key) -> Source:
         described = _describe(con, f"SELECT * FROM {inner}", {"files": paths})
     except Exception as exc:
         raise LoadError(names[0], f"cannot be read as Parquet: {duck_message(exc, paths, names)}") from exc
+    for path, name in zip(files, names):
+        # The names as written: DuckDB has renamed a second one that differs only in case (email_1).
+        check_columns(name, _parquet_names(path))
     columns = [c for c in described if c not in (_PATH_COLUMN, "file_row_number")]
     types = {c: described[c] for c in columns}
     select = ", ".join(ident(c) for c in columns)
@@ -396,82 +579,81 @@ def _parquet_source(con, export, files, names, native, key) -> Source:
                   detected={n: {"format": "parquet"} for n in names}, header_lines={n: 0 for n in names})
 
 
+def _parquet_names(path: Path) -> list[str]:
+    """The top-level column names of a Parquet file, from its footer."""
+    import pyarrow.parquet as pq
+
+    return list(pq.read_schema(path).names)
+
+
+# DuckDB's JSON reader infers a map, one column "json", for objects of more than 200 keys unless told
+# not to; and samples this many objects for the columns.
+_JSON_ARGS = "format = $format, map_inference_threshold = -1"
+_JSON_SAMPLE = 20_480
+
+
 def _json_source(con, export, files, names, native, key) -> Source:
-    paths = [str(f) for f in files]
+    from audit_lib.loader import json_lines  # json_lines.py builds on this module's Reject
+
     json_format = export.options.json_format or "auto"
-    inner = f"read_json($files, format = $format, filename = {literal(_PATH_COLUMN)})"
-    params = {"files": paths, "format": json_format}
+    scratch = _Scratch()
+    read_paths, rejects, detected = [], [], {}
     try:
-        described = _describe(con, f"SELECT * FROM {inner}", params)
-    except Exception as exc:
-        raise LoadError(names[0], f"cannot be read as JSON: {duck_message(exc, paths, names)}") from exc
+        for path, name in zip(files, names):
+            head = enc.read_sample(path, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+            found = json_format if json_format != "auto" else (
+                "array" if head.startswith(b"[") else "newline_delimited")
+            detected[name] = {"json_format": found, "encoding": "utf-8"}
+            read_path = path
+            if (found == "newline_delimited" and not _json_reads(con, path, json_format)
+                    and json_lines.looks_like_lines(path)):
+                # One bad line must not refuse the file: it is set aside, the rest read from a copy.
+                read_path = scratch.new_file(".jsonl")
+                try:
+                    bad = json_lines.set_aside_bad_lines(path, name, read_path)
+                except enc.STREAM_ERRORS as exc:
+                    raise enc.unreadable(name, exc) from exc
+                rejects += bad
+                detected[name]["lines_set_aside"] = len(bad)
+            read_paths.append(read_path)
+        paths = [str(p) for p in read_paths]
+        params = {"files": paths, "format": json_format}
+        try:
+            _check_json_keys(con, names[0], params)
+            described = _describe(con, f"SELECT * FROM read_json($files, {_JSON_ARGS}, "
+                                       f"filename = {literal(_PATH_COLUMN)})", params)
+        except LoadError:
+            raise
+        except Exception as exc:
+            raise LoadError(names[0], f"cannot be read as JSON: {duck_message(exc, paths, names)}") from exc
+    except BaseException:
+        scratch.remove()
+        raise
     columns = [c for c in described if c != _PATH_COLUMN]
     types = {c: described[c] for c in columns}
     select = ", ".join(ident(c) for c in columns)
-    parts = [(f"SELECT {select} FROM read_json($file, format = $format, columns = {_struct(types)})",
+    parts = [(f"SELECT {select} FROM read_json($file, {_JSON_ARGS}, columns = {_struct(types)})",
               {"file": path, "format": json_format}) for path in paths]
-    detected = {}
-    for path, name in zip(files, names):
-        head = enc.read_sample(path, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-        found = json_format if json_format != "auto" else ("array" if head.startswith(b"[") else "newline_delimited")
-        detected[name] = {"json_format": found, "encoding": "utf-8"}
-    return Source(parts=parts, files=files, names=names, columns=columns, types=types,
-                  detected=detected, header_lines={n: 0 for n in names})
+    return Source(parts=parts, files=files, names=names, columns=columns, types=types, detected=detected,
+                  header_lines={n: 0 for n in names}, rejects=rejects, temp_dir=scratch.path)
 
 
-def _xlsx_source(con, export, files, names, native, key) -> Source:
-    import pandas as pd
-    from python_calamine import CalamineWorkbook
-
-    frames, detected = [], {}
-    columns: list[str] | None = None
-    for path, name in zip(files, names):
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            sheet_name = export.options.sheet or workbook.sheet_names[0]
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise LoadError(name, f"cannot be read as XLSX: {exc}") from exc
-        skip = export.options.skip_rows or 0
-        rows = rows[skip:]
-        if not rows:
-            raise LoadError(name, f"sheet {sheet_name!r} is empty")
-        header, renamed = _dedupe_header([_cell_text(h) or "" for h in rows[0]])
-        if columns is None:
-            columns = header
-        elif header != columns:
-            raise LoadError(name, f"its header {header} differs from the first file's {columns}")
-        body, numbers = [], []
-        # Every cell as text: the loader casts canonical fields itself and quarantines what fails.
-        for number, row in enumerate(rows[1:], start=1):
-            if any(v not in ("", None) for v in row):
-                cells = [_cell_text(v) for v in row][: len(header)]
-                body.append(cells + [None] * (len(header) - len(cells)))
-                numbers.append(number)
-        frame = pd.DataFrame(body, columns=header, dtype="object")
-        frame[FILE_COLUMN] = name
-        frame[ROW_COLUMN] = pd.Series(numbers, dtype="int64")
-        frame[LINE_COLUMN] = frame[ROW_COLUMN] + 1 + skip
-        frames.append(frame)
-        detected[name] = {"sheet": sheet_name, "skip_rows": skip} | ({"renamed_columns": renamed} if renamed else {})
-    combined = pd.concat(frames, ignore_index=True)
-    view = f"xlsx_{key}"
-    con.register(view, combined)
-    assert columns is not None
-    select = ", ".join(ident(c) for c in columns)
-    sql = f"SELECT {select}, {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {ident(LINE_COLUMN)} FROM {ident(view)}"
-    return Source(parts=[(sql, {})], files=files, names=names, columns=columns,
-                  types={c: "VARCHAR" for c in columns}, detected=detected, row_provided=True,
-                  header_lines={n: 1 for n in names}, _collect=lambda con: (con.unregister(view), [])[1])
+def _json_reads(con, path: Path, json_format: str) -> bool:
+    """True if DuckDB's JSON reader parses every object of ``path`` (one streamed pass, in DuckDB)."""
+    try:
+        con.execute("SELECT count(*) FROM read_json_objects($file, format = $format)",
+                    {"file": str(path), "format": json_format}).fetchall()
+        return True
+    except Exception:  # duckdb raises several error types; all mean "cannot parse this file"
+        return False
 
 
-def _cell_text(value: object) -> str | None:
-    import datetime as dt
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _check_json_keys(con, name: str, params: dict[str, object]) -> None:
+    """The keys of the sampled objects as written, bounded in number and told apart as DuckDB tells
+    names (it would rename a second ``email`` beside ``EMAIL`` to ``email_1`` without a word)."""
+    keys = (f"SELECT DISTINCT unnest(json_keys(json)) AS k FROM (SELECT json FROM read_json_objects($files, "
+            f"format = $format) LIMIT {_JSON_SAMPLE})")
+    count = con.execute(f"SELECT count(*) FROM ({keys})", params).fetchall()[0][0]
+    if count > MAX_COLUMNS:
+        raise column_count_error(name, count)
+    check_columns(name, [k for (k,) in con.execute(f"SELECT k FROM ({keys}) ORDER BY k", params).fetchall()])

@@ -151,6 +151,22 @@ _TEXT: dict[str, tuple[str, str]] = {
     "comparison.note": ("Open findings matched by fingerprint with the report of {previous}.",
                         "Avoimet havainnot verrattuna sormenjäljen perusteella jakson {previous} "
                         "raporttiin."),
+    "comparison.key_changed": (
+        "Not compared: this report was made with another pseudonym key than the report of {previous} (key "
+        "fingerprint {then} then, {now} now). Subject references and fingerprints do not match across the "
+        "two periods, so every finding about a subject would show as new and again as resolved; no change "
+        "table is given, and acceptances by fingerprint of findings about subjects no longer apply. Use the "
+        "previous key to compare, or treat this period as a new baseline.",
+        "Ei verrattu: tämä raportti on tehty eri pseudonymisointiavaimella kuin jakson {previous} raportti "
+        "(avaimen sormenjälki silloin {then}, nyt {now}). Rekisteröityjen tunnisteet ja havaintojen "
+        "sormenjäljet eivät täsmää jaksojen välillä, joten jokainen rekisteröityä koskeva havainto näkyisi "
+        "sekä uutena että korjattuna; muutostaulukkoa ei anneta, eivätkä sormenjäljellä hyväksytyt "
+        "rekisteröityjä koskevat riskit enää päde. Käytä vertailuun edellistä avainta tai pidä tätä jaksoa "
+        "uutena lähtötasona."),
+    "comparison.key_unknown": ("The report of {previous} does not record its pseudonym key's fingerprint (an "
+                               "older regaudit made it): the comparison assumes the key did not change.",
+                               "Jakson {previous} raportti ei kerro pseudonymisointiavaimensa sormenjälkeä "
+                               "(sen teki vanhempi regaudit): vertailu olettaa, ettei avain ole vaihtunut."),
     "comparison.new": ("New", "Uusia"),
     "comparison.still_open": ("Still open", "Yhä avoinna"),
     "comparison.resolved": ("Resolved", "Korjattu"),

@@ -13,7 +13,9 @@ from audit_lib.hashing import sha256_file
 from audit_lib.outputs import atomic_write_text
 
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 2
+# 3: the pseudonym key's fingerprint (``pseudonym_key_fingerprint``), so that the next period's report
+# notices a changed key (report/diff.py).
+MANIFEST_VERSION = 3
 PACKAGES = ("regaudit", "duckdb", "pandas", "plotly", "papermill", "nbconvert")
 
 
@@ -54,8 +56,12 @@ def build_manifest(*, run_id: str, period: str, parameters: dict[str, Any], inpu
                    declaration_hashes: dict[str, str], started_at: datetime, finished_at: datetime,
                    folder: str | os.PathLike, complete: bool | None = None,
                    catalogue_version: str | None = None, evidence_hashes: dict[str, str] | None = None,
-                   incomplete_reasons: list[str] | None = None) -> dict[str, Any]:
+                   incomplete_reasons: list[str] | None = None,
+                   key_fingerprint: str | None = None) -> dict[str, Any]:
     """The manifest as a dict; ``inputs`` is AuditResult.inputs (file, role, sha256, row counts).
+
+    ``key_fingerprint`` is audit_lib.pseudonym.key_fingerprint of the pseudonym key: a keyed hash of a
+    constant, which tells whether two reports were made with one key and reveals nothing of it.
 
     ``evidence_hashes`` are the other files that shaped the report (accepted.yaml, the framework
     mapping), by name; ``catalogue_version`` is audit.catalogue_version of the checks that ran.
@@ -70,6 +76,7 @@ def build_manifest(*, run_id: str, period: str, parameters: dict[str, Any], inpu
         "finished_at": finished_at.isoformat(timespec="seconds"),
         "parameters": parameters,
         "catalogue_version": catalogue_version,
+        "pseudonym_key_fingerprint": key_fingerprint,
         "declaration": dict(sorted(declaration_hashes.items())),
         "evidence": dict(sorted((evidence_hashes or {}).items())),
         "inputs": _records(inputs),
@@ -83,6 +90,20 @@ def write_manifest(folder: str | os.PathLike, **fields: Any) -> Path:
     manifest = build_manifest(folder=folder, **fields)
     return atomic_write_text(Path(folder) / MANIFEST,
                              json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def key_fingerprint_of(folder: str | os.PathLike) -> tuple[bool, str | None]:
+    """Whether ``folder`` has a manifest, and the pseudonym key fingerprint it records (None when it
+    has none, or was written before manifests recorded one)."""
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        return False, None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False, None
+    value = data.get("pseudonym_key_fingerprint") if isinstance(data, dict) else None
+    return True, value if isinstance(value, str) and value else None
 
 
 def verify_manifest(folder: str | os.PathLike) -> list[str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_lib.errors import ReportError
+from audit_lib.stale import temp_prefix
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER_ENV = "REGAUDIT_CHROMIUM"
@@ -189,7 +190,8 @@ def html_to_pdf(html: str | os.PathLike, pdf: str | os.PathLike, *, footer: str 
         raise ReportError(f"PDF: {html_path} does not exist.")
     browser = find_browser()
     partial = pdf_path.with_name(f".{pdf_path.name}.partial")
-    with tempfile.TemporaryDirectory(prefix="regaudit-chromium-") as profile:
+    # The profile's name carries this process's pid, so a later run removes it if this one is killed.
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("chromium")) as profile:
         process, write_fd, read_fd = _launch(chromium_command(browser, Path(profile)))
         try:
             tools = _DevTools(process, write_fd, read_fd, time.monotonic() + TIMEOUT_S)

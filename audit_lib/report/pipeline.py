@@ -1,9 +1,11 @@
 """The report pipeline: papermill → tables → HTML → PDF → manifest, published atomically.
 
-A run works in ``out_dir/.<name>.tmp-<run_id>/`` and becomes ``out_dir/<name>/`` only when every
-output, the manifest last, is written; so a folder named like a period is always complete. A run
-whose notebook fails leaves ``out_dir/<name>.failed-<timestamp>/`` with the executed notebook
-(papermill marks the failing cell) and raises ReportError naming the cell.
+A run works in ``out_dir/.<name>.tmp-<pid>-<host>-<run_id>/`` and becomes ``out_dir/<name>/`` only
+when every output, the manifest last, is written; so a folder named like a period is always
+complete. A run whose notebook fails leaves ``out_dir/<name>.failed-<timestamp>/`` with the executed
+notebook (papermill marks the failing cell) and the kernel's log, and raises ReportFailed naming the
+cell. The staging folder's name carries its creator, so that a later run removes it if this one is
+killed (audit_lib/stale.py).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from audit_lib.errors import RegauditError, ReportError
+from audit_lib.errors import OutputError, RegauditError, ReportError, ReportFailed, describe_os_error
+from audit_lib.exit_codes import ExitCode, audit_exit_code
 from audit_lib.report.labels import LANGUAGES, text
 from audit_lib.report.runtime import DEMO_KEY_NAME, new_run_id, read_summary
+from audit_lib.stale import owner_tag, temp_prefix
 
 from audit_lib.resources import NOTEBOOKS, SAMPLE, work_root
 
@@ -40,29 +44,18 @@ PREFERRED_KERNEL = "regaudit"
 FALLBACK_KERNEL = "python3"
 
 
-class ReportFailed(ReportError):
-    """The report broke after it started: what it made is kept in ``folder``
-    (``<name>.failed-<timestamp>/``, with the executed notebook showing the failing cell)."""
-
-    def __init__(self, message: str, folder: Path | None = None) -> None:
-        super().__init__(message)
-        self.folder = folder
+# The kernel's own output (its start-up warnings, anything written to its file descriptors rather
+# than to a cell) goes to this file in the run's folder, not to the user's terminal; it is kept with
+# a failed run and shown live with --debug.
+KERNEL_LOG = "kernel.log"
 
 
-def exit_code(folder: str | os.PathLike, fail_on: str | None = "low") -> int:
-    """The exit code of a published report (see ``regaudit run --help``): 2 when the audit is
-    incomplete, else 1 when an open finding is at or above ``fail_on``, else 0."""
-    from audit_lib.checks.spec import SEVERITY_RANK
-
+def exit_code(folder: str | os.PathLike, fail_on: str | None = "low") -> ExitCode:
+    """The exit code of a published report (see ``regaudit run --help``), decided from its audit.json
+    by the same function as ``regaudit check``'s: 2 when the audit is incomplete, else 1 when an open
+    finding is at or above ``fail_on``, else 0."""
     audit = read_summary(folder)
-    if not audit.get("complete", False):
-        return 2
-    if fail_on and fail_on != "none":
-        threshold = SEVERITY_RANK[fail_on]
-        if any(SEVERITY_RANK.get(severity, 0) >= threshold and count
-               for severity, count in (audit.get("open_by_severity") or {}).items()):
-            return 1
-    return 0
+    return audit_exit_code(bool(audit.get("complete", False)), audit.get("open_by_severity") or {}, fail_on)
 
 
 def kernel_name() -> str:
@@ -106,26 +99,61 @@ def _kernel_can_import_audit_lib() -> Iterator[None]:
             os.environ["PYTHONPATH"] = previous
 
 
-def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str) -> Path:
-    """Run ``notebook`` with papermill into ``output``; a failing cell raises ReportError naming it."""
+def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str, *,
+                     kernel_log: Path | None = None) -> Path:
+    """Run ``notebook`` with papermill into ``output``; a failing cell raises ReportError naming it.
+
+    The kernel's own output (ipykernel's "running over TCP without encryption" warning and whatever
+    else reaches its stdout and stderr rather than a cell) goes to ``kernel_log``, or is dropped when
+    that is None; with --debug it reaches the terminal.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    try:
-        with _kernel_can_import_audit_lib():
-            papermill.execute_notebook(
-                str(notebook), str(output), parameters=parameters, kernel_name=kernel,
-                cwd=str(notebook.parent), progress_bar=False, log_output=False,
-            )
-    except PapermillExecutionError as exc:
-        # Index in the executed notebook (after papermill's injected-parameters cell) plus the
-        # cell's first line, so the cell can be found in either notebook.
-        first_line = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
-        raise ReportError(
-            f"Notebook {notebook.name}: cell {exc.cell_index} ({first_line.strip()[:80]!r}) "
-            f"failed: {exc.ename}: {exc.evalue}"
-        ) from exc
+    from audit_lib.debug import debug_enabled
+
+    with contextlib.ExitStack() as stack:
+        log = None if debug_enabled() else stack.enter_context(open(kernel_log or os.devnull, "ab"))
+        try:
+            with _kernel_can_import_audit_lib():
+                papermill.execute_notebook(
+                    str(notebook), str(output), parameters=parameters, kernel_name=kernel,
+                    cwd=str(notebook.parent), progress_bar=False, log_output=False,
+                    kernel_manager_class=_kernel_manager(log),
+                )
+        except PapermillExecutionError as exc:
+            # Index in the executed notebook (after papermill's injected-parameters cell) plus the
+            # cell's first line, so the cell can be found in either notebook.
+            first_line = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
+            raise ReportError(
+                f"Notebook {notebook.name}: cell {exc.cell_index} ({first_line.strip()[:80]!r}) "
+                f"failed: {exc.ename}: {exc.evalue}"
+            ) from exc
     return output
+
+
+def _kernel_manager(log):
+    """A kernel manager class (nbclient's default, AsyncKernelManager) that starts the kernel with
+    its stdout and stderr in the open file ``log`` (None: this process's), and names the kernel's
+    connection file as regaudit names its temporary files, so that a killed run's is removed too."""
+    import secrets
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class RegauditKernelManager(AsyncKernelManager):
+        """Starts its kernel with its output in a log file and a connection file named by its creator."""
+
+        async def start_kernel(self, **kw):
+            if log is not None:
+                kw.setdefault("stdout", log)
+                kw.setdefault("stderr", log)
+            if not self.connection_file:  # else jupyter_client makes an anonymous /tmp/tmpXXXX.json
+                from audit_lib.stale import temp_path
+
+                self.connection_file = temp_path("kernel", secrets.token_hex(4) + ".json")
+            return await super().start_kernel(**kw)
+
+    return RegauditKernelManager
 
 
 @contextlib.contextmanager
@@ -143,7 +171,7 @@ def _kernel_progress(progress) -> Iterator[None]:
 
     from audit_lib.audit import PROGRESS_FILE_ENV, AuditProgress
 
-    handle, path = tempfile.mkstemp(prefix="regaudit-progress-", suffix=".jsonl")
+    handle, path = tempfile.mkstemp(prefix=temp_prefix("progress"), suffix=".jsonl")
     os.close(handle)
     previous = os.environ.get(PROGRESS_FILE_ENV)
     os.environ[PROGRESS_FILE_ENV] = path
@@ -190,7 +218,7 @@ def publish(staging: Path, final: Path) -> Path:
     """
     old = None
     if final.exists():
-        old = final.with_name(f".{final.name}.old-{_timestamp()}")
+        old = final.with_name(f".{final.name}.old-{owner_tag()}-{_timestamp()}")
         os.rename(final, old)
     try:
         os.rename(staging, final)
@@ -203,12 +231,26 @@ def publish(staging: Path, final: Path) -> Path:
     return final
 
 
+def staging_folder(out: Path, name: str, run_id: str | None = None) -> Path:
+    """Where a run for ``out/<name>/`` works: ``out/.<name>.tmp-<pid>-<host>-<run id>/``.
+
+    Without a run id the audit derives one from what it reads (same inputs, same id), which is known
+    only after it ran; the folder gets its own unique suffix meanwhile. The pid and host let a later
+    run remove the folder if this one is killed (audit_lib/stale.py).
+    """
+    return out / f".{name}.tmp-{owner_tag()}-{run_id or new_run_id('run')}"
+
+
 def _keep_failed(staging: Path, out: Path, name: str) -> Path | None:
-    """Rename a failed run's folder to ``<name>.failed-<timestamp>`` so it is kept for inspection."""
+    """Rename a failed run's folder to ``<name>.failed-<timestamp>`` so it is kept for inspection;
+    None when there is none or it cannot be renamed (the error that failed the run is the news)."""
     if not staging.exists():
         return None
     failed = out / f"{name}.failed-{_timestamp()}"
-    os.rename(staging, failed)
+    try:
+        os.rename(staging, failed)
+    except OSError:
+        return None
     return failed
 
 
@@ -216,10 +258,12 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
                out_dir: str | os.PathLike, *, pseudonym_key_file: str | os.PathLike | None = None,
                lang: str = "en", pdf: bool = True, name: str | None = None,
                run_id: str | None = None, notebook: str | os.PathLike | None = None,
-               progress=None) -> Path:
+               progress=None, allow_outside: "list[str | os.PathLike] | None" = None) -> Path:
     """Audit ``register``/``exports`` for ``period`` and write the report to ``out_dir/<period>/``.
 
-    ``register`` None means the register.yaml that exports.yaml names.
+    ``register`` None means the register.yaml that exports.yaml names. ``allow_outside`` lists the
+    folders outside exports.yaml's own that the paths it names may resolve into (None:
+    $REGAUDIT_ALLOW_OUTSIDE); it reaches the notebook as a parameter.
 
     The folder holds the executed notebook, report.html (no code, works offline), report.pdf
     (unless ``pdf=False``), the findings and check results (CSV, Parquet, JSON), audit.json and
@@ -246,7 +290,10 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
     # CLI as itself (exit code 3, file and line), not as a failed notebook cell.
     from audit_lib.declaration import load_declaration
 
-    load_declaration(register_path, exports_path)
+    # Resolved here: the kernel runs in the notebook's folder. None leaves $REGAUDIT_ALLOW_OUTSIDE to
+    # the kernel, which inherits this process's environment.
+    allowed = [str(Path(p).expanduser().resolve()) for p in allow_outside] if allow_outside is not None else None
+    load_declaration(register_path, exports_path, allow_outside=allowed)
     key_path = Path(pseudonym_key_file).resolve() if pseudonym_key_file else None
     if key_path is None or key_path.name != DEMO_KEY_NAME:
         load_key(key_path)  # fails early with the message that says how to provide a key
@@ -259,11 +306,12 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
 
     name = name or period
     out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    # Without a run id the audit derives one from what it reads (same inputs, same id), which is
-    # known only after it ran; the staging folder gets its own unique suffix meanwhile.
-    staging = out / f".{name}.tmp-{run_id or new_run_id('run')}"
-    staging.mkdir()
+    staging = staging_folder(out, name, run_id)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+    except OSError as exc:  # a file where the folder should be, a read-only disk: nothing started yet
+        raise OutputError.from_os_error(exc) from None
     # The previous period's report beside this one, if any, for new / still open / resolved.
     previous = out / parse_period(period).previous().label / "findings.parquet"
     parameters = {
@@ -275,12 +323,15 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
         "lang": lang,
         "run_id": run_id,  # None: the audit derives it from its inputs
         "previous_findings": str(previous) if previous.is_file() else None,
+        "allow_outside": allowed,  # folders outside exports.yaml's that its paths may name (--allow-outside)
     }
     try:
         say = _stage_callback(progress)
         say("notebook")
         with _kernel_progress(progress):
-            execute_notebook(notebook_path, staging / EXECUTED_NOTEBOOK, parameters, kernel_name())
+            execute_notebook(notebook_path, staging / EXECUTED_NOTEBOOK, parameters, kernel_name(),
+                             kernel_log=staging / KERNEL_LOG)
+        (staging / KERNEL_LOG).unlink(missing_ok=True)  # kept only when the run fails: not evidence
         audit = read_summary(staging)
         if run_id and audit.get("run_id") != run_id:
             raise ReportError(f"Report: the notebook wrote results of run {audit.get('run_id')!r}, "
@@ -302,13 +353,16 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
             complete=audit["complete"], catalogue_version=audit.get("catalogue_version"),
             evidence_hashes=audit.get("evidence_hashes") or {},
             incomplete_reasons=audit.get("incomplete_reasons") or [],
+            key_fingerprint=audit.get("key_fingerprint"),  # the next period's report compares its key with it
         )
         return publish(staging, out / name)
     except BaseException as exc:
         failed = _keep_failed(staging, out, name)
+        note = f" The executed notebook and the kernel's log are kept in {failed}." if failed else ""
         if isinstance(exc, RegauditError):
-            note = f" The executed notebook is kept in {failed}." if failed else ""
             raise ReportFailed(f"{exc}{note}", failed) from exc
+        if isinstance(exc, OSError):  # the disk filled up, the folder went read-only, ...
+            raise ReportFailed(f"Report: {describe_os_error(exc, output=True)}{note}", failed) from exc
         raise
 
 
@@ -339,8 +393,11 @@ def demo(out_dir: str | os.PathLike = "reports", *, lang: str = "en", pdf: bool 
     from audit_lib.pseudonym import ensure_key_file
 
     key = ensure_key_file(demo_key())
-    target = Path(out_dir)
-    if not target.is_absolute():
-        target = work_root() / target
     return run_report(DEMO_SAMPLE / "register.yaml", DEMO_SAMPLE / "exports.yaml", DEMO_PERIOD,
-                      target, pseudonym_key_file=key, lang=lang, pdf=pdf, name="demo")
+                      demo_out_dir(out_dir), pseudonym_key_file=key, lang=lang, pdf=pdf, name="demo")
+
+
+def demo_out_dir(out_dir: str | os.PathLike = "reports") -> Path:
+    """The folder ``demo`` writes into: ``out_dir``, a relative one taken from ``work_root()``."""
+    target = Path(out_dir)
+    return target if target.is_absolute() else work_root() / target

@@ -38,12 +38,10 @@ def notebook_key(key_file: str | os.PathLike | None) -> bytes:
 FRAMEWORK_FILE = Path(__file__).resolve().parents[1] / "frameworks" / "gdpr_fi.yaml"
 # AuditResult attributes that may hold the SHA-256 of the accepted-risks file (accepted.yaml).
 _ACCEPTED_HASH_ATTRIBUTES = ("accepted_sha256", "accepted_hash", "accepted_file_sha256", "accepted_file_hash")
-QUARANTINE = "quarantine.csv"
+QUARANTINE = "quarantine.csv"  # written by AuditResult.write_tables, by the policy of audit_lib/quarantine.py
 CHECK_RESULTS = "check_results.csv"
 # Columns of check_results.csv that change from run to run (the rest repeats byte for byte).
 TIMING_COLUMNS = ("duration_s",)
-# Quarantined rows' raw text is register data (names, e-mails): the report keeps where and why only.
-QUARANTINE_COLUMNS = ["file", "row", "line", "column_name", "reason_code", "reason"]
 
 
 def catalogue_of(result: Any) -> str:
@@ -72,12 +70,15 @@ def evidence_hashes(result: Any) -> dict[str, str]:
     return hashes
 
 
-def summary(result: Any) -> dict[str, Any]:
-    """What the pipeline needs from the audit to write the manifest, as JSON-ready data."""
+def summary(result: Any, previous_findings: str | os.PathLike | None = None) -> dict[str, Any]:
+    """What the pipeline needs from the audit to write the manifest, as JSON-ready data; with the
+    previous period's findings, whether they could be compared (``comparison``, report/diff.py)."""
+    from audit_lib.report.diff import compare_keys
+
     inputs = json.loads(result.inputs.to_json(orient="records", date_format="iso"))
     statuses = result.check_results["status"].value_counts()
     findings = result.findings
-    open_findings = findings[findings["state"] != "accepted"] if len(findings) else findings
+    open_findings = findings[findings["state"] == "open"] if len(findings) else findings  # as AuditResult.open_findings
     return {
         "run_id": result.run_id,
         "period": result.period.label,
@@ -85,6 +86,9 @@ def summary(result: Any) -> dict[str, Any]:
         "complete": bool(result.complete),
         "incomplete_reasons": list(getattr(result, "incomplete_reasons", []) or []),
         "catalogue_version": catalogue_of(result),
+        "key_fingerprint": getattr(result, "key_fingerprint", None),
+        "comparison": _comparison(compare_keys(previous_findings, getattr(result, "key_fingerprint", None)),
+                                  result.period.previous().label),
         "declaration_hashes": dict(result.declaration_hashes),
         "evidence_hashes": evidence_hashes(result),
         "inputs": inputs,
@@ -112,14 +116,29 @@ def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings:
     # check_results.csv keeps each check's run time (duration_s): it is how a long audit is
     # profiled. Reproducibility is promised for the findings files; TIMING_COLUMNS names the
     # columns of check_results.csv that differ from run to run (audit.json repeats them).
+    # The quarantine too, by the one policy of audit_lib/quarantine.py (no raw text, keys pseudonymised):
+    # the report's quarantine.csv and `regaudit check --out`'s are the same file.
     result.write_tables(folder)
-    quarantine = result.quarantine
-    write_csv_safe(quarantine[[c for c in QUARANTINE_COLUMNS if c in quarantine]], folder / QUARANTINE)
-    changes = changes_frame(result.findings, previous_findings, result.period.label)
-    if changes is not None:
+    changes = changes_frame(result.findings, previous_findings, result.period.label,
+                            getattr(result, "key_fingerprint", None))
+    if changes is not None:  # none without a previous report, or with one made with another key
         write_csv_safe(changes, folder / CHANGES)
-    atomic_write_text(folder / SUMMARY, json.dumps(summary(result), indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(folder / SUMMARY,
+                      json.dumps(summary(result, previous_findings), indent=2, ensure_ascii=False) + "\n")
     return folder
+
+
+def _comparison(keys: Any, previous_label: str) -> dict[str, Any]:
+    """audit.json's record of the comparison with the previous period: the key check and its warning."""
+    return {"key": keys.state, "comparable": keys.comparable, "previous_key_fingerprint": keys.previous,
+            "warning": keys.warning(previous_label)}
+
+
+def comparison_warning(folder: str | os.PathLike) -> str | None:
+    """The warning a published report's audit.json records when its findings could not be compared with
+    the previous period's (another pseudonym key); None otherwise. For the CLI."""
+    comparison = read_summary(folder).get("comparison") or {}
+    return comparison.get("warning") or None
 
 
 def show_families(result: Any, lang: str = "en") -> None:

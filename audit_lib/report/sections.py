@@ -90,9 +90,12 @@ def _family_order(values: Any) -> list[str]:
     return [f for f in FAMILIES if f in present] + sorted(present - set(FAMILIES))
 
 
-def cover(result: Any, lang: str = "en") -> str:
+def cover(result: Any, lang: str = "en", previous: Any = None) -> str:
     """The cover page: title, whether the audit is complete (and if not, why, in its first lines),
-    register, controller, business id, period and run id, and the counts."""
+    register, controller, business id, period and run id, and the counts; with the previous period's
+    findings (``previous``), a warning when they were made with another pseudonym key (report/diff.py)."""
+    from audit_lib.report.diff import compare_keys
+
     register = result.register
     controller = getattr(register, "controller", None)
     period = result.period
@@ -107,6 +110,7 @@ def cover(result: Any, lang: str = "en") -> str:
     ]
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     state = "complete" if result.complete else "incomplete"
+    keys = compare_keys(previous, getattr(result, "key_fingerprint", None))
     summary = text("cover.summary", lang, **counts(result))
     reasons = ""
     if not result.complete:
@@ -121,9 +125,15 @@ def cover(result: Any, lang: str = "en") -> str:
         f'<div class="ra-status ra-{state}"><p><strong>{_e(text("cover.status", lang))}:</strong> '
         f'{_e(text("cover." + state, lang))}</p>{reasons}</div>'
         f'<table class="ra-table ra-cover-table">{body}</table>'
-        f'<p class="ra-summary">{_e(summary)}</p>'
+        f'<p class="ra-summary">{_e(summary)}</p>{_key_warning(keys, period.previous().label, lang)}'
         f'<p class="ra-note">{_e(text("cover.contents", lang))}</p></section>'
     )
+
+
+def _key_warning(keys: Any, previous_label: str, lang: str) -> str:
+    """The warning that the previous period's report was made with another pseudonym key ("" if not)."""
+    warning = keys.warning(previous_label, lang)
+    return f'<div class="ra-status ra-incomplete ra-key-changed"><p>{_e(warning)}</p></div>' if warning else ""
 
 
 def heading(key: str, lang: str = "en", note: str | None = None, level: int = 2, **values: Any) -> str:
@@ -271,21 +281,11 @@ def scope_section(result: Any, lang: str = "en") -> str:
 
 
 def quarantine_summary(result: Any) -> "pd.DataFrame":
-    """Quarantined rows counted per file and reason code, with the first lines as pointers."""
-    import pandas as pd
+    """Quarantined rows counted per file and reason code, with the first lines as pointers (counted in
+    DuckDB by audit_lib/quarantine.py: a file of millions of quarantined rows is never fetched)."""
+    from audit_lib.quarantine import summary
 
-    rows = result.quarantine
-    columns = ["file", "reason_code", "rows", "lines"]
-    if rows is None or len(rows) == 0:
-        return pd.DataFrame(columns=columns)
-    frame = rows.copy()
-    frame["reason_code"] = frame["reason_code"].fillna("").astype(str)
-    grouped = []
-    for (file, code), part in frame.groupby(["file", "reason_code"], sort=True):
-        lines = [str(int(v)) for v in part["line"].dropna().head(5)] if "line" in part else []
-        grouped.append({"file": file, "reason_code": code, "rows": len(part),
-                        "lines": ", ".join(lines) + (" …" if len(part) > len(lines) else "")})
-    return pd.DataFrame(grouped, columns=columns)
+    return summary(result.con)
 
 
 def findings_table(findings: "pd.DataFrame", lang: str = "en", css: str = "ra-findings",
@@ -467,13 +467,21 @@ def family_section(result: Any, family: str, lang: str = "en", limit: int = FAMI
 
 
 def comparison_section(findings: "pd.DataFrame", previous: "str | pd.DataFrame | None",
-                       previous_label: str, lang: str = "en", period: str = "") -> str:
+                       previous_label: str, lang: str = "en", period: str = "",
+                       key_fingerprint: str | None = None) -> str:
     """Changes since the previous period, by fingerprint: counts of new, still open, resolved (and
-    accepted), then the new and the resolved findings themselves (the full list is changes.csv)."""
-    from audit_lib.report.diff import CHANGE_KINDS, changes_frame
+    accepted), then the new and the resolved findings themselves (the full list is changes.csv).
+    Not compared, and said so, when the previous report was made with another pseudonym key than
+    ``key_fingerprint`` names (AuditResult.key_fingerprint)."""
+    from audit_lib.report.diff import CHANGE_KINDS, changes_frame, compare_keys
 
     out = heading("section.comparison", lang)
-    changes = changes_frame(findings, previous, period or "")
+    keys = compare_keys(previous, key_fingerprint)
+    if not keys.comparable:
+        return out + f'<p class="ra-note ra-key-changed">{_e(keys.warning(previous_label, lang))}</p>'
+    if keys.state == "unrecorded":
+        out += f'<p class="ra-note">{_e(text("comparison.key_unknown", lang, previous=previous_label))}</p>'
+    changes = changes_frame(findings, previous, period or "", key_fingerprint)
     if changes is None:
         return out + f'<p>{_e(text("comparison.none", lang, previous=previous_label))}</p>'
     counted = changes["change"].value_counts()

@@ -51,7 +51,8 @@ def _keyed_sql(context) -> str:
 
 def find(context):
     """One row per later registration: every subject sharing a key with one registered before it (the
-    earliest registration, ties broken by id, is the original)."""
+    earliest registration, ties broken by id, is the original; ``duplicate_of_subject_id`` names it, so
+    that the findings pseudonymise the ``subjects/<id>`` of ``duplicate_of``)."""
     rows = context.query(f"""
         WITH keyed AS ({_keyed_sql(context)}),
         ranked AS (
@@ -61,7 +62,7 @@ def find(context):
         )
         SELECT 'subjects/' || subject_id AS record_ref, subject_id, min(created_at) AS event_at,
                string_agg(DISTINCT kind, ' and ' ORDER BY kind) AS matched_on,
-               'subjects/' || min(original) AS duplicate_of
+               'subjects/' || min(original) AS duplicate_of, min(original) AS duplicate_of_subject_id
         FROM ranked WHERE n > 1
         GROUP BY subject_id
         ORDER BY subject_id""")
