@@ -62,8 +62,9 @@ def _fail(message: str, code: int) -> typer.Exit:
     from rich.console import Console
     from rich.markup import escape
 
+    # emoji=False: "exports.yaml:100: ..." would otherwise print its ":100:" as an emoji.
     Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True,
-                               soft_wrap=True)
+                               soft_wrap=True, emoji=False)
     return typer.Exit(code)
 
 
@@ -360,6 +361,52 @@ def sample(out: Path = typer.Option(..., help="Folder to write register.yaml, ex
         typer.echo(f"Sample written to {out}")
         typer.echo(str(summary))
     _guard(body)
+
+
+MAP_EXIT_CODES = ("Exit codes: 0 draft written (with --check: the files match the mapping); 1 with --check: "
+                  "something changed (new or vanished columns or files, another delimiter, encoding or date "
+                  "format); 3 invalid register.yaml or exports.yaml; 4 other errors (--out exists or cannot be "
+                  "written); 64 usage error.")
+
+
+@app.command("map", help="Draft an exports.yaml for a folder of exports: each file sniffed (format, encoding, "
+                         "delimiter, dates), vendor presets recognised, and a role, key, identifier, field and "
+                         "category proposed for each column by its name and values, every proposal with its reason "
+                         "and confidence in a comment; what it cannot place is TODO, which `regaudit lint` refuses "
+                         "until a person decides it. With --check, compare an existing exports.yaml with its files "
+                         "instead.\n\n" + MAP_EXIT_CODES)
+def map_exports(exports_dir: Optional[Path] = typer.Argument(None, help="The folder of export files to map."),
+                out: Path = typer.Option(Path("exports.draft.yaml"), help="The draft to write (never overwritten)."),
+                register: Optional[Path] = typer.Option(None, help="register.yaml: its categories (by fides_key), "
+                                                                   "identifiers and subject types are proposed."),
+                check: bool = typer.Option(False, "--check", help="Compare --exports with its files; write nothing."),
+                exports: Optional[Path] = typer.Option(None, help="With --check: the exports.yaml to compare."),
+                allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside",
+                                                                   help=ALLOW_OUTSIDE_HELP)) -> None:
+    def body() -> int:
+        if check:
+            if exports is None:
+                raise typer.BadParameter("--check needs --exports exports.yaml")
+            from audit_lib.mapdraft.compare import check_mapping
+
+            folder, changes = check_mapping(exports, allow_outside=allow_outside or None)
+            for change in changes:
+                typer.echo(str(change))
+            typer.echo(f"{len(changes)} change(s) between {exports} and {folder}" if changes
+                       else f"{exports} matches the files in {folder}")
+            return 1 if changes else 0
+        if exports_dir is None:
+            raise typer.BadParameter("name the folder of exports: regaudit map EXPORTS_DIR (or use --check)")
+        if out.exists():
+            raise _fail(f"{out} exists; choose another --out (a draft never overwrites a mapping)", ExitCode.ERROR)
+        from audit_lib.mapdraft.draft import write_draft
+
+        written, drafts = write_draft(exports_dir, out, register)
+        todos = [line for draft in drafts for line in draft.todos]
+        typer.echo(f"wrote {written}: {len(drafts)} file(s), {len(todos)} TODO(s) to decide; then run "
+                   f"`regaudit lint {written}`")
+        return 0
+    raise typer.Exit(_guard(body))
 
 
 LINT_EXIT_CODES = "Exit codes: 0 valid and no notice findings; 1 notice findings; 3 invalid file; 4 other errors."

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime
 from typing import Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from audit_lib.declaration.register import Strict
 
@@ -183,6 +183,14 @@ class Export(Strict):
     """One export file (or glob of files): the role its rows play, and any further facts they give."""
 
     file: str
+    preset: str | None = Field(
+        None, description="a bundled vendor preset (shopify/customers, shopify/orders, mailchimp/audience, "
+                          "mailchimp/campaign_activity, woocommerce/customers, woocommerce/orders, klaviyo/profiles): "
+                          "its role, key, subject, constants, facts, states, options and columns fill in what the "
+                          "entry does not say; a column of the entry's columns replaces the preset's column, and a "
+                          "preset column's fideslang category becomes the register's category of that key or its "
+                          "nearest declared parent (none declared: the column is undeclared). Columns the file lacks "
+                          "are left out")
     role: str | None = Field(None, description="the canonical role of the file's rows; may be left out when "
                                                "facts or states say what the file gives")
     format: Format | None = None
@@ -206,6 +214,40 @@ class Export(Strict):
     max_reject_ratio: float | None = Field(None, ge=0, le=1)
     options: ReadOptions = Field(default_factory=ReadOptions)
     columns: dict[str, ColumnSpec] = Field(default_factory=dict)
+    # Filled in from a preset: the columns it (not the entry) names, which a file may lack, and their aliases.
+    _preset_optional: frozenset[str] = PrivateAttr(frozenset())
+    _preset_aliases: dict[str, list[str]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _expand_preset(cls, data, handler, info: ValidationInfo):
+        # Expanded here, so everything after (checks, loader) sees an ordinary entry; the register, when
+        # the caller passes it as context, resolves the preset's fideslang categories and identifiers.
+        from audit_lib.presets.catalogue import preset_names
+
+        if not (isinstance(data, dict) and data.get("preset") in preset_names()):
+            return handler(data)  # an unknown preset is reported by _known_preset, at its key
+        from audit_lib.presets.expand import expand_entry
+
+        expanded, optional, aliases = expand_entry(data, (info.context or {}).get("register"))
+        export = handler(expanded)
+        export._preset_optional, export._preset_aliases = optional, aliases
+        return export
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str | None) -> str | None:
+        from audit_lib.presets.catalogue import preset_names, unknown_preset_message
+
+        if value is not None and value not in preset_names():
+            raise ValueError(unknown_preset_message(value))
+        return value
+
+    def narrowed(self, header: list[str]) -> "Export":
+        """This entry fitted to a file's header: the preset's columns the file lacks left out (see presets)."""
+        from audit_lib.presets.narrow import narrowed
+
+        return narrowed(self, header)
 
     @field_validator("file")
     @classmethod

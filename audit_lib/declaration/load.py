@@ -140,12 +140,12 @@ def _problems_from_validation(source: YamlSource, error: ValidationError, model:
     return problems
 
 
-def _parse(source: YamlSource, model: type[BaseModel]) -> BaseModel:
+def _parse(source: YamlSource, model: type[BaseModel], context: dict | None = None) -> BaseModel:
     if not isinstance(source.data, dict):
         raise DeclarationError([Problem(str(source.path), "", "expected a mapping of keys at the top level",
                                         line=1, fix="start from the sample in data_samples/hyvinvoivin")])
     try:
-        return model.model_validate(source.data)
+        return model.model_validate(source.data, context=context)
     except ValidationError as exc:
         raise DeclarationError(_problems_from_validation(source, exc, model)) from exc
 
@@ -181,6 +181,9 @@ def load_declaration(register_path: str | Path | None, exports_path: str | Path,
     if register_path is None:
         register_path = exports_source.path.parent / exports.register_file  # type: ignore[attr-defined]
     register, register_source = load_register(register_path)
+    if any(export.preset for export in exports.exports):  # type: ignore[attr-defined]
+        # Again, now with the register: a preset's categories and identifiers are resolved against it.
+        exports = _parse(exports_source, ExportMap, {"register": register})
     problems = export_problems(exports, exports_source, register)  # type: ignore[arg-type]
     if problems:
         raise DeclarationError(problems)
@@ -378,4 +381,6 @@ def _plan_problems(add, where: Location, export, plan, register: Register, has_s
                     if required == "subject_id" else
                     f"map a column (`field: {required}`), give a constant (`set: {{{required}: ...}}`), derive it "
                     f"(`derive: {{{required}: [columns]}}`) or declare it `not_applicable: {{{required}: reason}}`")
-            add(at, f"{plan.role} records of {export.file} need field {required!r}, which nothing gives", ways)
+            preset = f" (preset {export.preset} maps no column to it)" if export.preset else ""
+            add(at, f"{plan.role} records of {export.file} need field {required!r}, which nothing gives{preset}",
+                ways)

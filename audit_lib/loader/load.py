@@ -235,7 +235,7 @@ def _load_one(con, declaration, export, files: "list[Path] | LoadError", key: st
             raise files
         zone = export.timezone or declaration.exports.timezone
         times = snapshots.snapshot_times(export, [relative_name(f, declaration.exports_dir) for f in files], zone)
-        view, plan_exprs = _stage(con, declaration, export, files, key, report, hashes)
+        view, plan_exprs, export = _stage(con, declaration, export, files, key, report, hashes)
     except LoadError as exc:
         report.problems.append(str(exc))
         report.inputs.append({"file": export.file, "role": ", ".join(export.roles), "format": export.format,
@@ -283,8 +283,9 @@ def _plan_fields(export, plans=None):
 
 
 def _stage(con, declaration, export, files: list[Path], key: str, report: LoadReport,
-           hashes: BackgroundHashes) -> tuple[str, dict[str, str]]:
-    """Read and type ``export`` into ``stg_<key>`` (and its numbered view), quarantine, reconcile.
+           hashes: BackgroundHashes) -> tuple[str, list[dict[str, str]], "Export"]:
+    """Read and type ``export`` into ``stg_<key>`` (and its numbered view), quarantine, reconcile; return the
+    view, each plan's field expressions, and the entry fitted to the file's header (Export.narrowed).
 
     CSV columns whose sampled values all have a plain form are cast by DuckDB's reader itself (the
     fastest way); if it meets a value it cannot cast further down, the file is read again with the
@@ -342,9 +343,11 @@ class _NativeCastFailed(Exception):
 
 
 def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, key: str, report: LoadReport,
-                hashes: BackgroundHashes, native: dict[str, "NativeCast"], newlines: bool) -> tuple[str, dict[str, str]]:
+                hashes: BackgroundHashes, native: dict[str, "NativeCast"], newlines: bool
+                ) -> tuple[str, list[dict[str, str]], "Export"]:
     source = open_source(con, export, files, declaration.exports_dir, native, attempt_key, newlines)
     try:
+        export = export.narrowed(source.columns)  # a preset's columns this file lacks are simply absent
         _record_columns(con, declaration, export, source.columns)
         missing = [c for c in referenced_columns(declaration, export) if c not in source.columns]
         if missing:
@@ -373,7 +376,7 @@ def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, k
         view = _numbered_view(con, source, table, ranges)
         marked = _quarantine(con, export, source, view, reason_sql, value_sql, own_exprs)
         _reconcile(declaration, export, source, staged, marked, report, hashes)
-        return view, plan_exprs
+        return view, plan_exprs, export
     finally:
         source.close()
 

@@ -1,0 +1,1 @@
+"""Drafting an exports.yaml from a folder of exports, and comparing one with its files (`regaudit map`)."""
