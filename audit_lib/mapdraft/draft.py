@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from audit_lib.errors import LoadError, RegauditError
-from audit_lib.mapdraft.propose import TODO, Entry, FileDraft, propose
+from audit_lib.mapdraft.propose import _FILE_DATE, TODO, Entry, FileDraft, propose
 from audit_lib.mapdraft.sniff import export_files, sniff
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def draft_files(exports_dir: Path, register: "Register | None" = None) -> list[F
             drafts.append(propose(sniffed[name][1], register, path))
         except LoadError as exc:
             drafts.append(FileDraft(name, role=Entry(TODO, f"could not read it: {exc}")))
-    return _one_master_listing(drafts, sniffed, register)
+    return _folder_snapshot(_one_master_listing(drafts, sniffed, register))
 
 
 def _one_master_listing(drafts: list[FileDraft], sniffed: dict, register: "Register | None") -> list[FileDraft]:
@@ -113,6 +113,24 @@ def _one_master_listing(drafts: list[FileDraft], sniffed: dict, register: "Regis
                 "master register, else list it under ignore: with the reason"))
         result.append(draft)
     return result
+
+
+def _folder_snapshot(drafts: list[FileDraft]) -> list[FileDraft]:
+    """An undated customer listing gets a snapshot TODO, with the one date the folder's other file names
+    all carry as its proposal: its consent states are compared with the other systems' as of its
+    snapshot, and without one they are taken as held at every period's end (so an export of 30.9.
+    would disagree with the spring's events). When it was exported only a person knows: the date of
+    its neighbours is a hint, never written as fact."""
+    dates = {m.group(1) for d in drafts if (m := _FILE_DATE.search(d.file))}
+    if len(dates) != 1:  # no date, or several: nothing says when the listing was taken
+        return drafts
+    date = dates.pop()
+    for draft in drafts:
+        if draft.snapshot is None and draft.role is not None and draft.role.value == "subjects":
+            draft.snapshot = Entry({"at": "TODO"}, (
+                f"when was it exported? no date in its name; every dated file of the folder is dated {date}: "
+                f"if it was exported with them, {date}T00:00:00 (or the time of day); confidence low"))
+    return drafts
 
 
 def _roles_not_given(drafts: list[FileDraft]) -> list[str]:

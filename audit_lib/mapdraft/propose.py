@@ -198,9 +198,7 @@ def propose(sniffed: FileSniff, register: "Register | None" = None, path=None,
         words = _words(path, sniffed, column, readings[column], role)
         proposal = _column(column, readings[column], role, words, register)
         if fold(column) == "id" and role is not None and not proposal.spec.get("field"):
-            key_field = ROLES[role].key
-            proposal = ColumnDraft(column, {"field": key_field}, f"name 'id' = the file's own key, {role}.{key_field}; "
-                                                                 "confidence medium")
+            proposal = _own_key(column, role, register)
         field_name = proposal.spec.get("field")
         if field_name and field_name in taken:  # one column per field: the first keeps it, this one is for a person to place
             proposal.spec.pop("field")
@@ -210,6 +208,21 @@ def propose(sniffed: FileSniff, register: "Register | None" = None, path=None,
         draft.columns.append(proposal)
     _whole_file(draft, sniffed, readings, role, register)
     return draft
+
+
+def _own_key(column: str, role: str, register: "Register | None") -> ColumnDraft:
+    """A column named 'id' as the file's own key, with the category the key's concept has in the role
+    (a ticket's id is of the ticket's category, as its ticket_id would be)."""
+    key_field = ROLES[role].key
+    spec: dict[str, Any] = {"field": key_field}
+    note = f"name 'id' = the file's own key, {role}.{key_field}"
+    concept = next((c for c in table().concepts.values() if c.field_in(role) == key_field and c.category_in(role)),
+                   None)
+    category, category_note = _category(concept.category_in(role) if concept else None, register)
+    if category is not None:
+        spec["category"] = category
+        note += f"; {category_note}"
+    return ColumnDraft(column, spec, note + "; confidence medium")
 
 
 def _words(path, sniffed: FileSniff, column: str, reading: _Reading, role: str | None) -> list[str]:
