@@ -62,3 +62,15 @@ def test_extension_notified_after_the_first_month_does_not_extend_the_deadline(t
         request("R2", "2026-07-01 10:00:00", "2026-09-20 10:00:00", "2026-08-04 09:00:00"),
     ]}, "rights_request_late", period="2026-Q3")
     assert refs(result) == ["requests/R2"]
+
+
+def test_deadline_on_midsummer_eve_depends_on_the_declared_non_working_days(tmp_path):
+    # Received 19 May 2026 -> due Friday 19 June, juhannusaatto. Strictly (public holidays only) it
+    # is a working day; counted as 150/1930 5 § counts, the deadline moves to Monday 22 June.
+    rows = {"requests": [request("R1", "2026-05-19 12:00:00", "2026-06-22 17:00:00")]}
+    strict = audit(tmp_path / "strict", rows, "rights_request_late", period="2026-Q2",
+                   register_patch={"requests.non_working_days": "public_holidays"})
+    eves = audit(tmp_path / "eves", rows, "rights_request_late", period="2026-Q2",
+                 register_patch={"requests.non_working_days": "public_holidays_and_eves"})
+    assert refs(strict) == ["requests/R1"] and "was due 2026-06-19" in strict.findings.loc[0, "message"]
+    assert refs(eves) == [] and eves.check_results.loc[0, "status"] == "pass"

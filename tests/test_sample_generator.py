@@ -228,6 +228,7 @@ def test_rules_count_with_the_register(sample):
     register = yaml.safe_load((BUNDLED_DIR / "register.yaml").read_text(encoding="utf-8"))
     assert register["requests"]["deadline"] == f"P{rules.REQUEST_DEADLINE_MONTHS}M"
     assert register["requests"]["extension"] == f"P{rules.REQUEST_EXTENSION_MONTHS}M"
+    assert register["requests"]["non_working_days"] == rules.NON_WORKING_DAYS
     declared = {r["role"]: (r["duration"], r.get("anchor")) for r in register["retention"]["rules"]
                 if r["id"] in ("orders_bookkeeping", "inactive_accounts", "support_contacts_limitation")}
     assert declared == {role: (f"P{years}Y", "end_of_year" if eoy else None)

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 
 from audit_lib.durations import parse_duration
 from audit_lib.roles import REQUEST_KINDS
+from audit_lib.working_days import DEFAULT_READING, NonWorkingDays
 
 
 def _iso_duration(value: str) -> str:
@@ -227,6 +228,14 @@ class Requests(Strict):
     deadline: IsoDuration = "P1M"
     extension: IsoDuration = "P2M"
     extension_notice_within: IsoDuration = "P1M"
+    non_working_days: NonWorkingDays = Field(
+        DEFAULT_READING,
+        description="the days a deadline may not end on; it moves to the next working day (Regulation 1182/71 "
+                    "Art. 3(4)). public_holidays (default, the strict reading): Saturdays, Sundays and Finnish "
+                    "public holidays. public_holidays_and_eves: also juhannusaatto and jouluaatto, which are not "
+                    "public holidays but which laki säädettyjen määräaikain laskemisesta 150/1930 5 § treats as "
+                    "holidays for periods of Finnish law; whether that carries over to GDPR Art. 12(3) is "
+                    "unsettled. The readings differ only when a deadline's last day is such an eve on a weekday")
     legal: list[str] = Field(default_factory=lambda: ["GDPR Art. 12(3)"])
 
 

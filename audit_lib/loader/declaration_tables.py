@@ -53,7 +53,7 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
                       "; ".join(rule.legal)))
     _table(con, "decl_retention_rules", "rule_id VARCHAR, role VARCHAR, months BIGINT, days BIGINT, "
                                         "anchor VARCHAR, action VARCHAR, legal VARCHAR", rules)
-    _create_calendar(con)
+    _create_calendar(con, register.requests.non_working_days)
     _create_retention_items(con, register, available)
     _create_derived_views(con, available)
 
@@ -72,19 +72,24 @@ def _table(con, name: str, columns: str, rows: list[tuple]) -> None:
             con.unregister("_declaration_rows")
 
 
-def _create_calendar(con) -> None:
-    """Days with whether each is a working day in Finland (Mon–Fri and not a public holiday), and for
-    every day the working day a period ending on it moves to (Regulation 1182/71 Art. 3(4))."""
-    import holidays
+def _create_calendar(con, reading: str) -> None:
+    """Days with whether each is a working day in Finland under the declared reading of non-working
+    days (``requests.non_working_days``: Saturdays, Sundays and public holidays, and with
+    ``public_holidays_and_eves`` juhannusaatto and jouluaatto too), each labelled with its kind
+    (working_day, weekend, public_holiday, eve), and for every day the working day a period ending
+    on it moves to (Regulation 1182/71 Art. 3(4))."""
+    from datetime import date
 
-    public = holidays.Finland(years=CALENDAR_YEARS)
-    _table(con, "public_holidays", "day DATE, name VARCHAR", sorted(public.items()))
-    con.execute("""
-        CREATE TABLE calendar AS
-        SELECT CAST(d AS DATE) AS day, isodow(d) <= 5 AND h.day IS NULL AS is_working_day, h.name AS holiday
-        FROM range(make_date($first, 1, 1), make_date($last + 1, 1, 1), INTERVAL 1 DAY) AS days(d)
-        LEFT JOIN public_holidays h ON h.day = CAST(d AS DATE)""",
-                {"first": CALENDAR_YEARS.start, "last": CALENDAR_YEARS.stop - 1})
+    from audit_lib import working_days
+
+    years = tuple(CALENDAR_YEARS)
+    _table(con, "public_holidays", "day DATE, name VARCHAR", sorted(working_days.public_holidays(years).items()))
+    _table(con, "holiday_eves", "day DATE, name VARCHAR", sorted(working_days.eve_days(years).items()))
+    days = working_days.calendar(date(years[0], 1, 1), date(years[-1], 12, 31), reading)
+    _table(con, "calendar", "day DATE, is_working_day BOOLEAN, kind VARCHAR, holiday VARCHAR, "
+                            "label_en VARCHAR, label_fi VARCHAR",
+           [(d.day, d.kind == working_days.WORKING_DAY, d.kind, d.name if d.kind != working_days.WORKING_DAY else None,
+             d.label_en, d.label_fi) for d in days])
     con.execute("""
         CREATE TABLE next_working_day AS
         SELECT day, min(CASE WHEN is_working_day THEN day END)
@@ -125,7 +130,8 @@ RETENTION_DUE = """
     WHERE i.start_at IS NOT NULL"""
 
 # Deadlines of data-subject requests as GDPR Art. 12(3) and Regulation 1182/71 count them: the
-# same day number months later (or that month's last day), moved to the next Finnish working day;
+# same day number months later (or that month's last day), moved to the next Finnish working day
+# (``calendar``, under the declared requests.non_working_days);
 # casts to DATE use the session time zone, the controller's local calendar. ``deadline`` includes
 # the extension when it was notified by ``notice_deadline``, the end of the first month.
 REQUEST_DEADLINES = """

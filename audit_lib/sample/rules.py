@@ -21,6 +21,10 @@ _ZONE = ZoneInfo(ZONE)
 # register.yaml's values these rules count with; tests/test_sample_generator.py checks they agree.
 REQUEST_DEADLINE_MONTHS = 1
 REQUEST_EXTENSION_MONTHS = 2
+# register.yaml's requests.non_working_days: the holidays package lists juhannusaatto and jouluaatto
+# among Finland's holidays, so these rules count them as non-working days, as 150/1930 5 § does;
+# the planted near miss "ontime_midsummer" (due Midsummer Eve) depends on it.
+NON_WORKING_DAYS = "public_holidays_and_eves"
 RETENTION = {  # role -> (years, anchor at the end of the year?)
     "orders": (6, True),
     "subjects": (3, False),
@@ -71,7 +75,7 @@ def request_deadline(received_local: datetime, extended: bool) -> date:
     """The last local day to answer a request (Art. 12(3), counted as Regulation 1182/71 counts).
 
     The same day number months later, or that month's last day (relativedelta clips), moved past
-    Saturdays, Sundays and Finnish public holidays.
+    Saturdays, Sundays, Finnish public holidays and the eves (NON_WORKING_DAYS).
     """
     months = REQUEST_DEADLINE_MONTHS + (REQUEST_EXTENSION_MONTHS if extended else 0)
     day = received_local.date() + relativedelta(months=months)
@@ -124,7 +128,7 @@ def before_end_periods(local: datetime) -> list[str]:
 
 
 def working_day_on_or_after(day: date) -> date:
-    """``day`` moved past Saturdays, Sundays and Finnish public holidays."""
+    """``day`` moved past Saturdays, Sundays, Finnish public holidays and the eves (NON_WORKING_DAYS)."""
     while day.weekday() >= 5 or day in _holidays(day.year):
         day += timedelta(days=1)
     return day

@@ -4,7 +4,7 @@ title:
   en: Marketing sent after the subject's data was erased on request
   fi: Markkinointia henkilölle, jonka tiedot on poistettu tämän pyynnöstä
 severity: critical
-legal: ["GDPR Art. 17(1)", "GDPR Art. 21(3)", "GDPR Art. 5(1)(b)"]
+legal: ["GDPR Art. 17(1)", "GDPR Art. 6(1)", "GDPR Art. 5(1)(a)"]
 needs:
   marketing_messages: [message_id, subject_id, channel, sent_at]
   requests: [request_id, subject_id, kind, completed_at]

@@ -4,7 +4,7 @@ title:
   en: Electronic marketing message without an opt-out
   fi: Sähköinen markkinointiviesti ilman kieltomahdollisuutta
 severity: high
-legal: ["Laki sähköisen viestinnän palveluista 917/2014 203 §", "Laki sähköisen viestinnän palveluista 917/2014 200 § 3 mom.", "Tietosuojavaltuutettu 9885/157/19 (10.7.2023)", "GDPR Art. 21(2)"]
+legal: ["Laki sähköisen viestinnän palveluista 917/2014 200 § 3 mom.", "Laki sähköisen viestinnän palveluista 917/2014 203 §", "Tietosuojavaltuutettu 9885/157/19 (10.7.2023)", "GDPR Art. 21(2)"]
 needs:
   marketing_messages: [message_id, subject_id, channel, sent_at, has_opt_out]
 message:

@@ -4,7 +4,7 @@ title:
   en: Data categories disclosed beyond the recipient's declaration
   fi: Vastaanottajalle luovutettu tietoryhmiä, joita sille ei ole ilmoitettu
 severity: high
-legal: ["GDPR Art. 5(1)(b)", "GDPR Art. 13(1)(e)", "GDPR Art. 5(1)(c)"]
+legal: ["GDPR Art. 30(1)(c)", "GDPR Art. 30(1)(d)", "GDPR Art. 28(3)(a)", "GDPR Art. 5(1)(b)", "GDPR Art. 5(1)(c)"]
 needs:
   disclosures: [disclosure_id, recipient, at, categories]
 message:

@@ -9,7 +9,7 @@ CHECK = {
     "title": {"en": "Data category held about a subject type that is not declared to have it",
               "fi": "Tietoryhmää käsitellään rekisteröityjen ryhmästä, jolle sitä ei ole ilmoitettu"},
     "severity": "medium",
-    "legal": ["GDPR Art. 5(1)(c)", "GDPR Art. 5(1)(b)", "GDPR Art. 30(1)(c)", "GDPR Art. 13(1)(c)"],
+    "legal": ["GDPR Art. 5(1)(c)", "GDPR Art. 5(1)(b)", "GDPR Art. 30(1)(c)"],
     "scope": "as_of",
     "needs": {"subjects": ["subject_id", "subject_type"]},
     "message": {

@@ -4,7 +4,7 @@ title:
   en: Declared data category that no export holds
   fi: Ilmoitettu tietoryhmä, jota yksikään vientitiedosto ei sisällä
 severity: low
-legal: ["GDPR Art. 5(1)(c)", "GDPR Art. 13(1)(c)", "GDPR Art. 30(1)(c)"]
+legal: ["GDPR Art. 30(1)(c)", "GDPR Art. 5(1)(a)", "GDPR Art. 12(1)"]
 scope: declaration
 message:
   en: "Category {category_id} ({label_en}) is declared in register.yaml, but no column of any export maps to it: the notice promises more than the register holds, or an export is missing."

@@ -4,7 +4,7 @@ title:
   en: Export column mapped to no declared data category
   fi: Vientitiedoston sarake, jota ei ole liitetty mihinkään ilmoitettuun tietoryhmään
 severity: high
-legal: ["GDPR Art. 5(1)(c)", "GDPR Art. 30(1)(c)", "GDPR Art. 13(1)(c)"]
+legal: ["GDPR Art. 5(1)(c)", "GDPR Art. 30(1)(c)"]
 scope: declaration
 message:
   en: "Column {column_name} of export {file} holds data that exports.yaml maps to no declared category or field."

@@ -1,4 +1,6 @@
-"""A declared purpose states no lawful basis (GDPR Art. 6(1), 13(1)(c))."""
+"""A declared purpose states no lawful basis (GDPR Art. 13(1)(c); the basis to name is one of Art. 6(1)).
+
+A silent notice breaches 13(1)(c); it does not prove that no Art. 6(1) basis exists."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ CHECK = {
     "title": {"en": "Purpose without a lawful basis",
               "fi": "Käyttötarkoitus ilman käsittelyperustetta"},
     "severity": "high",
-    "legal": ["GDPR Art. 6(1)", "GDPR Art. 13(1)(c)", "GDPR Art. 5(1)(a)"],
+    "legal": ["GDPR Art. 13(1)(c)", "GDPR Art. 5(1)(a)", "GDPR Art. 6(1)"],
     "scope": "declaration",
     "needs": {},
     "message": {

@@ -1,4 +1,7 @@
-"""Profiling data is collected but the notice says nothing of profiling or automated decisions (Art. 13(2)(f))."""
+"""Profiling data is collected but the notice says nothing of profiling or automated decisions.
+
+Profiling for ad targeting is a purpose the notice must state (Art. 13(1)(c), recital 60, 5(1)(a)), with
+the right to object (Art. 21(2)); Art. 13(2)(f) applies only to Art. 22 automated decisions."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ CHECK = {
     "title": {"en": "Profiling not described in the notice",
               "fi": "Profilointia ei ole kuvattu selosteessa"},
     "severity": "medium",
-    "legal": ["GDPR Art. 13(2)(f)", "GDPR Art. 22", "GDPR Art. 21(2)"],
+    "legal": ["GDPR Art. 13(1)(c)", "GDPR recital 60", "GDPR Art. 5(1)(a)", "GDPR Art. 21(2)"],
     "scope": "declaration",
     "needs": {},
     "message": {

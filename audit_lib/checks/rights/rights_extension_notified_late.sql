@@ -4,7 +4,7 @@ title:
   en: Extension of a request's deadline notified after the first month
   fi: Pyynnön määräajan pidentämisestä ilmoitettu ensimmäisen kuukauden jälkeen
 severity: medium
-legal: ["GDPR Art. 12(3)", "Regulation (EEC, Euratom) No 1182/71 Art. 3"]
+legal: ["GDPR Art. 12(3)", "Regulation (EEC, Euratom) No 1182/71 Art. 3(2)(c)", "Regulation (EEC, Euratom) No 1182/71 Art. 3(4)"]
 needs:
   requests: [request_id, subject_id, kind, received_at, extension_notified_at]
 message:

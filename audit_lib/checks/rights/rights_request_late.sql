@@ -4,7 +4,7 @@ title:
   en: Data-subject request answered late
   fi: Rekisteröidyn pyyntöön vastattu myöhässä
 severity: high
-legal: ["GDPR Art. 12(3)", "Regulation (EEC, Euratom) No 1182/71 Art. 3"]
+legal: ["GDPR Art. 12(3)", "Regulation (EEC, Euratom) No 1182/71 Art. 3(2)(c)", "Regulation (EEC, Euratom) No 1182/71 Art. 3(4)"]
 needs:
   requests: [request_id, subject_id, kind, received_at, completed_at]
 message:
