@@ -311,7 +311,7 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         table = Table(title=f"Check results, {period} (run {result.run_id})")
         for column in ("check", "family", "severity", "status", "tested", "failures", "seconds", "note"):
             table.add_column(column, overflow="fold")
-        colours = {"pass": "green", "fail": "red", "error": "magenta", "not_run": "yellow"}
+        colours = {"pass": "green", "fail": "red", "error": "magenta", "not_run": "yellow", "not_tested": "yellow"}
         for row in result.check_results.itertuples():
             table.add_row(row.check_id, row.family, row.severity, f"[{colours[row.status]}]{row.status}[/]",
                           "" if row.population is None or str(row.population) == "<NA>" else str(row.population),
@@ -432,17 +432,22 @@ def lint(path: Path = typer.Argument(..., help="register.yaml or exports.yaml.")
 @app.command(short_help="Write the record of processing activities (GDPR Art. 30) from register.yaml.")
 def ropa(register: Path = typer.Option(..., help="register.yaml."),
          out: Path = typer.Option(..., help="Folder for ropa_<lang>.md, .html and .csv."),
-         lang: str = typer.Option("both", callback=_one_of("fi", "en", "both"), help="fi, en or both.")) -> None:
+         lang: str = typer.Option("both", callback=_one_of("fi", "en", "both"), help="fi, en or both."),
+         exports: Path | None = typer.Option(None, help="exports.yaml: which tables hold each data category, so "
+                                                        "that point (f) names the retention rule covering a "
+                                                        "category that no rule lists.")) -> None:
     """Write the record of processing activities (GDPR Art. 30(1)(a)–(g)) from register.yaml.
 
-    Exit codes: 0 written, 3 invalid register.yaml, 4 other errors, 64 usage error.
+    Exit codes: 0 written, 3 invalid register.yaml or exports.yaml, 4 other errors, 64 usage error.
     """
     def body() -> None:
-        from audit_lib.declaration import load_register
+        from audit_lib.declaration import load_declaration, load_register
         from audit_lib.ropa import LANGS, write_ropa
 
         model, source = load_register(register)
-        for written in write_ropa(model, out, LANGS if lang == "both" else (lang,), source_sha256=source.sha256):
+        export_map = load_declaration(register, exports).exports if exports is not None else None
+        for written in write_ropa(model, out, LANGS if lang == "both" else (lang,), source_sha256=source.sha256,
+                                  exports=export_map):
             typer.echo(f"wrote {written}")
     _guard(body)
 

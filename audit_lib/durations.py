@@ -15,6 +15,11 @@ class Duration:
     months: int
     days: int
 
+    def shorter_than(self, other: "Duration") -> bool:
+        """True if this duration ends before ``other`` from any start: fewer months, or as many and
+        fewer days (P5Y11M40D is not comparable with P6Y day by day, and counts as shorter)."""
+        return (self.months, self.days) < (other.months, other.days)
+
     def __str__(self) -> str:
         years, months = divmod(self.months, 12)
         text = "P" + (f"{years}Y" if years else "") + (f"{months}M" if months else "")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from audit_lib.checks.spec import CheckResult
 
-FINDING_COLUMNS = ["run_id", "period", "check_id", "family", "severity", "legal_refs", "record_ref", "subject_ref",
+FINDING_COLUMNS = ["run_id", "period", "check_id", "family", "severity", "kind", "legal_refs", "record_ref", "subject_ref",
                    "event_at", "message", "evidence", "fingerprint", "state", "accepted_reason", "accepted_by",
                    "accepted_until"]
 RESULT_COLUMNS = ["check_id", "family", "title", "severity", "legal_refs", "status", "population", "failures",
@@ -111,6 +111,26 @@ def render_message(template: str, row: dict[str, Any], timezone: str) -> str:
     return string.Formatter().vformat(template, (), values)
 
 
+def finding_kind(meta, row: dict[str, Any]) -> str:
+    """The row's ``finding_kind`` (breach or verify), else the check's ``kind``."""
+    kind = row.get("finding_kind") or meta.kind
+    if kind not in ("breach", "verify"):
+        raise ValueError(f"check {meta.id} gave a row of kind {kind!r}; a kind is 'breach' or 'verify'")
+    return kind
+
+
+def finding_legal(meta, row: dict[str, Any]) -> list[str]:
+    """The provisions a finding cites: the row's ``legal_refs`` (a list or '; '-separated text) when the
+    check gives one per row (e.g. the basis of the retention rule), else the check's header."""
+    refs = row.get("legal_refs")
+    if refs is None:
+        return list(meta.legal)
+    if isinstance(refs, str):
+        refs = refs.split("; ")
+    cited = list(dict.fromkeys(str(r).strip() for r in refs if r is not None and str(r).strip()))
+    return cited or list(meta.legal)
+
+
 def fingerprint(check_id: str, record_ref: str, parts: Iterable[Any] = ()) -> str:
     """A stable id of a finding: same check, record and identifying fields -> same fingerprint."""
     payload = json.dumps([check_id, record_ref, *[str(p) for p in parts]], ensure_ascii=False)
@@ -137,7 +157,8 @@ def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str
             event_at = row.get("event_at")
             records.append({
                 "run_id": run_id, "period": period, "check_id": meta.id, "family": result.check.family,
-                "severity": meta.severity, "legal_refs": "; ".join(meta.legal), "record_ref": record_ref,
+                "severity": meta.severity, "kind": finding_kind(meta, row),
+                "legal_refs": "; ".join(finding_legal(meta, row)), "record_ref": record_ref,
                 "subject_ref": subject_ref, "event_at": _display(event_at, timezone) or None,
                 "message": render_message(meta.message.get(lang), namespace, timezone),
                 "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),

@@ -32,6 +32,7 @@ class LintFinding:
 
     check_id: str
     severity: str
+    kind: str
     legal: list[str]
     record_ref: str
     line: int | None
@@ -50,10 +51,15 @@ class LintResult:
 
     @property
     def exit_code(self) -> int:
-        """3 invalid file, 1 findings, 0 clean."""
+        """3 invalid file, 1 breaches found, 0 clean or only items to verify."""
         if self.problems:
             return EXIT_INVALID
-        return EXIT_FINDINGS if self.findings else EXIT_CLEAN
+        return EXIT_FINDINGS if self.breaches else EXIT_CLEAN
+
+    @property
+    def breaches(self) -> list[LintFinding]:
+        """Findings the notice shows as a breach (not items to verify)."""
+        return [f for f in self.findings if f.kind == "breach"]
 
 
 def notice_checks() -> tuple["Check", ...]:
@@ -96,7 +102,7 @@ def lint(path: str | Path, lang: str = "en", allow_outside: list[str | Path] | N
     ``allow_outside``: folders outside exports.yaml's own that its paths may name (see ``load_declaration``).
     """
     from audit_lib.declaration.load import load_declaration, load_register
-    from audit_lib.findings import render_message
+    from audit_lib.findings import finding_kind, finding_legal, render_message
 
     kind = detect_kind(path)
     if kind == "exports":
@@ -123,11 +129,11 @@ def lint(path: str | Path, lang: str = "en", allow_outside: list[str | Path] | N
     for result in results:
         meta = result.check.meta
         if result.status.value == "error":
-            findings.append(LintFinding(meta.id, meta.severity, meta.legal, "", None,
+            findings.append(LintFinding(meta.id, meta.severity, "breach", meta.legal, "", None,
                                         f"the check broke: {result.reason}"))
         for row in result.rows:
             findings.append(LintFinding(
-                meta.id, meta.severity, meta.legal, str(row["record_ref"]),
+                meta.id, meta.severity, finding_kind(meta, row), finding_legal(meta, row), str(row["record_ref"]),
                 source.line_of(parse_record_ref(str(row["record_ref"]))),
                 render_message(meta.message.get(lang), row, register.controller.timezone)))
     # In file order, so a person fixes the file from the top.
@@ -151,13 +157,15 @@ def render(result: LintResult, console: Any) -> None:
         return
     colours = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
     table = Table(title=f"Notice findings in {result.path}")
-    for column in ("line", "check", "severity", "provision", "finding"):
+    for column in ("line", "check", "kind", "severity", "provision", "finding"):
         table.add_column(column, overflow="fold")
     for finding in result.findings:
         table.add_row("" if finding.line is None else str(finding.line), finding.check_id,
+                      "breach" if finding.kind == "breach" else "[magenta]verify[/]",
                       f"[{colours.get(finding.severity, '')}]{finding.severity}[/]", finding.legal[0],
                       finding.message)
     console.print(table)
     failed = sum(1 for r in result.results if r.rows)
-    console.print(f"{result.path}: valid; {len(result.findings)} findings from {failed} of {ran} notice checks",
-                  highlight=False)
+    verify = len(result.findings) - len(result.breaches)
+    console.print(f"{result.path}: valid; {len(result.breaches)} breaches and {verify} items to verify from "
+                  f"{failed} of {ran} notice checks", highlight=False)

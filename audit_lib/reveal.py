@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from audit_lib.errors import RegauditError
 from audit_lib.pseudonym import LENGTH, PREFIX, pseudonym

@@ -118,6 +118,9 @@ ROLES: dict[str, Role] = {
             Field("ordered_at", TIMESTAMP, required=True),
             Field("service_id"),
             Field("amount", DECIMAL),
+            # When the record was deleted in the source system (a tombstone or a deletion log): the
+            # evidence that bookkeeping material was deleted before its statutory minimum.
+            Field("deleted_at", TIMESTAMP),
         ),
         _role(
             "services", "service_id",

@@ -10,6 +10,7 @@ record is itself something the controller must fix. The quarterly report include
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,8 @@ from audit_lib.durations import parse_duration
 if TYPE_CHECKING:
     import pandas as pd
 
-    from audit_lib.declaration.register import Label, Register
+    from audit_lib.declaration.exports import ExportMap
+    from audit_lib.declaration.register import Label, Register, RetentionRule
 
 LANGS = ("fi", "en")
 EEA = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK IS LI NO".split())
@@ -32,14 +34,25 @@ _T = {
                    "puutteellisesti. Ne on korjattava.",
                    "Highlighted lines are gaps: the register description does not say it, or says too little. "
                    "They need fixing."),
-    "a": ("Rekisterinpitäjän ja tietosuojavastaavan nimi ja yhteystiedot",
-          "Name and contact details of the controller and the data protection officer"),
+    # The headings of points (a)–(g) follow the wording of Art. 30(1) in the Regulation's Finnish and
+    # English texts (the point's closing qualifications left out).
+    "a": ("Rekisterinpitäjän ja tarvittaessa yhteisrekisterinpitäjän, rekisterinpitäjän edustajan ja "
+          "tietosuojavastaavan nimi ja yhteystiedot",
+          "Name and contact details of the controller and, where applicable, the joint controller, the "
+          "controller's representative and the data protection officer"),
     "b": ("Käsittelyn tarkoitukset", "Purposes of the processing"),
-    "c": ("Rekisteröityjen ryhmät ja henkilötietoryhmät", "Categories of data subjects and of personal data"),
-    "d": ("Vastaanottajat", "Categories of recipients"),
-    "e": ("Siirrot kolmansiin maihin ja suojatoimet", "Transfers to third countries and their safeguards"),
-    "f": ("Tietoryhmien poistamisen määräajat", "Time limits for erasure of the categories of data"),
-    "g": ("Tekniset ja organisatoriset turvatoimet", "Technical and organisational security measures"),
+    "c": ("Kuvaus rekisteröityjen ryhmistä ja henkilötietoryhmistä",
+          "Description of the categories of data subjects and of the categories of personal data"),
+    "d": ("Vastaanottajien ryhmät", "Categories of recipients"),
+    "e": ("Tiedot henkilötietojen siirroista kolmanteen maahan tai kansainväliselle järjestölle ja "
+          "asianmukaisia suojatoimia koskevat asiakirjat",
+          "Transfers of personal data to a third country or an international organisation, and the "
+          "documentation of suitable safeguards"),
+    "f": ("Eri tietoryhmien poistamisen suunnitellut määräajat",
+          "Envisaged time limits for erasure of the different categories of data"),
+    "g": ("Yleinen kuvaus 32 artiklan 1 kohdassa tarkoitetuista teknisistä ja organisatorisista turvatoimista",
+          "General description of the technical and organisational security measures referred to in "
+          "Article 32(1)"),
     "not_stated": ("ei ilmoitettu", "not stated"),
     "controller": ("Rekisterinpitäjä", "Controller"),
     "business_id": ("Y-tunnus", "Business id"),
@@ -68,34 +81,47 @@ _T = {
     "yes": ("kyllä", "yes"), "no": ("ei", "no"),
     "kind": ("rooli", "role"),
     "country": ("maa", "country"),
-    "art28": ("28 artiklan käsittelysopimus", "Art. 28 processing agreement"),
+    "art28": ("28 artiklan mukainen käsittelysopimus", "Art. 28 processing agreement"),
     "listed": ("mainittu selosteessa", "listed in the notice"),
     "purposes": ("käyttötarkoitukset", "purposes"),
     "transfers": ("Siirrot EU:n/ETA:n ulkopuolelle", "Transfers outside the EU/EEA"),
     "safeguards": ("suojatoimet", "safeguards"),
     "notice_statement": ("Selosteen ilmoitus", "What the notice says"),
     "rule": ("Sääntö", "Rule"),
-    "from": ("alkaen", "from"),
-    "end_of_year": ("kalenterivuoden lopusta", "from the end of the calendar year"),
-    "then": ("sitten", "then"),
-    "delete": ("poistetaan", "delete"), "anonymise": ("anonymisoidaan", "anonymise"),
+    # Where a period counts from (RetentionRule.anchor); the bookkeeping ones in the words of
+    # kirjanpitolaki 2:10 § 1 and 2 mom.
+    "anchor.none": ("tapahtumasta", "from the event"),
+    "anchor.end_of_year": ("kalenterivuoden lopusta", "from the end of the calendar year"),
+    "anchor.end_of_financial_period": ("tilikauden päättymisestä", "from the end of the financial period"),
+    "anchor.end_of_year_financial_period_ended": ("sen vuoden lopusta, jonka aikana tilikausi on päättynyt",
+                                                  "from the end of the year in which the financial period ended"),
+    "at_least": ("vähintään", "at least"),
+    "period_ends": ("tilikausi päättyy", "the financial period ends on"),
+    "period_default": ("oletus, ei ilmoitettu", "default, not stated"),
+    "action.delete": ("sen jälkeen tiedot poistetaan", "then deleted"),
+    "action.anonymise": ("sen jälkeen tiedot anonymisoidaan", "then anonymised"),
+    "action.keep": ("poistamisen ajankohtaa ei ole ilmoitettu (vain vähimmäisaika)",
+                    "no erasure time is declared beyond the minimum"),
     "table": ("taulu", "table"),
+    "via_table": ("ei omaa sääntöä: taulun {role} sääntö", "no rule of its own: the rule of table {role}"),
+    "rule_categories_none": ("ei nimettyjä tietoryhmiä", "no categories named"),
     "internal": ("sisäinen sääntö, ei ilmoitettu selosteessa", "internal rule, not stated in the notice"),
     "legal": ("peruste", "basis"),
-    "no_rule": ("Tietoryhmät, joita yksikään säilytyssääntö ei nimeä", "Categories named by no retention rule"),
-    "all_covered": ("jokaisella tietoryhmällä on säilytyssääntö", "every category has a retention rule"),
+    "no_period": ("Säilytysaikaa ei ole määritelty: yksikään säilytyssääntö ei koske tätä tietoryhmää",
+                  "No retention period is declared: no retention rule covers this category"),
     "measures": ("Turvatoimet", "Measures"),
     "processor": ("käsittelijä", "processor"), "joint_controller": ("yhteisrekisterinpitäjä", "joint controller"),
     "authority": ("viranomainen", "authority"),
     "unknown": ("ei tiedossa", "not known"),
 }
+# Lawful bases of Art. 6(1): the Finnish name, the English name, the point (cited by finnish_citation in Finnish).
 _BASES = {
-    "consent": ("suostumus (6 art. 1 a)", "consent (Art. 6(1)(a))"),
-    "contract": ("sopimus (6 art. 1 b)", "contract (Art. 6(1)(b))"),
-    "legal_obligation": ("lakisääteinen velvoite (6 art. 1 c)", "legal obligation (Art. 6(1)(c))"),
-    "vital_interests": ("elintärkeä etu (6 art. 1 d)", "vital interests (Art. 6(1)(d))"),
-    "public_task": ("yleinen etu tai julkinen valta (6 art. 1 e)", "public task (Art. 6(1)(e))"),
-    "legitimate_interests": ("oikeutettu etu (6 art. 1 f)", "legitimate interests (Art. 6(1)(f))"),
+    "consent": ("suostumus", "consent", "Art. 6(1)(a)"),
+    "contract": ("sopimus", "contract", "Art. 6(1)(b)"),
+    "legal_obligation": ("lakisääteinen velvoite", "legal obligation", "Art. 6(1)(c)"),
+    "vital_interests": ("elintärkeä etu", "vital interests", "Art. 6(1)(d)"),
+    "public_task": ("yleinen etu tai julkinen valta", "public task", "Art. 6(1)(e)"),
+    "legitimate_interests": ("oikeutettu etu", "legitimate interests", "Art. 6(1)(f)"),
 }
 _KINDS = {"controller": ("rekisterinpitäjä", "controller")}
 
@@ -103,6 +129,106 @@ _KINDS = {"controller": ("rekisterinpitäjä", "controller")}
 def _t(key: str, lang: str) -> str:
     fi, en = _T.get(key) or _KINDS[key]
     return fi if lang == "fi" else en
+
+
+# Statutes the project cites by number alone ("917/2014 200 § 1 mom."), by their Finnish name.
+_STATUTES = {
+    "917/2014": "laki sähköisen viestinnän palveluista",
+    "1336/1997": "kirjanpitolaki",
+    "1050/2018": "tietosuojalaki",
+    "728/2003": "vanhentumislaki",
+    "38/1978": "kuluttajansuojalaki",
+    "150/1930": "laki säädettyjen määräaikain laskemisesta",
+}
+# The parts of a provision: (nominative, genitive) of the word after the number.
+_PARTS = {"artikla": ("artikla", "artiklan"), "kohta": ("kohta", "kohdan"), "alakohta": ("alakohta", "alakohdan"),
+          "luku": ("luku", "luvun"), "§": ("§", "§:n"), "momentti": ("momentti", "momentin")}
+_GDPR = re.compile(r"(?P<gdpr>GDPR\s+)?Art(?:icle|\.)\s*(?P<art>\d+(?:\s*[–-]\s*\d+)?)"
+                   r"(?:\((?P<par>\d+)\)(?:\((?P<sub>[a-z])\))?)?")
+_RECITAL = re.compile(r"GDPR\s+[Rr]ecital\s+(?P<n>\d+)")
+_NUMBER = r"\d{1,5}/\d{4}"
+_SECTION = re.compile(r"(?:(?P<ch>\d+)\s+luku\s+|(?P<ch2>\d+):)?(?P<sec>\d+(?:\s+[a-z])?)\s*§"
+                      r"(?:\s+(?P<mom>\d+)\s+mom\.)?(?:\s+(?P<kohta>\d+)\s+kohta)?")
+_STATUTE = re.compile(rf"(?:(?P<name>[^\W\d][\w-]*(?:\s+[^\W\d][\w-]*)*)\s+)?(?P<number>{_NUMBER})"
+                      rf"(?:\s+(?P<section>.+))?")
+
+
+def _provision(parts: list[tuple[str, str]]) -> str:
+    """'6 artiklan 1 kohdan a alakohta': every part in the genitive but the last."""
+    return " ".join(f"{number} {_PARTS[word][0 if i == len(parts) - 1 else 1]}"
+                    for i, (number, word) in enumerate(parts))
+
+
+def _lower_first(name: str) -> str:
+    """'Kirjanpitolaki' -> 'kirjanpitolaki' (a law's name is written in lower case in running text); a
+    first word with further capitals (an abbreviation) is left alone."""
+    first = name.split()[0]
+    return name if any(ch.isupper() for ch in first[1:]) else name[0].lower() + name[1:]
+
+
+def _law_genitive(name: str) -> str | None:
+    """'Kirjanpitolaki' -> 'kirjanpitolain'; 'laki sähköisen viestinnän palveluista' -> 'sähköisen viestinnän
+    palveluista annetun lain'; None for a name not of these forms."""
+    words = _lower_first(name).split()
+    if words[0] == "laki" and len(words) > 1:
+        return " ".join(words[1:]) + " annetun lain"
+    if words[-1].endswith("laki"):
+        return " ".join(words[:-1] + [words[-1][:-4] + "lain"])
+    if words[-1].endswith("asetus"):
+        return " ".join(words[:-1] + [words[-1][:-6] + "asetuksen"])
+    return None
+
+
+def finnish_citation(citation: str) -> str:
+    """A citation of the project's English form written as Finnish legal text does.
+
+    ``GDPR Art. 6(1)(a)`` -> 'tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta' (``Art. 6(1)(a)``
+    without 'GDPR' -> '6 artiklan 1 kohdan a alakohta'); ``Kirjanpitolaki 1336/1997 2 luku 10 § 2 mom.``
+    -> 'kirjanpitolain (1336/1997) 2 luvun 10 §:n 2 momentti'; ``Laki sähköisen viestinnän palveluista
+    917/2014 200 § 1 mom.`` and ``917/2014 200 § 1 mom.`` -> 'sähköisen viestinnän palveluista annetun
+    lain (917/2014) 200 §:n 1 momentti'. A citation of any other form is returned unchanged, never
+    half-translated.
+    """
+    text = " ".join(citation.split())
+    match = _GDPR.fullmatch(text)
+    if match:
+        parts = [(match["art"].replace(" ", ""), "artikla")]
+        if match["par"]:
+            parts.append((match["par"], "kohta"))
+        if match["sub"]:
+            parts.append((match["sub"], "alakohta"))
+        return ("tietosuoja-asetuksen " if match["gdpr"] else "") + _provision(parts)
+    match = _RECITAL.fullmatch(text)
+    if match:
+        return f"tietosuoja-asetuksen johdanto-osan {match['n']} kappale"
+    match = _STATUTE.fullmatch(text)
+    if not match:
+        return citation
+    name = match["name"] or _STATUTES.get(match["number"])
+    if name is None:
+        return citation
+    number, genitive = match["number"], _law_genitive(name)
+    if genitive is None:
+        return citation
+    if match["section"] is None:
+        return f"{_lower_first(name)} ({number})"
+    section = _SECTION.fullmatch(match["section"])
+    if section is None:
+        return citation
+    parts = []
+    if section["ch"] or section["ch2"]:
+        parts.append((section["ch"] or section["ch2"], "luku"))
+    parts.append((section["sec"], "§"))
+    if section["mom"]:
+        parts.append((section["mom"], "momentti"))
+    if section["kohta"]:
+        parts.append((section["kohta"], "kohta"))
+    return f"{genitive} ({number}) {_provision(parts)}"
+
+
+def _cite(citation: str, lang: str) -> str:
+    """The citation as the record in ``lang`` shows it."""
+    return finnish_citation(citation) if lang == "fi" else citation
 
 
 class Gap(str):
@@ -129,11 +255,18 @@ class RopaSection:
     letter: str
     title: str
     entries: list[RopaEntry] = field(default_factory=list)
+    lang: str = "en"
 
     @property
     def article(self) -> str:
-        """The provision, e.g. ``GDPR Art. 30(1)(a)``."""
+        """The provision, e.g. ``GDPR Art. 30(1)(a)`` (the same in both languages: an identifier)."""
         return f"GDPR Art. 30(1)({self.letter})"
+
+    @property
+    def provision(self) -> str:
+        """The provision as the record in its language shows it: 'tietosuoja-asetuksen 30 artiklan 1 kohdan
+        a alakohta' in Finnish, ``GDPR Art. 30(1)(a)`` in English."""
+        return _cite(self.article, self.lang)
 
 
 def human_duration(text: str, lang: str) -> str:
@@ -158,8 +291,55 @@ def _line(text: str, gap: bool) -> str:
     return Gap(text) if gap else text
 
 
-def build_ropa(register: "Register", lang: str = "en") -> list[RopaSection]:
-    """The record of processing as sections (a)–(g) of Art. 30(1), in ``lang`` ('fi' or 'en')."""
+def _day_month(month_day: str, lang: str) -> str:
+    """'06-30' -> '30.6.' / '30 June'."""
+    import calendar
+
+    month, day = (int(part) for part in month_day.split("-"))
+    return f"{day}.{month}." if lang == "fi" else f"{day} {calendar.month_name[month]}"
+
+
+def retention_period(rule: "RetentionRule", register: "Register", lang: str) -> str:
+    """A rule's planned time limit as the law words it, e.g. 'vähintään 6 vuotta sen vuoden lopusta, jonka
+    aikana tilikausi on päättynyt (orders.ordered_at; tilikausi päättyy 30.6.; kirjanpitolain (1336/1997)
+    2 luvun 10 §:n 2 momentti); sen jälkeen tiedot poistetaan'.
+
+    The bookkeeping anchors are worded as kirjanpitolaki 2:10 § 1 and 2 mom. word them (never 'the end of
+    the calendar year'), with the controller's financial period end and the provision that sets them; a
+    statutory minimum says 'at least'."""
+    from audit_lib.declaration.register import BOOKKEEPING
+
+    t = lambda key: _t(key, lang)  # noqa: E731
+    details = [" / ".join(f"{rule.role}.{name}" for name in rule.start_fields)]
+    if rule.anchor in ("end_of_financial_period", "end_of_year_financial_period_ended"):
+        controller = register.controller
+        ends = f"{t('period_ends')} {_day_month(controller.financial_period_ends, lang)}"
+        if "financial_period_ends" not in controller.model_fields_set:
+            ends += f" ({t('period_default')})"
+        details.append(ends)
+        statute = [BOOKKEEPING[rule.bookkeeping][2]] if rule.bookkeeping else list(rule.legal)
+        details += [_cite(c, lang) for c in statute]
+    period = (f"{t('at_least')} " if rule.is_minimum else "") + human_duration(rule.duration, lang)
+    return f"{period} {t('anchor.' + (rule.anchor or 'none'))} ({'; '.join(details)}); {t('action.' + rule.action)}"
+
+
+def category_roles(exports: "ExportMap | None") -> dict[str, list[str]]:
+    """Declared category id -> the roles (tables) whose exported columns hold it, from exports.yaml."""
+    held: dict[str, list[str]] = {}
+    for export in exports.exports if exports is not None else []:
+        roles = [export.role] if export.role else export.roles
+        for spec in export.columns.values():
+            if spec.category:
+                held.setdefault(spec.category, [])
+                held[spec.category] += [r for r in roles if r not in held[spec.category]]
+    return held
+
+
+def build_ropa(register: "Register", lang: str = "en", *, exports: "ExportMap | None" = None) -> list[RopaSection]:
+    """The record of processing as sections (a)–(g) of Art. 30(1), in ``lang`` ('fi' or 'en').
+
+    ``exports`` (exports.yaml), where given, tells which tables hold each category: a category no
+    retention rule names is then shown under the rules of those tables (rules that name no categories)."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r}: use fi or en")
     t = lambda key: _t(key, lang)  # noqa: E731
@@ -199,7 +379,10 @@ def build_ropa(register: "Register", lang: str = "en") -> list[RopaSection]:
     b = RopaSection("b", t("b"))
     b.entries.append(RopaEntry(t("register"), [register.register_info.name.get(lang)]))
     for purpose in register.purposes:
-        basis = _BASES[purpose.lawful_basis][0 if lang == "fi" else 1] if purpose.lawful_basis else None
+        basis = None
+        if purpose.lawful_basis:
+            fi_name, en_name, point = _BASES[purpose.lawful_basis]
+            basis = f"{fi_name if lang == 'fi' else en_name} ({_cite(point, lang)})"
         lines = [_line(f"{t('basis')}: {basis or t('not_stated')}", basis is None)]
         if purpose.legitimate_interest is not None:
             lines.append(f"{t('interest')}: {purpose.legitimate_interest.get(lang)}")
@@ -220,7 +403,7 @@ def build_ropa(register: "Register", lang: str = "en") -> list[RopaSection]:
         for category in register.data_categories]))
     special = register.special_categories
     if special.art9_condition:
-        lines = [f"{t('special_condition')}: {special.art9_condition}"]
+        lines = [f"{t('special_condition')}: {_cite(special.art9_condition, lang)}"]
         if special.revealed_by:
             lines.append(f"{t('special_revealed')}: " + ", ".join(cat(cid) for cid in special.revealed_by))
         c.entries.append(RopaEntry(t("special"), lines))
@@ -269,50 +452,62 @@ def build_ropa(register: "Register", lang: str = "en") -> list[RopaSection]:
                 f"{t('country')}: {recipient.country}",
                 _line(f"{t('safeguards')}: {safeguard or t('not_stated')}", not safeguard)]))
 
-    # (f) time limits for erasure, per rule and the categories left without one
+    # (f) time limits for erasure: per declared category, from the rules that name it (or, where exports.yaml
+    # says which tables hold it, the rules of those tables); then each rule, its table and legal basis.
     f = RopaSection("f", t("f"))
     retention = register.retention
     if retention.notice_statement is not None:
         f.entries.append(RopaEntry(t("notice_statement"), [retention.notice_statement.get(lang)]))
     else:
         f.entries.append(_gap(t("notice_statement"), lang))
-    covered: set[str] = set()
+    held = category_roles(exports)
+    for category in register.data_categories:
+        own = [rule for rule in retention.rules if category.id in rule.categories]
+        lines = []
+        for rule in own:
+            lines.append(_line(f"{rule.label.get(lang)}: {retention_period(rule, register, lang)}"
+                               + ("" if rule.stated_in_notice else f" — {t('internal')}"), not rule.stated_in_notice))
+        if not own:
+            for rule in retention.rules:
+                if not rule.categories and rule.role in held.get(category.id, ()):
+                    via = t("via_table").format(role=rule.role)
+                    lines.append(_line(f"{rule.label.get(lang)}: {retention_period(rule, register, lang)} ({via})"
+                                       + ("" if rule.stated_in_notice else f" — {t('internal')}"),
+                                       not rule.stated_in_notice))
+        f.entries.append(RopaEntry(category.label.get(lang), lines or [Gap(t("no_period"))]))
     for rule in retention.rules:
-        covered |= set(rule.categories)
-        start = " / ".join(rule.start_fields)
-        period = f"{human_duration(rule.duration, lang)}, {rule.role}.{start} {t('from')}" if lang == "fi" else \
-            f"{human_duration(rule.duration, lang)} {t('from')} {rule.role}.{start}"
-        if rule.anchor == "end_of_year":
-            period += f" ({t('end_of_year')})"
-        lines = [f"{period}; {t('then')}: {t(rule.action)}"]
-        lines.append(f"{t('data')}: " + (", ".join(cat(cid) for cid in rule.categories) if rule.categories
-                                         else f"{t('table')} {rule.role}"))
-        if rule.legal:
-            lines.append(f"{t('legal')}: " + "; ".join(rule.legal))
+        lines = [retention_period(rule, register, lang),
+                 f"{t('table')}: {rule.role}; {t('data')}: "
+                 + (", ".join(cat(cid) for cid in rule.categories) if rule.categories else t("rule_categories_none"))]
+        if rule.basis:
+            lines.append(f"{t('legal')}: " + "; ".join(_cite(c, lang) for c in rule.basis))
         if not rule.stated_in_notice:
             lines.append(Gap(t("internal")))
-        f.entries.append(RopaEntry(rule.label.get(lang), lines))
-    uncovered = [cat(cid) for cid in categories if cid not in covered]
-    f.entries.append(RopaEntry(t("no_rule"), [Gap(", ".join(uncovered))] if uncovered else [t("all_covered")]))
+        f.entries.append(RopaEntry(f"{t('rule')}: {rule.label.get(lang)}", lines))
 
     # (g) security measures
     g = RopaSection("g", t("g"))
     measures = [m.get(lang) for m in register.security_measures]
     g.entries.append(RopaEntry(t("measures"), measures) if measures else _gap(t("measures"), lang))
-    return [a, b, c, d, e, f, g]
+    sections = [a, b, c, d, e, f, g]
+    for section in sections:
+        section.lang = lang
+    return sections
 
 
-def ropa_frame(register: "Register", lang: str = "en") -> "pd.DataFrame":
-    """The record as a table: one row per entry (article, section, item, value, gap)."""
+def ropa_frame(register: "Register", lang: str = "en", *, exports: "ExportMap | None" = None) -> "pd.DataFrame":
+    """The record as a table: one row per entry (article, section, item, value, gap); the article as the
+    record's language cites it."""
     import pandas as pd
 
-    rows = [{"article": section.article, "section": section.title, "item": entry.label,
+    rows = [{"article": section.provision, "section": section.title, "item": entry.label,
              "value": "\n".join(entry.lines), "gap": entry.gap}
-            for section in build_ropa(register, lang) for entry in section.entries]
+            for section in build_ropa(register, lang, exports=exports) for entry in section.entries]
     return pd.DataFrame(rows, columns=["article", "section", "item", "value", "gap"])
 
 
-def ropa_markdown(register: "Register", lang: str = "en", source_sha256: str | None = None) -> str:
+def ropa_markdown(register: "Register", lang: str = "en", source_sha256: str | None = None, *,
+                  exports: "ExportMap | None" = None) -> str:
     """The record as Markdown: every value from register.yaml escaped (``audit_lib.markdown``: no
     heading, HTML, link or table cell can come from it); gaps in bold."""
     from audit_lib.markdown import escape_markdown as md
@@ -322,8 +517,9 @@ def ropa_markdown(register: "Register", lang: str = "en", source_sha256: str | N
     if source_sha256:
         out += [f"{md(_t('source', lang))} register.yaml, SHA-256 `{md(source_sha256)}`.", ""]
     out += [md(_t("gap_legend", lang)), ""]
-    for section in build_ropa(register, lang):
-        out += [f"## ({section.letter}) {md(section.title)}", "", f"*{md(section.article)}*", "", "| | |", "|---|---|"]
+    for section in build_ropa(register, lang, exports=exports):
+        out += [f"## ({section.letter}) {md(section.title)}", "", f"*{md(section.provision)}*", "", "| | |",
+                "|---|---|"]
         for entry in section.entries:
             value = "<br>".join(f"**{md(line)}**" if isinstance(line, Gap) else md(line) for line in entry.lines)
             out.append(f"| {md(entry.label)} | {value} |")
@@ -356,7 +552,7 @@ ROPA_CSS = """
 
 
 def ropa_html_section(register: "Register", lang: str = "en", *, heading_level: int = 2, include_style: bool = True,
-                      source_sha256: str | None = None) -> str:
+                      source_sha256: str | None = None, exports: "ExportMap | None" = None) -> str:
     """The record as an HTML fragment (``<div class="ropa">``) for the quarterly report; every value escaped.
 
     ``heading_level`` is the level of the record's title (points (a)–(g) use the next level);
@@ -372,10 +568,10 @@ def ropa_html_section(register: "Register", lang: str = "en", *, heading_level: 
         parts.append(f'<p class="ropa-sub">{e(_t("source", lang))} register.yaml, SHA-256 '
                      f'<code>{e(source_sha256)}</code></p>')
     parts.append(f'<p class="ropa-legend">{e(_t("gap_legend", lang))}</p>')
-    for section in build_ropa(register, lang):
+    for section in build_ropa(register, lang, exports=exports):
         parts.append(f'<section class="ropa-point" id="ropa-{section.letter}">')
         parts.append(f"<{h2}>({section.letter}) {e(section.title)}</{h2}>")
-        parts.append(f'<p class="ropa-article">{e(section.article)}</p><table>')
+        parts.append(f'<p class="ropa-article">{e(section.provision)}</p><table>')
         for entry in section.entries:
             lines = [f'<span class="ropa-gap-mark">{e(line)}</span>' if isinstance(line, Gap) else e(line)
                      for line in entry.lines]
@@ -387,10 +583,11 @@ def ropa_html_section(register: "Register", lang: str = "en", *, heading_level: 
     return "\n".join(parts)
 
 
-def ropa_html(register: "Register", lang: str = "en", source_sha256: str | None = None) -> str:
+def ropa_html(register: "Register", lang: str = "en", source_sha256: str | None = None, *,
+              exports: "ExportMap | None" = None) -> str:
     """The record as a self-contained HTML document (no scripts, no external resources), print-friendly."""
     title = html.escape(f"{_t('title', lang)}: {register.register_info.name.get(lang)}")
-    body = ropa_html_section(register, lang, heading_level=1, source_sha256=source_sha256)
+    body = ropa_html_section(register, lang, heading_level=1, source_sha256=source_sha256, exports=exports)
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
             '<style>body { margin: 2rem; } @page { size: A4; margin: 18mm 15mm; } '
@@ -399,15 +596,18 @@ def ropa_html(register: "Register", lang: str = "en", source_sha256: str | None 
 
 
 def write_ropa(register: "Register", out_dir: str | Path, langs: tuple[str, ...] = LANGS,
-               source_sha256: str | None = None) -> list[Path]:
-    """Write ``ropa_<lang>.md``, ``.html`` and ``.csv`` for each language into ``out_dir`` (atomically)."""
+               source_sha256: str | None = None, *, exports: "ExportMap | None" = None) -> list[Path]:
+    """Write ``ropa_<lang>.md``, ``.html`` and ``.csv`` for each language into ``out_dir`` (atomically);
+    ``exports`` as for :func:`build_ropa`."""
     from audit_lib.outputs import atomic_write_text, write_csv_safe
 
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for lang in langs:
-        written.append(atomic_write_text(target / f"ropa_{lang}.md", ropa_markdown(register, lang, source_sha256)))
-        written.append(atomic_write_text(target / f"ropa_{lang}.html", ropa_html(register, lang, source_sha256)))
-        written.append(write_csv_safe(ropa_frame(register, lang), target / f"ropa_{lang}.csv"))
+        written.append(atomic_write_text(target / f"ropa_{lang}.md",
+                                         ropa_markdown(register, lang, source_sha256, exports=exports)))
+        written.append(atomic_write_text(target / f"ropa_{lang}.html",
+                                         ropa_html(register, lang, source_sha256, exports=exports)))
+        written.append(write_csv_safe(ropa_frame(register, lang, exports=exports), target / f"ropa_{lang}.csv"))
     return written

@@ -1,6 +1,9 @@
 """Consent checks: a passing and a failing case each, on tiny inline tables."""
 
-from checkkit import audit, refs
+from checkkit import KEY, audit, refs, write_register
+
+from audit_lib.audit import run_audit
+from audit_lib.checks.registry import catalogue
 
 SUBJECTS = [{"subject_id": "C1", "subject_type": "consumer", "marketing_ban": "ei", "marketing_ban_at": ""},
             {"subject_id": "C2", "subject_type": "consumer", "marketing_ban": "kyllä",
@@ -170,3 +173,123 @@ def test_non_necessary_cookie_without_consent_fails(tmp_path):
     assert refs(result) == ["usage_events/U3", "usage_events/U4"]
     clean = audit(tmp_path / "clean", {"usage_events": events[:2]}, "consent_cookie_without_consent")
     assert clean.check_results.loc[0, "status"] == "pass"
+
+
+# --- the existing-customer exception (917/2014 200 § 2 mom.), where the register claims it -----------
+CLAIM = {"claimed": True, "opt_out_at_collection": True,
+         "product_groups": {"liikunta": ["jooga", "Pilates"], "hoidot": ["hieronta"]},
+         "campaigns": {"kesä": "liikunta", "hoitoviikko": "hoidot"}}
+SERVICES = [{"service_id": "P1", "category": "jooga"}, {"service_id": "P2", "category": "hieronta"},
+            {"service_id": "P3", "category": " pilates "}]   # compared trimmed and in lower case
+# C1 holds an opt-in for post only (no e-mail or SMS consent), so that the relations share a subject.
+POST_CONSENT = [consent("C1", "post", "granted", "2026-01-01 10:00:00")]
+
+
+def order(order_id, subject, ordered_at, service_id="P1"):
+    return {"order_id": order_id, "subject_id": subject, "ordered_at": ordered_at, "service_id": service_id}
+
+
+def _exception_audit(folder, messages, orders, claim=CLAIM, services=SERVICES):
+    return audit(folder, {"consent_events": POST_CONSENT, "marketing_messages": messages, "orders": orders,
+                          "services": services}, "consent_email_sms_without_optin",
+                 register_patch={"marketing.existing_customer_exception": claim})
+
+
+def test_message_meeting_the_exception_is_no_opt_in_finding(tmp_path):
+    messages = [message("M1", "C1", "email", "2026-07-02 10:00:00"), message("M2", "C1", "sms", "2026-07-03 10:00:00")]
+    orders = [order("O1", "C1", "2026-06-01 12:00:00")]
+    result = _exception_audit(tmp_path, messages, orders)
+    assert result.check_results.loc[0, "status"] == "pass"
+    assert result.check_results.loc[0, "population"] == 2
+    # The same messages without the claim are opt-in findings, as before.
+    plain = audit(tmp_path / "plain", {"consent_events": POST_CONSENT, "marketing_messages": messages,
+                                       "orders": orders, "services": SERVICES}, "consent_email_sms_without_optin")
+    assert refs(plain) == ["marketing_messages/M1", "marketing_messages/M2"]
+
+
+def test_without_the_claim_findings_cite_and_read_as_before(tmp_path):
+    result = audit(tmp_path, {"consent_events": POST_CONSENT,
+                              "marketing_messages": [message("M1", "C1", "sms", "2026-07-02 10:00:00")]},
+                   "consent_email_sms_without_optin")   # no orders or services needed
+    row = result.findings.loc[0]
+    assert row["legal_refs"] == ("Laki sähköisen viestinnän palveluista 917/2014 200 § 1 mom.; GDPR Art. 6(1)(a); "
+                                 "GDPR Art. 7(1)")
+    assert row["message"].endswith("with no consent recorded before it.")
+    assert "exception" not in row["message"]
+
+
+def test_exception_a_needs_an_order_before_the_message(tmp_path):
+    messages = [message("M1", "C1", "email", "2026-07-02 10:00:00"),    # ordered a day before: meets (a)
+                message("M2", "C2", "email", "2026-07-02 10:00:00"),    # ordered at the same instant: not before
+                message("M3", "C3", "email", "2026-07-02 10:00:00")]    # ordered only afterwards
+    orders = [order("O1", "C1", "2026-07-01 10:00:00"), order("O2", "C2", "2026-07-02 10:00:00"),
+              order("O3", "C3", "2026-07-05 10:00:00")]
+    result = _exception_audit(tmp_path, messages, orders)
+    assert refs(result) == ["marketing_messages/M2", "marketing_messages/M3"]
+    for text in result.findings["message"]:
+        assert "had not bought from the controller before it" in text
+        assert "does not meet the existing-customer exception" in text
+
+
+def test_exception_b_needs_a_mapped_campaign_and_a_purchase_in_its_group(tmp_path):
+    messages = [message("M1", "C1", "email", "2026-07-02 10:00:00"),                          # kesä: liikunta, P1 jooga
+                {**message("M2", "C1", "email", "2026-07-03 10:00:00"), "campaign": "hoitoviikko"},  # hoidot: no P2
+                {**message("M3", "C1", "email", "2026-07-04 10:00:00"), "campaign": "talvi"},        # not mapped
+                {**message("M4", "C2", "sms", "2026-07-04 10:00:00"), "campaign": " kesä "},          # P3 " pilates "
+                {**message("M5", "C2", "sms", "2026-07-05 10:00:00"), "campaign": ""}]               # no campaign
+    orders = [order("O1", "C1", "2026-06-01 10:00:00", "P1"), order("O2", "C2", "2026-06-01 10:00:00", "P3")]
+    result = _exception_audit(tmp_path, messages, orders)
+    assert refs(result) == ["marketing_messages/M2", "marketing_messages/M3", "marketing_messages/M5"]
+    texts = dict(zip(result.findings["record_ref"], result.findings["message"]))
+    assert "none of the recipient's earlier purchases is in product group hoidot" in texts["marketing_messages/M2"]
+    assert "campaign talvi is not mapped to a product group" in texts["marketing_messages/M3"]
+    assert "names no campaign" in texts["marketing_messages/M5"]
+
+
+def test_exception_c_needs_an_opt_out_at_collection_and_in_the_message(tmp_path):
+    messages = [message("M1", "C1", "email", "2026-07-02 10:00:00"),
+                {**message("M2", "C1", "email", "2026-07-03 10:00:00"), "has_opt_out": "false"},
+                {**message("M3", "C1", "sms", "2026-07-04 10:00:00"), "has_opt_out": ""}]   # not recorded
+    orders = [order("O1", "C1", "2026-06-01 10:00:00")]
+    result = _exception_audit(tmp_path, messages, orders)
+    texts = dict(zip(result.findings["record_ref"], result.findings["message"]))
+    assert sorted(texts) == ["marketing_messages/M2", "marketing_messages/M3"]
+    assert texts["marketing_messages/M2"].endswith("(917/2014 200 § 2 mom.): the message offered no opt-out.")
+    assert "opt-out is not recorded" in texts["marketing_messages/M3"]
+    # Without an opt-out declared at collection, no message can rely on the exception.
+    no_collection = _exception_audit(tmp_path / "collection", messages[:1], orders,
+                                     claim={**CLAIM, "opt_out_at_collection": False})
+    assert refs(no_collection) == ["marketing_messages/M1"]
+    assert "opt-out offered when the contact was collected" in no_collection.findings.loc[0, "message"]
+
+
+def test_a_message_failing_several_conditions_is_one_finding_citing_200_2(tmp_path):
+    messages = [{**message("M1", "C1", "email", "2026-07-02 10:00:00"), "campaign": "talvi", "has_opt_out": "false"}]
+    result = _exception_audit(tmp_path, messages, [order("O1", "C2", "2026-06-01 10:00:00")],
+                              claim={**CLAIM, "opt_out_at_collection": False})
+    assert len(result.findings) == 1
+    row = result.findings.loc[0]
+    assert row["check_id"] == "consent_email_sms_without_optin"
+    assert "Laki sähköisen viestinnän palveluista 917/2014 200 § 2 mom." in row["legal_refs"].split("; ")
+    for reason in ("had not bought", "campaign talvi is not mapped", "when the contact was collected",
+                   "offered no opt-out"):
+        assert reason in row["message"], reason
+    exports = write_register(tmp_path / "fi", {"consent_events": POST_CONSENT, "marketing_messages": messages,
+                                               "orders": [order("O1", "C2", "2026-06-01 10:00:00")],
+                                               "services": SERVICES},
+                             register_patch={"marketing.existing_customer_exception": CLAIM})
+    check = tuple(c for c in catalogue() if c.id == "consent_email_sms_without_optin")
+    finnish = run_audit(None, exports, "2026-Q3", pseudonym_key=KEY, checks=check, lang="fi")
+    text = finnish.findings.loc[0, "message"]
+    assert "olemassa olevan asiakkaan poikkeusta (917/2014 200 § 2 mom.)" in text
+    assert "kampanjaa talvi ei ole liitetty tuoteryhmään" in text and "ei ollut ostanut" in text
+
+
+def test_a_claim_without_orders_or_services_cannot_be_judged(tmp_path):
+    result = audit(tmp_path, {"consent_events": POST_CONSENT,
+                              "marketing_messages": [message("M1", "C1", "email", "2026-07-02 10:00:00")]},
+                   "consent_email_sms_without_optin", register_patch={"marketing.existing_customer_exception": CLAIM})
+    row = result.check_results.loc[0]
+    assert row["status"] == "error"
+    assert "existing-customer exception" in row["reason"] and "orders.ordered_at" in row["reason"]
+    assert not result.complete

@@ -45,6 +45,19 @@ EXPECTED = {
     "notice_objection_to_marketing_not_stated": (
         ["GDPR Art. 21(2)", "GDPR Art. 21(4)", "GDPR Art. 13(2)(b)"],
         {"gdpr-21-2-3", "gdpr-21-4", "gdpr-13-2"}),
+    # Issue "legal fidelity", items 4 and 5.
+    "notice_disclosure_contradicted": (
+        ["GDPR Art. 13(1)(e)", "GDPR Art. 5(1)(a)", "GDPR Art. 21(2)"],
+        {"gdpr-13-1", "gdpr-5-1-a", "gdpr-21-2-3"}),
+    "notice_cookie_purposes_missing": (
+        [f"{SVPL} 205 §", "GDPR Art. 13(1)(c)"],
+        {"svpl-205", "gdpr-13-1"}),
+    "notice_dpo_contact_missing": (
+        ["GDPR Art. 13(1)(b)", "GDPR Art. 37(7)", "GDPR Art. 37(1)(b)", "GDPR Art. 37(1)(c)", "GDPR Art. 30(1)(a)"],
+        {"gdpr-13-1", "gdpr-37"}),
+    "notice_repealed_act_cited": (
+        ["Tietosuojalaki 1050/2018 38 §", "GDPR Art. 12(1)", "GDPR Art. 13(1)(c)", "GDPR Art. 5(1)(a)"],
+        {"gdpr-5-1-a", "gdpr-12-1", "tsl-1050-2018"}),
 }
 
 # The citations the issue found wrong: none may come back.

@@ -133,3 +133,107 @@ def test_new_cross_references_are_checked(tmp_path):
         load_register(register)
     problem = _problem(exc)
     assert problem.path == "special_categories.revealed_by[0]" and "purchased_services" in problem.fix
+
+
+# --- kirjanpitolaki 2:10 §: bookkeeping rules as the law sets them ---------------------------------------
+@pytest.mark.parametrize("patch, expected", [
+    ({"duration": "P5Y"}, "shorter than the law's minimum"),
+    ({"anchor": "end_of_year"}, "not from end_of_year"),
+    ({"minimum": False}, "sets a minimum"),
+])
+def test_bookkeeping_rule_against_the_law_is_refused(patch, expected):
+    from audit_lib.declaration.register import RetentionRule
+
+    rule = {"id": "r", "label": {"fi": "t", "en": "t"}, "role": "orders", "start": "ordered_at", "duration": "P6Y",
+            "bookkeeping": "vouchers", **patch}
+    with pytest.raises(ValueError, match=expected):
+        RetentionRule.model_validate(rule)
+
+
+def test_keep_without_minimum_and_a_bad_financial_period_are_refused():
+    from audit_lib.declaration.register import Controller, RetentionRule
+
+    with pytest.raises(ValueError, match="must be a minimum"):
+        RetentionRule.model_validate({"id": "r", "label": {"fi": "t", "en": "t"}, "role": "orders",
+                                      "start": "ordered_at", "duration": "P6Y", "action": "keep"})
+    address = {"street": "s", "postal_code": "00100", "city": "Helsinki"}
+    with pytest.raises(ValueError, match="MM-DD"):
+        Controller.model_validate({"name": "x", "address": address, "financial_period_ends": "02-30"})
+    assert Controller.model_validate({"name": "x", "address": address, "financial_period_ends": "6-30"}) \
+        .financial_period_ends == "06-30"
+
+
+# --- the existing-customer exception (917/2014 200 § 2 mom.) ------------------------------------------
+_NOT_CLAIMED = "  existing_customer_exception: false   # separate consent is promised for all e-mail and SMS\n"
+_CLAIM = """  existing_customer_exception:
+    claimed: true
+    opt_out_at_collection: true
+    product_groups:
+      liikunta: [jooga, pilates, kuntosali]
+      hoidot: [hieronta]
+    campaigns:
+      kesakunto-2026: liikunta
+      vappu-2026: hoito
+"""
+
+
+def _claim_problems(tmp_path: Path, claim: str) -> tuple[Path, list]:
+    folder = _copy(tmp_path)
+    register = folder / "register.yaml"
+    _edit(register, _NOT_CLAIMED, claim)
+    with pytest.raises(DeclarationError) as exc:
+        load_register(register)
+    return register, exc.value.problems
+
+
+def test_exception_campaign_mapped_to_an_undeclared_group(tmp_path):
+    register, problems = _claim_problems(tmp_path, _CLAIM)
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.path == "marketing.existing_customer_exception.campaigns.vappu-2026"
+    assert problem.line == _line_of(register, "vappu-2026: hoito")
+    assert "'vappu-2026' is mapped to product group 'hoito'" in problem.message
+    assert "not declared under product_groups" in problem.message
+    assert "did you mean 'hoidot'?" in problem.fix
+
+
+def test_valid_exception_claim_loads_and_false_still_means_not_claimed(tmp_path):
+    folder = _copy(tmp_path)
+    register_path = folder / "register.yaml"
+    register, _ = load_register(register_path)
+    assert not register.marketing.existing_customer_exception.claimed
+    _edit(register_path, _NOT_CLAIMED, _CLAIM.replace("vappu-2026: hoito", "vappu-2026: hoidot"))
+    register, _ = load_register(register_path)
+    claim = register.marketing.existing_customer_exception
+    assert claim.claimed and claim.opt_out_at_collection
+    assert claim.campaigns == {"kesakunto-2026": "liikunta", "vappu-2026": "hoidot"}
+    assert claim.product_groups["hoidot"] == ["hieronta"]
+
+
+def test_exception_claimed_as_bare_true_asks_for_the_mapping(tmp_path):
+    _, problems = _claim_problems(tmp_path, "  existing_customer_exception: true\n")
+    messages = " ".join(p.message for p in problems)
+    assert {p.path for p in problems} == {"marketing.existing_customer_exception"}
+    assert "claimed without product groups" in messages and "claimed without campaigns" in messages
+    assert all(p.fix and p.line for p in problems)
+
+
+def test_exception_mapping_without_the_claim_is_reported(tmp_path):
+    _, problems = _claim_problems(tmp_path, _CLAIM.replace("claimed: true", "claimed: false")
+                                  .replace("vappu-2026: hoito", "vappu-2026: hoidot"))
+    assert [p.path for p in problems] == ["marketing.existing_customer_exception.claimed"]
+    assert "not claimed" in problems[0].message and "claimed: true" in problems[0].fix
+
+
+def test_exception_product_group_without_categories(tmp_path):
+    register, problems = _claim_problems(tmp_path, _CLAIM.replace("hieronta]", "]")
+                                         .replace("vappu-2026: hoito", "vappu-2026: hoidot"))
+    assert [p.path for p in problems] == ["marketing.existing_customer_exception.product_groups.hoidot"]
+    assert problems[0].line == _line_of(register, "hoidot: []")
+    assert "lists no service category" in problems[0].message and "services.category" in problems[0].fix
+
+
+def test_exception_unknown_key_names_the_allowed_ones(tmp_path):
+    _, problems = _claim_problems(tmp_path, _CLAIM.replace("opt_out_at_collection", "opt_out_at_colection"))
+    assert [p.path for p in problems] == ["marketing.existing_customer_exception.opt_out_at_colection"]
+    assert "did you mean 'opt_out_at_collection'?" in problems[0].fix

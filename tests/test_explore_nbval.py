@@ -18,8 +18,6 @@ import sys
 import zlib
 from pathlib import Path
 
-import pytest
-
 from audit_lib.explore import notebook as explore_notebook
 from audit_lib.explore.figures import FIGURES
 from audit_lib.report.pdf import find_browser

@@ -52,7 +52,9 @@ def test_system_has_one_privacy_declaration_per_purpose(declaration):
     sms = declarations[-1]
     assert sms["data_categories"] == ["user.contact.phone_number", "user.name", "user.privacy_preferences"]
     assert sms["data_subjects"] == ["customer", "supplier_vendor"]
-    assert "legal_basis_for_processing" not in sms  # the sample states none; nothing is invented
+    # The notice asks separate consent for SMS marketing (register.yaml: lawful_basis consent).
+    assert sms["legal_basis_for_processing"] == "Consent"
+    assert "legal_basis_for_processing" not in declarations[0]  # none stated: nothing is invented
     assert system["legal_name"] == "Liikkuvaa Hyvinvointia Oy" and system["uses_profiling"] is True
 
 

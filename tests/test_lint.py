@@ -26,7 +26,8 @@ def test_sample_register_has_findings_located_by_line():
     repealed = next(f for f in result.findings if f.check_id == "notice_repealed_act_cited")
     assert "523/1999" in lines[repealed.line - 1]
     basis = [f for f in result.findings if f.check_id == "notice_lawful_basis_missing"]
-    assert len(basis) == 7 and all("lawful_basis: null" in lines[f.line - 1] for f in basis)
+    # Five purposes name no basis; e-mail and SMS marketing rest on the consent the notice asks separately.
+    assert len(basis) == 5 and all("lawful_basis: null" in lines[f.line - 1] for f in basis)
     assert [f.line for f in result.findings] == sorted(f.line for f in result.findings)
 
 
@@ -59,7 +60,7 @@ def test_record_refs_parse_back_to_key_paths():
 def test_cli_exit_codes_and_output(tmp_path):
     result = _cli(str(SAMPLE / "register.yaml"))
     assert result.returncode == 1
-    assert "notice_repealed_act_cited" in result.stdout and "findings from" in result.stdout
+    assert "notice_repealed_act_cited" in result.stdout and "items to verify from" in result.stdout
     assert _cli(str(COMPLIANT)).returncode == 0
     broken = tmp_path / "register.yaml"
     broken.write_text("register: [\n", encoding="utf-8")
@@ -68,3 +69,24 @@ def test_cli_exit_codes_and_output(tmp_path):
     assert _cli(str(tmp_path / "missing.yaml")).returncode == 3
     help_text = " ".join(_cli("--help").stdout.split())
     assert "0 valid and no notice findings" in help_text and "3 invalid file" in help_text
+
+
+def test_items_to_verify_alone_do_not_fail_lint(tmp_path):
+    """Silence on transfers, with no recipient outside the EU/EEA declared, is an item to verify: lint
+    shows it with its kind and exits 0; a breach makes it exit 1."""
+    import yaml
+
+    data = yaml.safe_load(COMPLIANT.read_text(encoding="utf-8"))
+    data["disclosures"]["transfers_outside_eea"] = None
+    for recipient in data.get("recipients", []):
+        recipient["country"] = "FI"
+    path = tmp_path / "register.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = lint(path)
+    assert [(f.check_id, f.kind) for f in result.findings] == [("notice_transfers_not_stated", "verify")]
+    assert result.exit_code == 0
+    shown = _cli(str(path))
+    assert shown.returncode == 0 and "verify" in shown.stdout and "0 breaches and 1 items to verify" in shown.stdout
+    data["rights"]["complaint_to_authority_stated"] = False
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert lint(path).exit_code == 1

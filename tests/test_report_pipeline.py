@@ -137,7 +137,7 @@ def test_findings_tables_match(report):
     records = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
     assert len(parquet) == len(records)
     checks = pd.read_csv(folder / "check_results.csv")
-    assert set(checks["status"]) <= {"pass", "fail", "error", "not_run"} and len(checks) > 0
+    assert set(checks["status"]) <= {"pass", "fail", "error", "not_run", "not_tested"} and len(checks) > 0
 
 
 def _pdf_pages(path: Path) -> int:

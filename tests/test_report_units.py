@@ -65,7 +65,8 @@ def test_cover_escapes_and_states_incomplete(result):
     html = sections.cover(result)
     assert "Customer &lt;register&gt;" in html and "Oy &amp; Ab" in html and "1234567-8" in html
     assert "INCOMPLETE" in html and "2026-07-01" in html and "run-1" in html
-    assert "3 checks: 1 passed, 1 failed, 0 errors, 1 not run. 2 open findings, 1 accepted." in html
+    assert ("3 checks: 1 passed, 1 failed, 0 errors, 1 not run, 0 not tested (no record in scope). 2 open "
+            "findings, 1 accepted.") in html
     assert "Asiakasrekisteri" in sections.cover(result, "fi") and "KESKENERÄINEN" in sections.cover(result, "fi")
 
 
@@ -308,11 +309,27 @@ def test_accepted_section_lists_acceptances_that_match_nothing():
     assert "match no finding" not in accepted_section(empty, "en", None, [])
 
 
-def test_a_pass_that_tested_nothing_is_worded_so(result):
+def test_a_check_that_tested_nothing_is_not_a_pass(result):
     checks = result.check_results.copy()
-    checks["tested_nothing"] = checks["status"] == "pass"
+    first = checks.index[checks["status"] == "pass"][0]
+    checks["tested_nothing"] = checks["tested_nothing"].astype(object)
+    checks.loc[first, ["status", "population", "tested_nothing"]] = ["not_tested", 0, True]
     html = sections.check_results_table(checks)
-    assert "pass, but tested nothing" in html
-    checks["tested_nothing"] = False
-    assert "tested nothing" not in sections.check_results_table(checks)
-    assert "mitään ei testattu" in sections.check_results_table(checks.assign(tested_nothing=checks["status"] == "pass"), "fi")
+    assert "not tested: no record in scope" in html
+    assert "ei testattu" in sections.check_results_table(checks, "fi")
+    assert "not tested" not in sections.check_results_table(result.check_results.assign(
+        status=result.check_results["status"].replace("not_tested", "pass")))
+    counts = sections.counts(SimpleNamespace(check_results=checks, findings=result.findings))
+    assert counts["not_tested"] == int((checks["status"] == "not_tested").sum()) >= 1
+
+
+def test_notice_findings_show_their_kind_in_both_languages():
+    notice = pd.DataFrame([
+        _finding(0, "high", "notice", "notice_lawful_basis_missing", kind="breach", record_ref="register.yaml#x"),
+        _finding(1, "low", "notice", "notice_transfers_not_stated", kind="verify", record_ref="register.yaml#y"),
+    ], columns=FINDING_COLUMNS)
+    columns = ("kind", "severity", "check_id", "record_ref", "message")
+    english = sections.findings_table(notice, "en", "ra-notice", columns)
+    assert "<th>Kind</th>" in english and ">breach<" in english and ">verify<" in english
+    finnish = sections.findings_table(notice, "fi", "ra-notice", columns)
+    assert ">rikkomus<" in finnish and ">tarkistettava<" in finnish

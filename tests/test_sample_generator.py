@@ -27,7 +27,7 @@ CHECK_IDS = {
     "consent_message_without_opt_out", "consent_event_without_evidence", "consent_for_channel_without_contact",
     "consent_marketing_to_erased_subject", "consent_cookie_without_consent", "retention_erased_subject_residue",
     "rights_extension_notified_late", "access_unauthorised_role", "access_outside_validity",
-    "access_shared_account", "access_bulk_read",
+    "access_shared_account", "access_bulk_read", "retention_deleted_before_minimum",
 }
 PERIODS = {"2026-Q2": ("2026-04-01", "2026-07-01"), "2026-Q3": ("2026-07-01", "2026-10-01")}
 ZONE = "Europe/Helsinki"
@@ -78,6 +78,19 @@ def test_register_gaps_are_expected_in_every_period(sample):
     notice = {r for r in _expected_rows(sample) if r[1].startswith("notice_")}
     assert len(gaps) >= 20
     assert notice == {(period, check, ref) for period in PERIODS for check, ref in gaps}
+
+
+def test_register_gaps_have_the_kind_lint_gives():
+    """Each known gap of the bundled register is a breach or an item to verify, as reviewed against
+    the seed; lint must give the same kind (a verify item is not a breach the lead must fix)."""
+    import audit_lib.sample
+    from audit_lib.lint import lint
+
+    with (Path(audit_lib.sample.__file__).parent / "register_gaps.csv").open(encoding="utf-8", newline="") as handle:
+        reviewed = {(r["check_id"], r["record_ref"]): r["kind"] for r in csv.DictReader(handle)}
+    found = {(f.check_id, f.record_ref): f.kind for f in lint(BUNDLED_DIR / "register.yaml").findings}
+    assert found == reviewed
+    assert set(reviewed.values()) == {"breach", "verify"}
 
 
 # --- reproducibility --------------------------------------------------------------------------------
@@ -229,15 +242,19 @@ def test_rules_count_with_the_register(sample):
     assert register["requests"]["deadline"] == f"P{rules.REQUEST_DEADLINE_MONTHS}M"
     assert register["requests"]["extension"] == f"P{rules.REQUEST_EXTENSION_MONTHS}M"
     assert register["requests"]["non_working_days"] == rules.NON_WORKING_DAYS
-    declared = {r["role"]: (r["duration"], r.get("anchor")) for r in register["retention"]["rules"]
-                if r["id"] in ("orders_bookkeeping", "inactive_accounts", "support_contacts_limitation")}
-    assert declared == {role: (f"P{years}Y", "end_of_year" if eoy else None)
-                        for role, (years, eoy) in rules.RETENTION.items()}
+    from audit_lib.declaration.register import RetentionRule
     from audit_lib.durations import parse_duration
 
-    by_id = {r["id"]: (r["role"], parse_duration(r["duration"]).months, r.get("anchor") == "end_of_year")
-             for r in register["retention"]["rules"]}
+    # The model, not the raw YAML: bookkeeping: vouchers sets the anchor the law gives.
+    models = [RetentionRule.model_validate(r) for r in register["retention"]["rules"]]
+    declared = {r.role: (r.duration, r.anchor) for r in models
+                if r.id in ("orders_bookkeeping", "inactive_accounts", "support_contacts_limitation")}
+    assert declared == {role: (f"P{years}Y", anchor) for role, (years, anchor) in rules.RETENTION.items()}
+    by_id = {r.id: (r.role, parse_duration(r.duration).months, r.anchor) for r in models}
     assert by_id == rules.RETENTION_RULES
+    assert tuple(r.id for r in models if r.is_minimum) == rules.MINIMUM_RULES
+    month, day = (int(p) for p in register["controller"]["financial_period_ends"].split("-"))
+    assert (month, day) == rules.FINANCIAL_PERIOD_ENDS
     assert register["requests"]["extension_notice_within"] == f"P{rules.EXTENSION_NOTICE_MONTHS}M"
 
 
@@ -400,7 +417,8 @@ def _load(exports: Path) -> duckdb.DuckDBPyConnection:
     con.execute("ALTER TABLE subjects RENAME COLUMN last_active_at_tz TO last_active_at")
     csv_table("consents", "consents.csv",
               f"consent_id, customer_id, channel, action, source, {local('recorded_at')} AS ts")
-    csv_table("orders", "orders.csv", f"order_id, customer_id, billing_name, billing_email, {local('ordered_at')} AS ts")
+    csv_table("orders", "orders.csv", f"order_id, customer_id, billing_name, billing_email, {local('ordered_at')} AS ts, "
+                                      f"{local('deleted_at')} AS deleted")
     csv_table("contacts", "support_contacts.csv", f"contact_id, customer_id, {local('contacted_at')} AS ts")
     csv_table("staff", "staff_accounts.csv",
               f"user_id, role, shared, {local('valid_from')} AS valid_from, {local('valid_to')} AS valid_to")
@@ -446,11 +464,17 @@ ORACLE = {
     "retention_period_exceeded": f"""
         SELECT 'orders/' || order_id FROM orders
         WHERE timezone($zone, make_timestamp(year(ts) + 7, 1, 1, 0, 0, 0)) < {_AS_OF}
+          AND (deleted IS NULL OR deleted >= {_AS_OF})
         UNION ALL SELECT 'subjects/' || customer_id FROM subjects
         WHERE last_active_at + INTERVAL 3 YEAR < {_AS_OF}
         UNION ALL SELECT 'support_contacts/' || contact_id FROM contacts WHERE ts + INTERVAL 3 YEAR < {_AS_OF}
         UNION ALL SELECT 'subjects/' || customer_id FROM subjects WHERE closed_tz + INTERVAL 3 YEAR < {_AS_OF}
         UNION ALL SELECT 'usage_events/' || event_id FROM usage WHERE ts + INTERVAL 25 MONTH < {_AS_OF}""",
+    # Vouchers (calendar-year financial period): kept at least until 1 January seven years on.
+    "retention_deleted_before_minimum": """
+        SELECT 'orders/' || order_id FROM orders
+        WHERE deleted < timezone($zone, make_timestamp(year(ts) + 7, 1, 1, 0, 0, 0))
+          AND deleted >= timezone($zone, CAST($start AS TIMESTAMP)) AND deleted < timezone($zone, CAST($end AS TIMESTAMP))""",
     "consent_message_without_opt_out": f"""
         SELECT 'marketing_messages/' || message_id FROM messages m
         WHERE channel IN ('email', 'sms') AND has_opt_out IS NOT true AND {_IN_PERIOD}""",
@@ -464,7 +488,7 @@ ORACLE = {
     "consent_marketing_to_erased_subject": f"""
         SELECT 'marketing_messages/' || message_id FROM messages m JOIN erased e USING (customer_id)
         WHERE m.sent_at >= e.erased_at AND {_IN_PERIOD}""",
-    "consent_cookie_without_consent": f"""
+    "consent_cookie_without_consent": """
         SELECT 'usage_events/' || event_id FROM usage m
         WHERE cookie_purpose <> 'necessary' AND consent_given IS NOT true
           AND m.ts >= timezone($zone, CAST($start AS TIMESTAMP)) AND m.ts < timezone($zone, CAST($end AS TIMESTAMP))""",

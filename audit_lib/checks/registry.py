@@ -44,7 +44,8 @@ def parse_python_check(path: Path, family: str) -> Check:
     if not hasattr(module, "CHECK") or not callable(getattr(module, "find", None)):
         raise CheckDefinitionError(str(path), "a Python check defines CHECK (its header) and find(context)")
     return Check(meta=_meta(path, module.CHECK), family=family, source=path, function=module.find,
-                 population_function=getattr(module, "population", None))
+                 population_function=getattr(module, "population", None),
+                 not_tested_function=getattr(module, "why_not_tested", None))
 
 
 def _meta(path: Path, data: object) -> CheckMeta:

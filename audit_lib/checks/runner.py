@@ -120,10 +120,26 @@ def join_problem(check: Check, context: CheckContext) -> str | None:
 
 def input_rows(check: Check, context: CheckContext) -> int | None:
     """Rows of the relations the check reads (None for a check of the declaration only)."""
-    names = [name for name in check.meta.needs if name in context.available]
-    if not names:
-        return None
-    return sum(context.count(f"SELECT count(*) FROM {ident(name)}")[0] for name in names)
+    counts = relation_rows(check, context)
+    return sum(counts.values()) if counts else None
+
+
+def relation_rows(check: Check, context: CheckContext) -> dict[str, int]:
+    """Rows of each relation the check reads (its needs that are loaded, and its ``reads``)."""
+    names = [name for name in check.meta.needs if name in context.available] + list(check.meta.reads)
+    return {name: context.count(f"SELECT count(*) FROM {ident(name)}")[0] for name in names}
+
+
+def not_tested_reason(check: Check, context: CheckContext) -> str:
+    """Why a check that ran had no record to test: its own reason, an empty relation it reads, else its scope."""
+    own = check.not_tested_function(context) if check.not_tested_function is not None else None
+    if own:
+        return own
+    empty = [name for name, rows in relation_rows(check, context).items() if not rows]
+    if empty:
+        return f"no record to test: {', '.join(empty)} holds no rows"
+    scope = {"period": "in the period", "as_of": "at the end of the period"}.get(check.meta.scope, "")
+    return f"no record to test {scope}: the inputs hold rows, none in the check's population".replace("  ", " ")
 
 
 def run_check(check: Check, context: CheckContext) -> CheckResult:
@@ -149,9 +165,12 @@ def run_check(check: Check, context: CheckContext) -> CheckResult:
     except Exception as exc:  # a broken check is a result, not a crashed audit
         return CheckResult(check, Status.ERROR, reason=f"{type(exc).__name__}: {exc}".strip(),
                            duration_s=time.perf_counter() - started)
-    status = Status.FAIL if rows else Status.PASS
-    return CheckResult(check, status, population=population, rows=rows, duration_s=time.perf_counter() - started,
-                       input_rows=rows_in)
+    status, reason = (Status.FAIL if rows else Status.PASS), None
+    if status == Status.PASS and population == 0 and rows_in:
+        # A pass must have tested something.
+        status, reason = Status.NOT_TESTED, not_tested_reason(check, context)
+    return CheckResult(check, status, population=population, rows=rows, reason=reason,
+                       duration_s=time.perf_counter() - started, input_rows=rows_in)
 
 
 def _no_repeated_findings(check: Check, rows: list[dict[str, Any]]) -> None:

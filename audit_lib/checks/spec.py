@@ -10,6 +10,11 @@ from typing import Any, Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["critical", "high", "medium", "low"]
+# What a finding asks of the lead: a ``breach`` the data or the notice shows, or an item to ``verify``
+# (the declaration alone cannot tell, e.g. whether Art. 37(1) requires a DPO). A check's header sets
+# its default; a row's ``finding_kind`` column overrides it.
+Kind = Literal["breach", "verify"]
+KINDS = ("breach", "verify")
 SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 FAMILIES = ("notice", "inventory", "consent", "retention", "rights", "disclosure", "access", "quality")
 
@@ -21,6 +26,9 @@ class Status(str, Enum):
     FAIL = "fail"
     ERROR = "error"      # the check broke; its reason says why
     NOT_RUN = "not_run"  # an input it needs is missing
+    # It ran over inputs that hold rows, but no record was in its population: neither a pass nor a
+    # fail. The audit stays complete (nothing was left unread), and the report lists the check apart.
+    NOT_TESTED = "not_tested"
 
 
 class Text(BaseModel):
@@ -42,7 +50,9 @@ class CheckMeta(BaseModel):
     id: str
     title: Text
     severity: Severity
-    legal: list[str] = Field(min_length=1)
+    kind: Kind = "breach"
+    legal: list[str] = Field(min_length=1, description="every provision the check may cite; a row's "
+                                                       "``legal_refs`` narrows or extends it for that finding")
     needs: dict[str, list[str]] = Field(default_factory=dict, description="role -> fields the check reads")
     message: Text = Field(description="one sentence per finding; {column} placeholders from the row")
     remediation: Text
@@ -50,6 +60,9 @@ class CheckMeta(BaseModel):
     fingerprint: list[str] = Field(default_factory=list, description="row columns that identify the finding "
                                                                      "besides check id and record_ref")
     population: str | None = Field(None, description="SQL counting the records tested")
+    reads: list[str] = Field(default_factory=list, description="derived relations the check reads besides its "
+                             "needs (e.g. retention_items): their rows are its input, so that a population "
+                             "of 0 over rows that exist is reported as tested nothing")
     scope: Literal["period", "as_of", "declaration"] = "period"
 
 
@@ -63,6 +76,8 @@ class Check:
     sql: str | None = None
     function: Callable[..., Any] | None = None
     population_function: Callable[..., int] | None = None
+    # Why the check had nothing to test, in its own words (a Python check's ``why_not_tested``).
+    not_tested_function: Callable[..., str | None] | None = None
 
     @property
     def id(self) -> str:
@@ -92,5 +107,5 @@ class CheckResult:
 
     @property
     def tested_nothing(self) -> bool:
-        """A pass over inputs that hold rows, with no record in the check's population: the report says so."""
-        return self.status == Status.PASS and self.population == 0 and bool(self.input_rows)
+        """The check ran over inputs that hold rows, but no record was in its population."""
+        return self.status == Status.NOT_TESTED

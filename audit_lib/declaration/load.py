@@ -270,7 +270,49 @@ def register_problems(register: Register, source: YamlSource) -> list[Problem]:
     except (ZoneInfoNotFoundError, ValueError):
         add(("controller", "timezone"), f"unknown time zone {register.controller.timezone!r}",
             "write an IANA time zone such as Europe/Helsinki")
+    _exception_problems(register, add)
     return problems
+
+
+def _exception_problems(register: Register, add) -> None:
+    """The existing-customer exception (917/2014 200 § 2 mom.): a claim names its product groups and
+    maps its campaigns to them, and a mapping is not left without a claim."""
+    claim = register.marketing.existing_customer_exception
+    where: Location = ("marketing", "existing_customer_exception")
+    groups = claim.product_groups
+    if not claim.claimed:
+        if groups or claim.campaigns:
+            add(where + ("claimed",), "product groups or campaigns are declared for the existing-customer "
+                "exception, but the exception is not claimed, so they are not used",
+                "set claimed: true under marketing.existing_customer_exception, or remove the mapping")
+        return
+    if not groups:
+        add(where, "the existing-customer exception (917/2014 200 § 2 mom.) is claimed without product groups: "
+            "no message can be tested for 'the same product group'",
+            "declare product_groups: {group_id: [service categories as in services.category]}")
+    if not claim.campaigns:
+        add(where, "the existing-customer exception is claimed without campaigns: no message can be tied to "
+            "a product group", "declare campaigns: {campaign name as in marketing_messages.campaign: group_id}")
+    for group_id, categories in groups.items():
+        if not group_id.strip():
+            add(where + ("product_groups", group_id), "a product group has an empty id", "name the group")
+        if not categories:
+            add(where + ("product_groups", group_id), f"product group {group_id!r} lists no service category, "
+                "so no purchase can be in it", "list the categories of its services as services.category holds "
+                "them, e.g. [jooga, pilates]")
+        for position, category in enumerate(categories):
+            if not str(category).strip():
+                add(where + ("product_groups", group_id, position), f"product group {group_id!r} lists an empty "
+                    "service category", "write the category as services.category holds it, or remove it")
+    for campaign, group_id in claim.campaigns.items():
+        if not campaign.strip():
+            add(where + ("campaigns", campaign), "a campaign has an empty name",
+                "write the campaign as marketing_messages.campaign holds it")
+        if group_id not in groups:
+            add(where + ("campaigns", campaign), f"campaign {campaign!r} is mapped to product group {group_id!r}, "
+                "which is not declared under product_groups",
+                did_you_mean(group_id, groups) + (f"use one of: {', '.join(sorted(groups))}" if groups else
+                                                  "declare the group under product_groups"))
 
 
 def export_problems(exports: ExportMap, source: YamlSource, register: Register) -> list[Problem]:

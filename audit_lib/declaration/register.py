@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from audit_lib.durations import parse_duration
 from audit_lib.roles import REQUEST_KINDS
@@ -85,6 +85,22 @@ class Controller(Strict):
     email: str | None = None
     phone: str | None = None
     timezone: str = "Europe/Helsinki"
+    financial_period_ends: str = Field("12-31", description="MM-DD on which the controller's financial period "
+                                       "(tilikausi) ends; the calendar year by default. Retention of "
+                                       "bookkeeping material counts from it (kirjanpitolaki 2:10 §).")
+
+    @field_validator("financial_period_ends")
+    @classmethod
+    def _valid_period_end(cls, value: str) -> str:
+        from datetime import date
+
+        try:
+            month, day = (int(part) for part in value.split("-"))
+            date(2025, month, day)  # a year without 29 February
+        except ValueError:
+            raise ValueError(f"{value!r} is not a day of the year as MM-DD (e.g. 06-30); a financial period "
+                             "ending on 29 February is declared as 02-28") from None
+        return f"{month:02d}-{day:02d}"
 
     @field_validator("business_id")
     @classmethod
@@ -134,6 +150,10 @@ class Purpose(Strict):
     fides_use: str
     label: Label
     lawful_basis: LawfulBasis | None = Field(None, description="GDPR Art. 6(1) basis; null = the notice states none")
+    lawful_basis_derived_from: Label | None = Field(
+        None, description="the notice's own words the lawful_basis is read from, where the notice names no Art. 6(1) "
+                          "basis as such but plainly bases the purpose on it (e.g. 'consent is asked separately for "
+                          "e-mail and SMS marketing' -> consent); null = the basis is stated as such, or none is")
     legitimate_interest: Label | None = Field(None, description="GDPR Art. 13(1)(d): the interest pursued, where "
                                                                  "the basis is legitimate_interests")
     categories: list[str] = Field(default_factory=list)
@@ -154,12 +174,34 @@ class Recipient(Strict):
     note: str | None = None
 
 
+class ReservedDisclosure(Strict):
+    """A right to disclose (luovuttaa) register data that the notice reserves, e.g. 'may disclose data for
+    justified purposes such as direct marketing': the notice's words, and what they name."""
+
+    statement: Label
+    for_direct_marketing: bool = Field(False, description="the disclosure is for direct marketing, to which the "
+                                                          "subject may object (GDPR Art. 21(2))")
+    recipients: Label | None = Field(None, description="to whom, as the notice says; null = not said")
+
+
 class Disclosures(Strict):
     """What the notice says about disclosures and transfers."""
 
     to_third_parties: bool = False
     transfers_outside_eea: bool | None = None
     transfer_safeguards: str | None = None
+    reserved: list[ReservedDisclosure] = Field(
+        default_factory=list, description="disclosures the notice reserves the right to make, whatever it says "
+                                          "elsewhere (to_third_parties)")
+
+
+class ConsentWithdrawal(Strict):
+    """What the notice says about withdrawing consent on one channel (GDPR Art. 7(3), 13(2)(c))."""
+
+    at_any_time: bool = Field(False, description="the notice says consent can be withdrawn at any time")
+    without_affecting_prior_processing: bool = Field(
+        False, description="the notice says withdrawal does not affect the lawfulness of processing before it")
+    statement: Label | None = Field(None, description="the notice's words")
 
 
 class MarketingChannel(Strict):
@@ -168,14 +210,46 @@ class MarketingChannel(Strict):
     channel: str
     requires: Literal["opt_in_consent", "no_marketing_ban"]
     legal: list[str] = Field(default_factory=list)
+    withdrawal: ConsentWithdrawal | None = Field(
+        None, description="what the notice says about withdrawing consent on this channel; null = nothing")
+
+
+class ExistingCustomerException(Strict):
+    """The existing-customer exception of 917/2014 200 § 2 mom., where the controller claims it: e-mail
+    and SMS marketing without prior consent to a customer who bought from it, for its own products of
+    the product group of that purchase, with a free and easy opt-out offered when the contact was
+    collected and in every message. The audit tests each message that has no opt-in against it
+    (consent_email_sms_without_optin)."""
+
+    claimed: bool = False
+    opt_out_at_collection: bool = Field(
+        False, description="the customer could refuse direct marketing, free and easily, when the contact "
+                           "details were collected (917/2014 200 § 2 mom.); false = no message can rely on the "
+                           "exception")
+    product_groups: dict[str, list[str]] = Field(
+        default_factory=dict, description="product group id -> the service categories (services.category) "
+                                          "in it: the controller's own products that count as similar")
+    campaigns: dict[str, str] = Field(
+        default_factory=dict, description="campaign (marketing_messages.campaign) -> the product group it "
+                                          "markets; a message of an unlisted campaign cannot rely on the exception")
 
 
 class Marketing(Strict):
     """Marketing channels, bans and whether the existing-customer exception is claimed."""
 
-    existing_customer_exception: bool = False
+    existing_customer_exception: ExistingCustomerException = Field(
+        default_factory=ExistingCustomerException,
+        description="false (the default) = not claimed; or the claim with its product groups and campaigns")
     channels: list[MarketingChannel] = Field(default_factory=list)
     bans: dict[str, Label] = Field(default_factory=dict)
+
+    @field_validator("existing_customer_exception", mode="before",
+                     json_schema_input_type=bool | ExistingCustomerException)
+    @classmethod
+    def _claim_from_bool(cls, value: object) -> object:
+        # The earlier form, a bare true/false; true claims the exception without the mapping it needs,
+        # which the cross-reference checks of the declaration report.
+        return {"claimed": value} if isinstance(value, bool) else value
 
 
 class Erasure(Strict):
@@ -193,10 +267,25 @@ class Rights(Strict):
     """The data-subject rights the notice states."""
 
     stated: list[Right] = Field(default_factory=list)
-    withdrawal_of_consent_stated: bool = False
+    withdrawal_of_consent_stated: bool = Field(
+        False, description="the notice states, for every consent, that it can be withdrawn at any time without "
+                           "affecting the lawfulness of processing before (GDPR Art. 7(3), 13(2)(c)); what it says "
+                           "per channel is marketing.channels[].withdrawal")
+    objection_presented_separately: bool = Field(
+        False, description="the right to object is brought to the subject's attention explicitly, clearly and "
+                           "separately from other information (GDPR Art. 21(4)); false = only within other text")
     complaint_to_authority_stated: bool = False
     request_channel: str | None = None
     erasure: Erasure = Field(default_factory=Erasure)
+
+
+class Cookies(Strict):
+    """What the notice says about cookies (laki sähköisen viestinnän palveluista 917/2014 205 §)."""
+
+    purposes_stated: bool = Field(False, description="the notice says which cookies are used for what purpose")
+    consent_stated: bool = Field(False, description="the notice says consent is asked for cookies that are not "
+                                                    "strictly necessary, and how to give or refuse it")
+    statement: Label | None = Field(None, description="the notice's words")
 
 
 class Profiling(Strict):
@@ -205,6 +294,10 @@ class Profiling(Strict):
     collected: bool = False
     statement: Label | None = None
     automated_decisions: Label | None = None
+    automated_decisions_made: bool | None = Field(
+        None, description="true = decisions with legal or similarly significant effects are made solely by "
+                          "automated means (GDPR Art. 22), so Art. 13(2)(f) requires a statement; null = nothing "
+                          "indicates it")
 
 
 class SpecialCategories(Strict):
@@ -239,21 +332,80 @@ class Requests(Strict):
     legal: list[str] = Field(default_factory=lambda: ["GDPR Art. 12(3)"])
 
 
+# Kirjanpitolaki 1336/1997 2:10 §: what each kind of bookkeeping material is, its statutory minimum,
+# the point the minimum counts from, and the paragraph (momentti) that sets it.
+BOOKKEEPING = {
+    "books": ("P10Y", "end_of_financial_period", "Kirjanpitolaki 1336/1997 2 luku 10 § 1 mom."),
+    "vouchers": ("P6Y", "end_of_year_financial_period_ended", "Kirjanpitolaki 1336/1997 2 luku 10 § 2 mom."),
+}
+# A citation of 2:10 § without its paragraph, which a rule's own basis makes exact.
+_KPL_2_10 = "Kirjanpitolaki 1336/1997 2 luku 10 §"
+
+
 class RetentionRule(Strict):
-    """A machine-checkable retention rule: duration from a start field, optional anchor, action."""
+    """A machine-checkable retention rule: duration from a start field, optional anchor, action.
+
+    ``anchor``: where the period starts counting. ``end_of_year``: the end of the calendar year of the
+    start; ``end_of_financial_period``: the end of the financial period holding the start (books and
+    financial statements, KPL 2:10 § 1 mom.); ``end_of_year_financial_period_ended``: the end of the
+    calendar year in which that financial period ended (vouchers, 2 mom.). ``bookkeeping`` says which
+    material the rule keeps, and sets the anchor, the statutory minimum and the citation. ``minimum``:
+    the duration is a statutory minimum, so a record deleted before it is due is a finding.
+    ``action: keep`` is a minimum without a deletion the controller declares.
+    """
 
     id: str
     label: Label
     role: str
     start: str | list[str]
     duration: IsoDuration
-    anchor: Literal["end_of_year"] | None = None
-    action: Literal["delete", "anonymise"] = "delete"
+    anchor: Literal["end_of_year", "end_of_financial_period", "end_of_year_financial_period_ended"] | None = None
+    bookkeeping: Literal["books", "vouchers"] | None = None
+    minimum: bool | None = None
+    action: Literal["delete", "anonymise", "keep"] = "delete"
     legal: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list, description="declared categories whose storage period "
                                                                      "this rule sets (GDPR Art. 13(2)(a), 30(1)(f))")
     stated_in_notice: bool = True
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _bookkeeping_as_the_law_says(self) -> "RetentionRule":
+        if self.bookkeeping is not None:
+            least, anchor, basis = BOOKKEEPING[self.bookkeeping]
+            if self.anchor is not None and self.anchor != anchor:
+                raise ValueError(f"{self.bookkeeping} count from {anchor} ({basis}), not from {self.anchor}; "
+                                 "leave anchor out")
+            if parse_duration(self.duration).shorter_than(parse_duration(least)):
+                raise ValueError(f"{self.bookkeeping} are kept at least {least} ({basis}); {self.duration} is "
+                                 "shorter than the law's minimum")
+            if self.minimum is False:
+                raise ValueError(f"{basis} sets a minimum: bookkeeping material must not be deleted before "
+                                 "it; leave minimum out")
+            self.anchor, self.minimum = anchor, True
+        if self.action == "keep" and not self.minimum:
+            raise ValueError("action: keep declares no deletion, so the rule must be a minimum (minimum: true)")
+        if self.anchor in ("end_of_financial_period", "end_of_year_financial_period_ended") and not self.bookkeeping \
+                and not self.legal:
+            raise ValueError(f"anchor {self.anchor} counts from the financial period: say which law sets the "
+                             "period (legal:), or declare bookkeeping: books or vouchers")
+        return self
+
+    @property
+    def is_minimum(self) -> bool:
+        """True if deleting a record before it is due breaks the law (a statutory minimum)."""
+        return bool(self.minimum)
+
+    @property
+    def basis(self) -> list[str]:
+        """The rule's own legal basis: its ``legal`` list, with KPL 2:10 § made exact to the paragraph."""
+        cited = list(self.legal)
+        if self.bookkeeping is not None:
+            exact = BOOKKEEPING[self.bookkeeping][2]
+            cited = [exact if c == _KPL_2_10 else c for c in cited]
+            if exact not in cited:
+                cited.insert(0, exact)
+        return list(dict.fromkeys(cited))
 
     @property
     def start_fields(self) -> list[str]:
@@ -327,6 +479,7 @@ class Register(Strict):
     marketing: Marketing = Field(default_factory=Marketing)
     rights: Rights = Field(default_factory=Rights)
     profiling: Profiling = Field(default_factory=Profiling)
+    cookies: Cookies = Field(default_factory=Cookies)
     special_categories: SpecialCategories = Field(default_factory=SpecialCategories)
     requests: Requests = Field(default_factory=Requests)
     retention: Retention = Field(default_factory=Retention)

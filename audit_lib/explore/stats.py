@@ -200,13 +200,15 @@ def retention_ages(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) 
     """Age at as_of of the records each retention rule covers, in whole months counted from when the
     rule's period runs (rule_id, age_months, overdue, records, limit_months); overdue is the
     retention check's verdict (due date before as_of), limit_months the declared duration."""
-    return _fetch(con, f"""
+    return _fetch(con, """
         WITH aged AS (
-          SELECT d.rule_id, d.months + d.days / 30.0 AS limit_months, d.due_at < $as_of AS overdue,
+          SELECT d.rule_id, d.months + d.days / 30.0 AS limit_months,
+                 d.due_at < $as_of AND d.action <> 'keep' AS overdue,
                  datediff('month', d.counted_from, $as_of) AS whole
               , d.counted_from
           FROM retention_due d
-          WHERE d.start_at < $as_of
+          -- What is still held at as_of, as retention_period_exceeded counts it.
+          WHERE d.start_at < $as_of AND (d.deleted_at IS NULL OR d.deleted_at >= $as_of)
             AND (CAST($subject_type AS VARCHAR) IS NULL OR d.subject_id IN (
                  SELECT subject_id FROM subjects WHERE subject_type = CAST($subject_type AS VARCHAR)))
         )
@@ -222,7 +224,7 @@ def request_lead_times(con: "duckdb.DuckDBPyConnection", params: Mapping[str, An
     """Requests of the period (received before its end, open at its start) by kind, status and days
     against the deadline (kind, status, days_vs_deadline, requests): on time, late, open, or open
     past the deadline; days are completion (or as_of) minus the deadline, negative meaning early."""
-    return _fetch(con, f"""
+    return _fetch(con, """
         WITH scoped AS (
           SELECT j.*, j.completed_at IS NOT NULL AND j.completed_at < $period_end AS done
           FROM request_deadlines j
@@ -245,7 +247,7 @@ def request_lead_times(con: "duckdb.DuckDBPyConnection", params: Mapping[str, An
 def access_by_role_hour(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
     """Access-log entries of the period per staff role and local hour of day (role, hour, accesses);
     an entry whose user has no staff account counts under role "(no account)"."""
-    return _fetch(con, f"""
+    return _fetch(con, """
         WITH roles AS (SELECT user_id, any_value(role) AS role FROM staff_accounts GROUP BY user_id)
         SELECT coalesce(r.role, '(no account)') AS role, CAST(hour(a."at") AS INTEGER) AS hour,
                count(*) AS accesses
@@ -259,7 +261,7 @@ def access_by_role_hour(con: "duckdb.DuckDBPyConnection", params: Mapping[str, A
 def heaviest_readers(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any], limit: int = 10) -> "pd.DataFrame":
     """The ``limit`` staff users with the most access-log entries in the period (user_id, role,
     accesses, subjects, busiest_day, busiest_day_accesses, bulk_threshold); user ids are staff ids."""
-    return _fetch(con, f"""
+    return _fetch(con, """
         WITH roles AS (SELECT user_id, any_value(role) AS role FROM staff_accounts GROUP BY user_id),
         scoped AS (
           SELECT a.user_id, a.subject_id, CAST(a."at" AS DATE) AS day FROM access_log a

@@ -26,6 +26,14 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
            [(s.id, c) for s in register.subject_types for c in s.categories])
     _table(con, "decl_marketing_channels", "channel VARCHAR, requires VARCHAR",
            [(c.channel, c.requires) for c in register.marketing.channels])
+    # The existing-customer exception (917/2014 200 § 2 mom.): which service categories make up each of the
+    # controller's product groups, and which group each campaign markets. Categories compare as
+    # services.category trimmed and in lower case; campaigns as marketing_messages.campaign trimmed.
+    claim = register.marketing.existing_customer_exception
+    _table(con, "decl_product_groups", "group_id VARCHAR, service_category VARCHAR",
+           [(g, c.strip().lower()) for g, categories in claim.product_groups.items() for c in categories])
+    _table(con, "decl_campaign_groups", "campaign VARCHAR, group_id VARCHAR",
+           [(c.strip(), g) for c, g in claim.campaigns.items()])
     _table(con, "decl_access_roles", "staff_role VARCHAR, table_name VARCHAR",
            [(r.id, t) for r in register.access.roles for t in r.may_access])
     _table(con, "decl_recipients", "recipient_id VARCHAR, kind VARCHAR, country VARCHAR, safeguards VARCHAR",
@@ -45,17 +53,25 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
         ("request_extension_months", extension.months), ("request_extension_days", extension.days),
         ("extension_notice_months", notice.months), ("extension_notice_days", notice.days),
         ("bulk_read_threshold_per_day", register.access.bulk_read_threshold_per_day),
+        *_financial_period_end(register.controller.financial_period_ends),
     ])
     rules = []
     for rule in register.retention.rules:
         duration = parse_duration(rule.duration)
         rules.append((rule.id, rule.role, duration.months, duration.days, rule.anchor, rule.action,
-                      "; ".join(rule.legal)))
+                      "; ".join(rule.legal), rule.is_minimum, "; ".join(rule.basis), rule.stated_in_notice))
     _table(con, "decl_retention_rules", "rule_id VARCHAR, role VARCHAR, months BIGINT, days BIGINT, "
-                                        "anchor VARCHAR, action VARCHAR, legal VARCHAR", rules)
+                                        "anchor VARCHAR, action VARCHAR, legal VARCHAR, minimum BOOLEAN, "
+                                        "basis VARCHAR, stated_in_notice BOOLEAN", rules)
     _create_calendar(con, register.requests.non_working_days)
     _create_retention_items(con, register, available)
     _create_derived_views(con, available)
+
+
+def _financial_period_end(month_day: str) -> list[tuple[str, int]]:
+    """decl_settings rows of the day the financial period ends (register.yaml's MM-DD)."""
+    month, day = (int(part) for part in month_day.split("-"))
+    return [("financial_period_end_month", month), ("financial_period_end_day", day)]
 
 
 def _table(con, name: str, columns: str, rows: list[tuple]) -> None:
@@ -108,25 +124,49 @@ def _create_retention_items(con, register: "Register", available: dict[str, set[
         role = ROLES[rule.role]
         subject = ident("subject_id") if "subject_id" in fields else "NULL"
         start_sql = f"coalesce({', '.join(ident(s) for s in starts)})" if len(starts) > 1 else ident(starts[0])
+        # Only an export that maps deleted_at can show a deletion; without it, nothing is tested.
+        tracked = "deleted_at" in fields
+        deleted = ident("deleted_at") if tracked else "NULL::TIMESTAMPTZ"
         parts.append(
             f"SELECT {literal(rule.id)} AS rule_id, {literal(rule.role + '/')} || {ident(role.key)} AS record_ref, "
-            f"CAST({subject} AS VARCHAR) AS subject_id, {start_sql} AS start_at FROM {ident(rule.role)}")
+            f"CAST({subject} AS VARCHAR) AS subject_id, {start_sql} AS start_at, {deleted} AS deleted_at, "
+            f"{'true' if tracked else 'false'} AS deletion_tracked FROM {ident(rule.role)}")
     if not parts:
         parts.append("SELECT NULL::VARCHAR AS rule_id, NULL::VARCHAR AS record_ref, NULL::VARCHAR AS subject_id, "
-                     "NULL::TIMESTAMPTZ AS start_at WHERE false")
+                     "NULL::TIMESTAMPTZ AS start_at, NULL::TIMESTAMPTZ AS deleted_at, false AS deletion_tracked "
+                     "WHERE false")
     con.execute(f"CREATE VIEW retention_items AS {' UNION ALL '.join(parts)}")
 
 
-# When each retained record falls due: with anchor end_of_year the period runs from 1 January
-# after the start (local time), as kirjanpitolaki 2:10 § counts from the end of the year; the
-# session time zone is the controller's. Checks and charts read due dates from here alone.
+# When each retained record falls due, in the controller's local time (the session time zone):
+# - end_of_year: from 1 January after the start;
+# - end_of_financial_period: from the day after the financial period holding the start ends
+#   (books and financial statements, kirjanpitolaki 2:10 § 1 mom.);
+# - end_of_year_financial_period_ended: from 1 January after the year in which that financial period
+#   ended (vouchers, 2:10 § 2 mom.): with a period ending 30 June, an order of August 2020 belongs to
+#   the period ending June 2021 and counts from 1 January 2022.
+# The financial period ends on decl_settings' month and day (register.yaml's
+# controller.financial_period_ends). Checks and charts read due dates from here alone.
 RETENTION_DUE = """
     CREATE VIEW retention_due AS
-    SELECT i.rule_id, i.record_ref, i.subject_id, i.start_at, r.months, r.days, r.action, d.counted_from,
-           d.counted_from + to_months(r.months) + to_days(r.days) AS due_at
-    FROM retention_items i JOIN decl_retention_rules r USING (rule_id),
-    LATERAL (SELECT CASE WHEN r.anchor = 'end_of_year' THEN date_trunc('year', i.start_at) + INTERVAL 1 YEAR
-                         ELSE i.start_at END AS counted_from) d
+    WITH fp AS (
+      SELECT max(value) FILTER (WHERE name = 'financial_period_end_month') AS m,
+             max(value) FILTER (WHERE name = 'financial_period_end_day') AS d
+      FROM decl_settings
+    )
+    SELECT i.rule_id, i.record_ref, i.subject_id, i.start_at, i.deleted_at, i.deletion_tracked,
+           r.months, r.days, r.action, r.minimum, r.basis, r.stated_in_notice, c.counted_from,
+           c.counted_from + to_months(r.months) + to_days(r.days) AS due_at
+    FROM retention_items i JOIN decl_retention_rules r USING (rule_id), fp,
+    LATERAL (SELECT CASE WHEN CAST(i.start_at AS DATE) <= make_date(year(i.start_at), fp.m, fp.d)
+                         THEN make_date(year(i.start_at), fp.m, fp.d)
+                         ELSE make_date(year(i.start_at) + 1, fp.m, fp.d) END AS period_end) p,
+    LATERAL (SELECT CASE r.anchor
+                      WHEN 'end_of_year' THEN date_trunc('year', i.start_at) + INTERVAL 1 YEAR
+                      WHEN 'end_of_financial_period' THEN CAST(p.period_end + 1 AS TIMESTAMPTZ)
+                      WHEN 'end_of_year_financial_period_ended'
+                        THEN CAST(make_date(year(p.period_end) + 1, 1, 1) AS TIMESTAMPTZ)
+                      ELSE i.start_at END AS counted_from) c
     WHERE i.start_at IS NOT NULL"""
 
 # Deadlines of data-subject requests as GDPR Art. 12(3) and Regulation 1182/71 count them: the

@@ -19,7 +19,8 @@ DEFAULT_RENDERERS = f"plotly_mimetype+{RENDERER_NAME}"
 
 # Colours chosen to survive greyscale printing: lightness falls with severity.
 SEVERITY_COLOURS = {"critical": "#67000d", "high": "#cb181d", "medium": "#fb6a4a", "low": "#fcbba1"}
-STATUS_COLOURS = {"pass": "#1a9850", "fail": "#d73027", "error": "#7b3294", "not_run": "#969696"}
+STATUS_COLOURS = {"pass": "#1a9850", "fail": "#d73027", "error": "#7b3294", "not_run": "#969696",
+                  "not_tested": "#fdae61"}
 
 
 def _offline_renderer_class():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 SEVERITIES = ("critical", "high", "medium", "low")
-STATUSES = ("pass", "fail", "error", "not_run")
+STATUSES = ("pass", "fail", "error", "not_run", "not_tested")
 FAMILIES = ("notice", "inventory", "consent", "retention", "rights", "disclosure", "access", "quality")
 LANGUAGES = ("en", "fi")
 
@@ -24,9 +24,11 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "KESKENERÄINEN: osa tarkastuksista jäi ajamatta tai aineisto hylättiin; "
                          "ks. ”Mitä ei ajettu”."),
     "cover.summary": ("{checks} checks: {passed} passed, {failed} failed, {errors} errors, "
-                      "{not_run} not run. {open} open findings, {accepted} accepted.",
+                      "{not_run} not run, {not_tested} not tested (no record in scope). {open} open "
+                      "findings, {accepted} accepted.",
                       "{checks} tarkastusta: {passed} hyväksytty, {failed} hylätty, {errors} "
-                      "virhettä, {not_run} ajamatta. {open} avointa havaintoa, {accepted} "
+                      "virhettä, {not_run} ajamatta, {not_tested} testaamatta (ei tarkastettavia "
+                      "tietueita). {open} avointa havaintoa, {accepted} "
                       "hyväksyttyä riskiä."),
     "cover.kicker": ("Evidence for the supervisory authority", "Selvitys valvontaviranomaiselle"),
     "cover.more_reasons": ("… and {n} more (see “What was not run”).", "… ja {n} muuta (ks. ”Mitä ei ajettu”)."),
@@ -188,6 +190,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col.family": ("Family", "Perhe"),
     "col.title": ("Title", "Otsikko"),
     "col.severity": ("Severity", "Vakavuus"),
+    "col.kind": ("Kind", "Laji"),
+    # A breach the declaration or the data shows, or an item the lead must verify (it may be fine).
+    "kind.breach": ("breach", "rikkomus"),
+    "kind.verify": ("verify", "tarkistettava"),
     "col.legal_refs": ("Legal references", "Oikeusperusta"),
     "col.status": ("Status", "Tila"),
     "col.population": ("Tested", "Testattu"),
@@ -204,7 +210,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "chart.findings": ("findings", "havaintoa"),
     "chart.no_findings": ("No open findings", "Ei avoimia havaintoja"),
     "status.pass": ("pass", "hyväksytty"),
-    "status.pass_tested_nothing": ("pass, but tested nothing", "hyväksytty, mutta mitään ei testattu"),
+    "status.not_tested": ("not tested: no record in scope", "ei testattu: ei yhtään tarkastettavaa tietuetta"),
     "status.fail": ("fail", "hylätty"),
     "status.error": ("error", "virhe"),
     "status.not_run": ("not run", "ajamatta"),

@@ -79,6 +79,7 @@ def summary(result: Any, previous_findings: str | os.PathLike | None = None) -> 
     statuses = result.check_results["status"].value_counts()
     findings = result.findings
     open_findings = findings[findings["state"] == "open"] if len(findings) else findings  # as AuditResult.open_findings
+    breaches = open_findings[open_findings["kind"] != "verify"] if "kind" in open_findings else open_findings
     return {
         "run_id": result.run_id,
         "period": result.period.label,
@@ -92,9 +93,11 @@ def summary(result: Any, previous_findings: str | os.PathLike | None = None) -> 
         "declaration_hashes": dict(result.declaration_hashes),
         "evidence_hashes": evidence_hashes(result),
         "inputs": inputs,
-        "checks": {status: int(statuses.get(status, 0)) for status in ("pass", "fail", "error", "not_run")},
+        "checks": {status: int(statuses.get(status, 0)) for status in ("pass", "fail", "error", "not_run", "not_tested")},
         "findings": int(len(findings)),
-        "open_by_severity": {k: int(v) for k, v in open_findings["severity"].value_counts().sort_index().items()},
+        # Items to verify are open too, but they are not breaches: the exit code counts breaches alone.
+        "open_by_severity": {k: int(v) for k, v in breaches["severity"].value_counts().sort_index().items()},
+        "open_to_verify": int(len(open_findings) - len(breaches)),
         "accepted": int(len(findings) - len(open_findings)),
         "check_seconds": {str(k): float(v) for k, v in zip(result.check_results["check_id"],
                                                             result.check_results.get("duration_s", []))},

@@ -79,6 +79,7 @@ def counts(result: Any) -> dict[str, int]:
         "failed": int(statuses.get("fail", 0)),
         "errors": int(statuses.get("error", 0)),
         "not_run": int(statuses.get("not_run", 0)),
+        "not_tested": int(statuses.get("not_tested", 0)),
         "open": int(len(findings) - accepted),
         "accepted": accepted,
     }
@@ -159,18 +160,14 @@ def inputs_table(inputs: "pd.DataFrame", lang: str = "en") -> str:
 
 
 def _status_texts(checks: "pd.DataFrame", lang: str) -> list[str]:
-    """Each check's status as the report words it: a pass that tested nothing on inputs holding rows says
-    so, and so does a check not run because its inputs are declared not exported."""
-    nothing = checks["tested_nothing"] if "tested_nothing" in checks else [False] * len(checks)
+    """Each check's status as the report words it; a check not run because its inputs are declared not
+    exported says so."""
     declared = checks["out_of_scope"] if "out_of_scope" in checks else [False] * len(checks)
 
-    def word(status: str, empty: bool, out: bool) -> str:
-        if status == "pass" and empty:
-            return "status.pass_tested_nothing"
+    def word(status: str, out: bool) -> str:
         return "status.not_run_not_exported" if status == "not_run" and out else f"status.{status}"
 
-    return [text(word(status, bool(empty), bool(out)), lang)
-            for status, empty, out in zip(checks["status"], nothing, declared)]
+    return [text(word(status, bool(out)), lang) for status, out in zip(checks["status"], declared)]
 
 
 def check_results_table(check_results: "pd.DataFrame", lang: str = "en") -> str:
@@ -178,7 +175,7 @@ def check_results_table(check_results: "pd.DataFrame", lang: str = "en") -> str:
     import pandas as pd
 
     frame = check_results.copy()
-    order = {s: i for i, s in enumerate(("error", "fail", "not_run", "pass"))}
+    order = {s: i for i, s in enumerate(("error", "fail", "not_run", "not_tested", "pass"))}
     severity = {s: i for i, s in enumerate(SEVERITIES)}
     frame["_o"] = frame["status"].map(order).fillna(len(order))
     frame["_s"] = frame["severity"].map(severity).fillna(len(severity))
@@ -295,6 +292,8 @@ def findings_table(findings: "pd.DataFrame", lang: str = "en", css: str = "ra-fi
     shown = findings.copy()
     if "severity" in shown:
         shown["severity"] = shown["severity"].map(lambda s: text(f"severity.{s}", lang))
+    if "kind" in columns:
+        shown["kind"] = shown["kind"].map(lambda k: text(f"kind.{k}", lang))
     if "event_at" in shown:
         shown["event_at"] = shown["event_at"].map(_when)
     if "message" in shown:
@@ -318,10 +317,12 @@ def declaration_section(result: Any, lang: str = "en") -> str:
     if notice.empty:
         out += f'<p>{_e(text("notice.none", lang))}</p>'
     else:
-        out += findings_table(notice, lang, "ra-notice", ("severity", "check_id", "record_ref", "message"))
+        out += findings_table(notice, lang, "ra-notice", ("kind", "severity", "check_id", "record_ref", "message"))
     sha = dict(result.declaration_hashes).get("register.yaml")
     # The record keeps its own scoped style: its tables are not the report's evidence tables.
-    return out + ropa_html_section(result.register, lang, heading_level=3, source_sha256=sha)
+    # exports.yaml says which tables hold each category, so (f) can name the rule that covers it.
+    exports = getattr(getattr(result, "declaration", None), "exports", None)
+    return out + ropa_html_section(result.register, lang, heading_level=3, source_sha256=sha, exports=exports)
 
 
 def status_counts(check_results: "pd.DataFrame", lang: str = "en") -> str:
@@ -399,7 +400,7 @@ def provisions_section(result: Any, lang: str = "en") -> str:
     checks = result.check_results.set_index("check_id")
     open_findings = result.findings[result.findings["state"] != "accepted"]
     per_check = open_findings.groupby("check_id").size()
-    order = {s: i for i, s in enumerate(("error", "fail", "not_run", "pass"))}
+    order = {s: i for i, s in enumerate(("error", "fail", "not_run", "not_tested", "pass"))}
     framework = load_framework_rows(result)
     if framework is not None:
         requirements, name = framework

@@ -327,7 +327,8 @@ WITH o AS (
 )
 SELECT key_of('order', row_number() OVER (ORDER BY day, sod, d._idx, j)) AS order_id,
        d.customer_id, at_day(day, sod) AS ordered_at, s.service_id, s._price AS amount_eur,
-       c.first_name || ' ' || c.last_name AS billing_name, c.email AS billing_email
+       c.first_name || ' ' || c.last_name AS billing_name, c.email AS billing_email,
+       NULL::TIMESTAMP AS deleted_at
 FROM d
 JOIN services s ON s._idx = d.service_i
 JOIN subjects c ON c.customer_id = d.customer_id

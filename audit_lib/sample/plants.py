@@ -138,19 +138,21 @@ class PlantContext:
                                                 "campaign": campaign, "has_opt_out": opt_out})
 
     def order(self, customer_id: str, ordered_at: datetime, salt: str, service: tuple[str, str] | None = None,
-              billing: bool = True) -> str:
+              billing: bool = True, deleted_at: datetime | None = None) -> str:
         """An order of a service chosen by ``salt`` (or of ``service``: its id and price), billed to the
-        subject's name and e-mail (left empty with ``billing=False``)."""
+        subject's name and e-mail (left empty with ``billing=False``); with ``deleted_at``, the webshop's
+        tombstone of an order deleted then (its billing columns emptied)."""
         service_id, price = service or self.con.execute(
             "SELECT service_id, _price FROM services ORDER BY rnd_s(?, _idx), service_id LIMIT 1",
             [prng.stream(self.seed, salt)]).fetchone()
         name, email = self.con.execute(
             "SELECT first_name || ' ' || last_name, email FROM subjects WHERE customer_id = ?",
             [customer_id]).fetchone()
-        if not billing:  # minimised: only the columns bookkeeping keeps
+        if not billing or deleted_at is not None:  # minimised: only the columns bookkeeping keeps
             name = email = None
         return self._new("orders", {"customer_id": customer_id, "ordered_at": ordered_at, "service_id": service_id,
-                                    "amount_eur": price, "billing_name": name, "billing_email": email})
+                                    "amount_eur": price, "billing_name": name, "billing_email": email,
+                                    "deleted_at": deleted_at})
 
     def service(self, provider_id: str, title: str, category: str, price: str) -> str:
         """A service for sale (bulk orders never buy it); returns its record reference."""

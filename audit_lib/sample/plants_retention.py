@@ -80,3 +80,32 @@ def erased_subject_residue(ctx: PlantContext) -> None:
     s = ctx.adopt("residue_near_open_request", _t(2025, 1, 1))
     ctx.request(s, "erasure", _t(2026, 9, 24, 10, 0))
     ctx.near_miss(check, f"subjects/{s}", "erasure requested 2026-09-24, not yet done (due 2026-10-26)")
+
+
+@plant("retention_deleted_before_minimum")
+def vouchers_deleted_before_minimum(ctx: PlantContext) -> None:
+    """Orders (vouchers, kirjanpitolaki 2:10 § 2 mom.) the webshop deleted before their six years: one
+    by an erasure request, one by a clean-up; and one deleted after its minimum, which is allowed."""
+    check = "retention_deleted_before_minimum"
+    rule = "orders_bookkeeping"
+    s = ctx.adopt("minimum_erasure", _t(2022, 1, 1))
+    ordered, deleted = _t(2023, 3, 14, 12, 0), _t(2026, 5, 11, 10, 5)
+    order = ctx.order(s, ordered, "minimum_erasure", deleted_at=deleted)
+    ctx.erase_subject(s)
+    ctx.request(s, "erasure", _t(2026, 5, 4, 9, 0), _t(2026, 5, 11, 10, 0))
+    ctx.expect(check, order, rules.deleted_early_periods(rule, ordered, deleted),
+               "an erasure request carried out on a 2023 voucher, due 2030-01-01 (Art. 17(3)(b) exempts it)")
+
+    s = ctx.adopt("minimum_cleanup", _t(2021, 1, 1))
+    ordered, deleted = _t(2021, 9, 1, 15, 0), _t(2026, 8, 20, 22, 0)
+    ctx.expect(check, ctx.order(s, ordered, "minimum_cleanup", deleted_at=deleted),
+               rules.deleted_early_periods(rule, ordered, deleted),
+               "a clean-up deleted a 2021 voucher, due 2028-01-01; Q3 only")
+
+    s = ctx.adopt("minimum_after_due", _t(2020, 6, 1))
+    ordered, deleted = _t(2019, 11, 20, 18, 0), _t(2026, 4, 15, 22, 0)  # an order migrated from the old shop
+    order = ctx.order(s, ordered, "minimum_after_due", deleted_at=deleted)
+    ctx.near_miss(check, order, "a 2019 voucher deleted 2026-04-15, after its minimum ended 2025-12-31",
+                  rules.deleted_early_periods(rule, ordered, deleted))
+    # Past its six years since 2026-01-01, but deleted before either period's end: not kept.
+    ctx.near_miss("retention_period_exceeded", order, "the overdue 2019 voucher was deleted before the period ended")

@@ -25,11 +25,28 @@ REQUEST_EXTENSION_MONTHS = 2
 # among Finland's holidays, so these rules count them as non-working days, as 150/1930 5 § does;
 # the planted near miss "ontime_midsummer" (due Midsummer Eve) depends on it.
 NON_WORKING_DAYS = "public_holidays_and_eves"
-RETENTION = {  # role -> (years, anchor at the end of the year?)
-    "orders": (6, True),
-    "subjects": (3, False),
-    "support_contacts": (3, False),
+RETENTION = {  # role -> (years, anchor as register.yaml declares it, or as its bookkeeping kind implies)
+    "orders": (6, "end_of_year_financial_period_ended"),
+    "subjects": (3, None),
+    "support_contacts": (3, None),
 }
+# register.yaml's controller.financial_period_ends (month, day).
+FINANCIAL_PERIOD_ENDS = (12, 31)
+
+
+def counted_from(anchor: str | None, start_local: datetime) -> datetime:
+    """The local wall time a retention period starts counting from, read from kirjanpitolaki 2:10 §."""
+    if anchor is None:
+        return start_local
+    if anchor == "end_of_year":
+        return datetime(start_local.year + 1, 1, 1)
+    month, day = FINANCIAL_PERIOD_ENDS
+    period_end = date(start_local.year, month, day)
+    if start_local.date() > period_end:
+        period_end = date(start_local.year + 1, month, day)
+    if anchor == "end_of_financial_period":  # books: the day after the period ends
+        return datetime.combine(period_end + timedelta(days=1), datetime.min.time())
+    return datetime(period_end.year + 1, 1, 1)  # vouchers: the end of the year in which the period ended
 
 
 def periods() -> list[Period]:
@@ -53,9 +70,8 @@ def event_periods(local: datetime) -> list[str]:
 
 def retention_due(role: str, start_local: datetime) -> datetime:
     """The instant a record of ``role`` starting at ``start_local`` is due for deletion."""
-    years, end_of_year = RETENTION[role]
-    start = datetime(start_local.year + 1, 1, 1) if end_of_year else start_local
-    return instant(start + relativedelta(years=years))
+    years, anchor = RETENTION[role]
+    return instant(counted_from(anchor, start_local) + relativedelta(years=years))
 
 
 def overdue_periods(role: str, start_local: datetime) -> list[str]:
@@ -102,23 +118,36 @@ def late_periods(received: datetime, extension_notified: datetime | None, comple
     return found
 
 
-# Every retention rule of register.yaml by id: role, months, anchored at the end of the year?
+# Every retention rule of register.yaml by id: role, months, anchor (as declared or as bookkeeping implies).
 RETENTION_RULES = {
-    "orders_bookkeeping": ("orders", 72, True),
-    "inactive_accounts": ("subjects", 36, False),
-    "support_contacts_limitation": ("support_contacts", 36, False),
-    "closed_accounts": ("subjects", 36, False),
-    "usage_data": ("usage_events", 25, False),
+    "orders_bookkeeping": ("orders", 72, "end_of_year_financial_period_ended"),
+    "inactive_accounts": ("subjects", 36, None),
+    "support_contacts_limitation": ("support_contacts", 36, None),
+    "closed_accounts": ("subjects", 36, None),
+    "usage_data": ("usage_events", 25, None),
 }
+# The rules that are a statutory minimum (bookkeeping material): deleting before due is a finding.
+MINIMUM_RULES = ("orders_bookkeeping",)
 EXTENSION_NOTICE_MONTHS = 1
 
 
 def rule_overdue_periods(rule_id: str, start_local: datetime) -> list[str]:
     """Periods at whose end a record starting at ``start_local`` is past the rule ``rule_id``."""
-    _role, months, end_of_year = RETENTION_RULES[rule_id]
-    start = datetime(start_local.year + 1, 1, 1) if end_of_year else start_local
-    due = instant(start + relativedelta(months=months))
+    due = rule_due(rule_id, start_local)
     return [p.label for p in periods() if due < p.as_of]
+
+
+def rule_due(rule_id: str, start_local: datetime) -> datetime:
+    """The instant a record starting at ``start_local`` falls due under the rule ``rule_id``."""
+    _role, months, anchor = RETENTION_RULES[rule_id]
+    return instant(counted_from(anchor, start_local) + relativedelta(months=months))
+
+
+def deleted_early_periods(rule_id: str, start_local: datetime, deleted_local: datetime) -> list[str]:
+    """Periods in which a record of a minimum rule was deleted before it fell due."""
+    if rule_id not in MINIMUM_RULES or instant(deleted_local) >= rule_due(rule_id, start_local):
+        return []
+    return event_periods(deleted_local)
 
 
 def before_end_periods(local: datetime) -> list[str]:

@@ -1,6 +1,7 @@
 """A declared purpose states no lawful basis (GDPR Art. 13(1)(c); the basis to name is one of Art. 6(1)).
 
-A silent notice breaches 13(1)(c); it does not prove that no Art. 6(1) basis exists."""
+A silent notice breaches 13(1)(c); it does not prove that no Art. 6(1) basis exists. A basis the notice plainly
+gives without naming the article ("consent is asked separately", lawful_basis_derived_from) is stated."""
 
 from __future__ import annotations
 

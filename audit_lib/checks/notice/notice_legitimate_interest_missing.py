@@ -1,4 +1,8 @@
-"""Marketing, profiling or analytics resting on legitimate interests (or on nothing) with no interest described."""
+"""Marketing, profiling or analytics resting on legitimate interests (or on nothing) with no interest described.
+
+A purpose the notice bases on consent or another basis needs no interest. Where the basis is stated as legitimate
+interests, the missing interest is a breach of Art. 13(1)(d); where no basis is stated (itself a breach,
+notice_lawful_basis_missing), the interest is due only if the basis turns out to be legitimate interests: verify."""
 
 from __future__ import annotations
 
@@ -48,10 +52,13 @@ def find(context):
                 "record_ref": ref(context, "purposes", index, "legitimate_interest"), "purpose": purpose.id,
                 "label_en": purpose.label.en, "label_fi": purpose.label.fi,
                 "lawful_basis": purpose.lawful_basis or "none",
+                "finding_kind": "breach" if stated else "verify",
                 "situation_en": "rests on legitimate interests" if stated else
-                "is marketing, profiling or analytics with no basis stated",
+                "states no basis and may rest on legitimate interests, as marketing, profiling and analytics "
+                "usually do",
                 "situation_fi": "perustuu oikeutettuun etuun" if stated else
-                "on markkinointia, profilointia tai analytiikkaa ilman ilmoitettua perustetta",
+                "on ilmoitettu ilman käsittelyperustetta ja voi perustua oikeutettuun etuun, kuten "
+                "markkinointi, profilointi ja analytiikka yleensä",
             })
     return rows
 

@@ -1,4 +1,5 @@
-"""Direct marketing is declared but the right to object to it is not stated (GDPR Art. 21(2), 21(4))."""
+"""Direct marketing is declared but the right to object to it is not stated (GDPR Art. 21(2)), or is stated only
+within other information instead of explicitly and separately (Art. 21(4), rights.objection_presented_separately)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,8 @@ CHECK = {
     "scope": "declaration",
     "needs": {},
     "message": {
-        "en": "The register declares direct marketing ({purposes}) but the notice does not state, separately, "
-              "the right to object to it at any time.",
-        "fi": "Rekisteriin on ilmoitettu suoramarkkinointia ({purposes}), mutta seloste ei erikseen kerro "
-              "oikeudesta kieltää se milloin tahansa.",
+        "en": "The register declares direct marketing ({purposes}) but the notice {problem_en}.",
+        "fi": "Rekisteriin on ilmoitettu suoramarkkinointia ({purposes}), mutta seloste {problem_fi}.",
     },
     "remediation": {
         "en": "State clearly and apart from other information that the subject may object to direct marketing at "
@@ -36,8 +35,19 @@ def find(context):
     """One row when marketing purposes exist and the right is not stated."""
     register = register_of(context)
     purposes = _marketing(register)
-    if purposes and "objection_to_marketing" not in register.rights.stated:
-        return [{"record_ref": ref(context, "rights", "stated"), "purposes": ", ".join(purposes)}]
+    if not purposes:
+        return []
+    if "objection_to_marketing" not in register.rights.stated:
+        return [{"record_ref": ref(context, "rights", "stated"), "purposes": ", ".join(purposes),
+                 "problem_en": "does not state, separately, the right to object to it at any time",
+                 "problem_fi": "ei erikseen kerro oikeudesta kieltää se milloin tahansa"}]
+    if not register.rights.objection_presented_separately:
+        return [{"record_ref": ref(context, "rights", "objection_presented_separately"),
+                 "purposes": ", ".join(purposes), "legal_refs": ["GDPR Art. 21(4)", "GDPR Art. 21(2)"],
+                 "problem_en": "mentions the right to object to it only within other information, not explicitly, "
+                               "clearly and separately from it",
+                 "problem_fi": "mainitsee oikeuden kieltää se vain muiden tietojen lomassa eikä nimenomaisesti, "
+                               "selkeästi ja muista tiedoista erillään"}]
     return []
 
 

@@ -1,4 +1,7 @@
-"""A processor is declared without an Art. 28 contract."""
+"""A processor is declared without an Art. 28 contract.
+
+A notice need not mention the processing agreement, so its silence (art28_contract: null) is an item to verify;
+a declared absence (false) is a breach."""
 
 from __future__ import annotations
 
@@ -33,8 +36,9 @@ def find(context):
     return [{"record_ref": ref(context, "recipients", index, "art28_contract"), "recipient": recipient.id,
              "label_en": recipient.label.en, "label_fi": recipient.label.fi,
              "state": "unknown" if recipient.art28_contract is None else "none",
-             "state_en": "the notice does not say" if recipient.art28_contract is None else "none made",
-             "state_fi": "seloste ei kerro" if recipient.art28_contract is None else "sopimusta ei ole"}
+             "finding_kind": "verify" if recipient.art28_contract is None else "breach",
+             "state_en": "the notice does not say whether one exists" if recipient.art28_contract is None else "none made",
+             "state_fi": "seloste ei kerro, onko sellainen tehty" if recipient.art28_contract is None else "sopimusta ei ole"}
             for index, recipient in enumerate(register_of(context).recipients)
             if recipient.kind == "processor" and recipient.art28_contract is not True]
 

@@ -1,7 +1,9 @@
 """Profiling data is collected but the notice says nothing of profiling or automated decisions.
 
 Profiling for ad targeting is a purpose the notice must state (Art. 13(1)(c), recital 60, 5(1)(a)), with
-the right to object (Art. 21(2)); Art. 13(2)(f) applies only to Art. 22 automated decisions."""
+the right to object (Art. 21(2)); Art. 13(2)(f) applies only to Art. 22 automated decisions, so the statement on
+automated decisions is due only where the declaration says such decisions are made
+(profiling.automated_decisions_made: true); that row cites 13(2)(f) and 22(1) itself."""
 
 from __future__ import annotations
 
@@ -52,13 +54,19 @@ def find(context):
         rows.append({"record_ref": ref(context, "profiling", "statement"), **common,
                      "missing_en": "does not describe the profiling",
                      "missing_fi": "ei kuvaa profilointia"})
-    if register.profiling.automated_decisions is None:
+    if register.profiling.automated_decisions_made and register.profiling.automated_decisions is None:
         rows.append({"record_ref": ref(context, "profiling", "automated_decisions"), **common,
-                     "missing_en": "does not say whether automated decisions are made",
-                     "missing_fi": "ei kerro, tehdäänkö automaattisia päätöksiä"})
+                     "legal_refs": ["GDPR Art. 13(2)(f)", "GDPR Art. 22(1)"],
+                     "missing_en": "does not describe the automated decisions the declaration says are made "
+                                   "(their logic and consequences)",
+                     "missing_fi": "ei kuvaa automaattisia päätöksiä, joita selosteen mukaan tehdään (niiden "
+                                   "logiikkaa ja merkitystä)"})
     return rows
 
 
 def population(context) -> int:
-    """Statements due: a profiling description and a statement on automated decisions, where profiling exists."""
-    return 2 if _evidence(register_of(context)) else 0
+    """Statements due where profiling exists: its description, and one on Art. 22 decisions where they are made."""
+    register = register_of(context)
+    if not _evidence(register):
+        return 0
+    return 2 if register.profiling.automated_decisions_made else 1

@@ -1,4 +1,8 @@
-"""The notice rests on a repealed act (henkilötietolaki 523/1999 or the old electronic-communications privacy act)."""
+"""The notice rests on a repealed act (henkilötietolaki 523/1999 or the old electronic-communications privacy act).
+
+One row per act, where the declaration first cites it; and, where the notice claims GDPR compliance
+(register.notice.claims_gdpr_compliance) while resting on the repealed Personal Data Act, a row for the claim:
+it misleads the subject about the law the processing follows (GDPR Art. 5(1)(a), 12(1))."""
 
 from __future__ import annotations
 
@@ -12,12 +16,12 @@ CHECK = {
     "title": {"en": "The notice cites a repealed act",
               "fi": "Seloste viittaa kumottuun lakiin"},
     "severity": "medium",
-    "legal": ["Tietosuojalaki 1050/2018 38 §", "GDPR Art. 12(1)", "GDPR Art. 13(1)(c)"],
+    "legal": ["Tietosuojalaki 1050/2018 38 §", "GDPR Art. 12(1)", "GDPR Art. 13(1)(c)", "GDPR Art. 5(1)(a)"],
     "scope": "declaration",
     "needs": {},
     "message": {
-        "en": "{path} cites {act}, repealed since {repealed_on}; the notice must rest on {replaced_by_en}.",
-        "fi": "{path} viittaa lakiin {act}, joka on kumottu {repealed_on_fi} alkaen; selosteen on perustuttava "
+        "en": "{path} {problem_en}, repealed since {repealed_on}; the notice must rest on {replaced_by_en}.",
+        "fi": "{path} {problem_fi}, joka on kumottu {repealed_on_fi} alkaen; selosteen on perustuttava "
               "{replaced_by_fi}.",
     },
     "remediation": {
@@ -42,16 +46,34 @@ REPEALED = [
 
 
 def find(context):
-    """One row per text of the declaration that cites a repealed act."""
-    data = register_of(context).model_dump(by_alias=True, exclude_none=True, mode="json")
-    rows = []
+    """One row per repealed act, where the declaration first cites it (the quotes of the notice repeat it), and one
+    for a claim of GDPR compliance made on the repealed Personal Data Act."""
+    register = register_of(context)
+    data = register.model_dump(by_alias=True, exclude_none=True, mode="json")
+    rows, cited = [], {}
     for location, value in walk_strings(data):
         for pattern, act, repealed_on, replaced_by_en, replaced_by_fi in REPEALED:
-            if pattern.search(value):
-                year, month, day = repealed_on.split("-")
-                rows.append({"record_ref": ref(context, *location), "path": format_location(location), "act": act,
-                             "repealed_on": repealed_on, "repealed_on_fi": f"{int(day)}.{int(month)}.{year}",
-                             "replaced_by_en": replaced_by_en, "replaced_by_fi": replaced_by_fi})
+            if act in cited or not pattern.search(value):
+                continue
+            year, month, day = repealed_on.split("-")
+            cited[act] = format_location(location)
+            rows.append({"record_ref": ref(context, *location), "path": cited[act], "act": act,
+                         "problem_en": f"cites {act}", "problem_fi": f"viittaa lakiin {act}",
+                         "repealed_on": repealed_on, "repealed_on_fi": f"{int(day)}.{int(month)}.{year}",
+                         "replaced_by_en": replaced_by_en, "replaced_by_fi": replaced_by_fi})
+    first = REPEALED[0]
+    if register.register_info.notice.claims_gdpr_compliance and first[1] in cited:
+        act, repealed_on = first[1], first[2]
+        year, month, day = repealed_on.split("-")
+        location = ("register", "notice", "claims_gdpr_compliance")
+        rows.append({"record_ref": ref(context, *location), "path": format_location(location), "act": act,
+                     "legal_refs": ["GDPR Art. 5(1)(a)", "GDPR Art. 12(1)", "Tietosuojalaki 1050/2018 38 §"],
+                     "problem_en": f"claims compliance with the GDPR, while the notice rests on {act} "
+                                   f"({cited[act]})",
+                     "problem_fi": f"väittää selosteen olevan yhteensopiva tietosuoja-asetuksen kanssa, vaikka "
+                                   f"seloste perustuu lakiin {act} ({cited[act]})",
+                     "repealed_on": repealed_on, "repealed_on_fi": f"{int(day)}.{int(month)}.{year}",
+                     "replaced_by_en": first[3], "replaced_by_fi": first[4]})
     return rows
 
 

@@ -13,8 +13,8 @@ CHECK = {
     "scope": "declaration",
     "needs": {},
     "message": {
-        "en": "The notice does not tell the data subject of the right {right_en} ({article}).",
-        "fi": "Seloste ei kerro rekisteröidyn oikeudesta: {right_fi} ({article}).",
+        "en": "The notice does not tell the data subject of the right {right_en} ({article}){condition_en}.",
+        "fi": "Seloste ei kerro rekisteröidyn oikeudesta: {right_fi} ({article}){condition_fi}.",
     },
     "remediation": {
         "en": "List in the notice the rights of access, rectification, erasure, restriction, objection and data "
@@ -36,15 +36,24 @@ RIGHTS = {
 }
 
 
-def _due(register) -> list[str]:
+# Rights due only under some bases: the bases, and the condition in English and Finnish.
+CONDITIONAL = {
+    "objection": ({"legitimate_interests", "public_task"}, "legitimate interests or a public task",
+                  "oikeutettuun etuun tai yleisen edun mukaiseen tehtävään"),
+    "portability": ({"consent", "contract"}, "consent or a contract", "suostumukseen tai sopimukseen"),
+}
+
+
+def _due(register) -> dict[str, str]:
+    """Right -> 'breach' where a declared basis makes it due, 'verify' where only a purpose without a stated basis
+    might (Art. 21(1) applies to Art. 6(1)(e)-(f), Art. 20 to consent and contract)."""
     bases = {p.lawful_basis for p in register.purposes}
-    due = ["access", "rectification", "erasure", "restriction"]
-    # Art. 21(1) applies to processing on Art. 6(1)(e) or (f); with no basis stated it cannot be ruled out.
-    if bases & {"legitimate_interests", "public_task", None}:
-        due.append("objection")
-    # Art. 20 applies to processing on consent or contract; likewise.
-    if bases & {"consent", "contract", None}:
-        due.append("portability")
+    due = {right: "breach" for right in ("access", "rectification", "erasure", "restriction")}
+    for right, (applies, _, _) in CONDITIONAL.items():
+        if bases & applies:
+            due[right] = "breach"
+        elif None in bases:
+            due[right] = "verify"
     return due
 
 
@@ -52,11 +61,22 @@ def find(context):
     """One row per right due but not stated."""
     register = register_of(context)
     stated = set(register.rights.stated)
+    rows = []
     # One finding per missing right, each with its own reference, so that a diff between periods
     # shows exactly which statement was added.
-    return [{"record_ref": ref(context, "rights", "stated") + "/" + right, "right": right, "right_en": RIGHTS[right][0],
-             "right_fi": RIGHTS[right][1], "article": "GDPR " + RIGHTS[right][2]}
-            for right in _due(register) if right not in stated]
+    for right, kind in _due(register).items():
+        if right in stated:
+            continue
+        condition_en = condition_fi = ""
+        if kind == "verify":
+            condition_en = f", due if a purpose without a stated basis rests on {CONDITIONAL[right][1]}"
+            condition_fi = (f"; oikeus koskee käsittelyä, jos jokin ilman perustetta ilmoitettu käyttötarkoitus "
+                            f"perustuu {CONDITIONAL[right][2]}")
+        rows.append({"record_ref": ref(context, "rights", "stated") + "/" + right, "right": right,
+                     "right_en": RIGHTS[right][0], "right_fi": RIGHTS[right][1],
+                     "article": "GDPR " + RIGHTS[right][2], "finding_kind": kind,
+                     "condition_en": condition_en, "condition_fi": condition_fi})
+    return rows
 
 
 def population(context) -> int:

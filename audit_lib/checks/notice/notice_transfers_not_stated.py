@@ -1,4 +1,7 @@
-"""The notice is silent on transfers outside the EU/EEA, or names one without safeguards (GDPR Art. 13(1)(f))."""
+"""The notice is silent on transfers outside the EU/EEA, or names one without safeguards (GDPR Art. 13(1)(f)).
+
+Art. 13(1)(f) asks for information on transfers the controller intends; silence is a breach only where the
+declaration names a recipient outside the EU/EEA, otherwise an item to verify (no transfer may be intended)."""
 
 from __future__ import annotations
 
@@ -31,10 +34,21 @@ def find(context):
     register = register_of(context)
     disclosures = register.disclosures
     rows = []
+    outside = [r.id for r in register.recipients if (r.country or "").upper() not in ("", *EEA)]
+    unknown = [r.id for r in register.recipients if not r.country]
     if disclosures.transfers_outside_eea is None:
         rows.append({"record_ref": ref(context, "disclosures", "transfers_outside_eea"), "recipient": "", "country": "",
-                     "problem_en": "The notice does not say whether personal data is transferred outside the EU/EEA.",
-                     "problem_fi": "Seloste ei kerro, siirretäänkö henkilötietoja EU:n/ETA:n ulkopuolelle."})
+                     "finding_kind": "breach" if outside else "verify",
+                     "problem_en": "The notice does not say whether personal data is transferred outside the EU/EEA"
+                                   + (f", though recipients {', '.join(outside)} are outside it." if outside else
+                                      "; no recipient outside it is declared"
+                                      + (f" (the country of {', '.join(unknown)} is not stated)" if unknown else "")
+                                      + ", so verify that none is intended."),
+                     "problem_fi": "Seloste ei kerro, siirretäänkö henkilötietoja EU:n/ETA:n ulkopuolelle"
+                                   + (f", vaikka vastaanottajat {', '.join(outside)} ovat sen ulkopuolella." if outside
+                                      else "; sen ulkopuolisia vastaanottajia ei ole ilmoitettu"
+                                      + (f" (vastaanottajan {', '.join(unknown)} maata ei kerrota)" if unknown else "")
+                                      + ", joten tarkista, ettei siirtoja aiota.")})
     elif disclosures.transfers_outside_eea and not disclosures.transfer_safeguards:
         rows.append({"record_ref": ref(context, "disclosures", "transfer_safeguards"), "recipient": "", "country": "",
                      "problem_en": "The notice says data is transferred outside the EU/EEA but names no safeguard.",

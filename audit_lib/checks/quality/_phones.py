@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterable
-
 from audit_lib.normalise import e164  # noqa: F401  (the checks' E.164, shared with the loader)
 
 REGION = "FI"  # numbers written without a country code are Finnish

@@ -73,7 +73,7 @@ def _export_sql(context, export) -> str | None:
            "CAST(r._source_row AS VARCHAR))")
     kept = context.declaration.register.rights.erasure.kept_after_erasure
     if role.name in kept:
-        allowed = set(kept[role.name]) | {"subject_id"}
+        allowed = set(kept[role.name]) | {"subject_id", "deleted_at"}  # a deletion mark is no residue
         identifiers = set(export.subject_columns(context.declaration.register.master_identifier).values())
         tested = [c for c, spec in export.columns.items() if spec.field not in allowed and c not in identifiers]
         if not tested:
