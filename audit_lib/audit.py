@@ -40,6 +40,20 @@ class AuditResult:
     # its fingerprint goes into the manifest, so that a key changed between periods is noticed.
     pseudonym_key: bytes = field(default=b"", repr=False)
     key_fingerprint: str | None = None
+    # ``regaudit check --only``: the ids of the checks selected (None: the whole catalogue ran). Such an
+    # audit is partial by nature: ``complete`` is about the selected checks and the inputs they read.
+    only: tuple[str, ...] | None = None
+    catalogue_size: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        """True for an audit of selected checks only (``--only``): no verdict on the rest of the catalogue."""
+        return self.only is not None
+
+    @property
+    def skipped_inputs(self) -> list[str]:
+        """Files not read because no selected check needs them (status ``skipped``)."""
+        return [str(row["file"]) for row in self.load_report.inputs if row["status"] == "skipped"]
 
     @property
     def accepted_findings(self) -> "pd.DataFrame":
@@ -78,7 +92,8 @@ class AuditResult:
     @property
     def complete(self) -> bool:
         """True only if every input loaded, every check in scope ran (pass or fail) and every retention
-        rule could be evaluated: the one verdict of completeness (``incomplete_reasons`` says why not)."""
+        rule could be evaluated: the one verdict of completeness (``incomplete_reasons`` says why not).
+        For a ``partial`` audit (``only``): every input the selected checks read loaded, and they ran."""
         return not self.incomplete_reasons
 
     def write_tables(self, folder: str | Path, include_raw: bool = False) -> dict[str, Path]:
@@ -193,7 +208,8 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
               checks: tuple[Check, ...] | None = None, memory_limit: str | None = None,
               progress: Callable[[AuditProgress], None] | None = None,
               accepted: str | Path | bool | None = True,
-              allow_outside: list[str | Path] | None = None) -> AuditResult:
+              allow_outside: list[str | Path] | None = None,
+              only: "list[str] | tuple[str, ...] | None" = None) -> AuditResult:
     """Audit the exports of ``exports`` (and its ``register``) for ``period``; never raises for findings.
 
     Raises DeclarationError when register.yaml, exports.yaml or the accepted-risks file is invalid. A
@@ -208,6 +224,10 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     it DuckDB spills to a temporary folder. ``allow_outside`` lists the folders outside exports.yaml's
     own that the paths it names may resolve into (None: $REGAUDIT_ALLOW_OUTSIDE; see
     ``audit_lib.declaration.confine``).
+
+    ``only``: check ids (repeated or comma-separated, as ``regaudit check --only``) to run of
+    ``checks`` (default: the catalogue); only the exports they read are loaded, the others are listed
+    as ``skipped`` (audit_lib/selection.py). An unknown id raises UnknownCheckError (a usage error).
     """
     from audit_lib.checks.registry import catalogue
     from audit_lib.checks.runner import CheckContext, run_checks
@@ -232,18 +252,26 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     timezone = declaration.register.controller.timezone
     audit_period = parse_period(period, timezone)
     key = require_strong_key(pseudonym_key, "pseudonym_key") if pseudonym_key is not None else load_key()
+    pool = tuple(checks) if checks is not None else catalogue()
+    selection, pool_size = None, len(pool)
+    if only is not None:
+        from audit_lib.selection import needed_exports, select_checks
+
+        pool = select_checks(only, pool)  # an unknown id fails before anything is loaded
+        selection = needed_exports(pool, declaration)
     con = connect(timezone=timezone, memory_limit=memory_limit)
     say("load")
-    load_report = load_exports(con, declaration)
+    load_report = load_exports(con, declaration, only=selection.exports if selection is not None else None)
     create_declaration_tables(con, declaration.register, load_report.available)
-    selected = tuple(checks) if checks is not None else catalogue()
+    selected = pool
     total = len(selected)
     params: dict[str, Any] = {"period_start": audit_period.start, "period_end": audit_period.end,
                               "as_of": audit_period.as_of}
     context = CheckContext(con=con, params=params, available=load_report.available, declaration=declaration)
     started = iter(range(total))
     results = run_checks(selected, context, progress=lambda check: say("check", check.id, next(started)))
-    incomplete = _incomplete_reasons(declaration, load_report, results)
+    incomplete = _incomplete_reasons(declaration, load_report, results,
+                                     retention=selection.retention if selection is not None else True)
     version = catalogue_version(tuple(selected))
     hashes = dict(declaration.hashes)
     if accepted_risks is not None:  # an accepted-risks file changes the states, so it is part of the run
@@ -258,22 +286,32 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
         last_day = (audit_period.end - timedelta(microseconds=1)).date()
         findings = apply_accepted(findings, accepted_risks, last_day)
         stale = unmatched(findings, accepted_risks)
+        if selection is not None:  # --only: an entry of a check not run is not stale, only not judged
+            ran = {check.id for check in selected}
+            judged = {f"{accepted_risks.path.name}:{line}" for entry, line
+                      in zip(accepted_risks.entries, accepted_risks.lines) if entry.check_id in ran}
+            stale = [entry for entry in stale if entry in judged]
     return AuditResult(period=audit_period, run_id=run, declaration=declaration, load_report=load_report,
                        results=results, findings=findings, check_results=build_results(results, lang), con=con,
                        lang=lang, incomplete_reasons=incomplete,
                        accepted_path=accepted_risks.path if accepted_risks else None,
                        accepted_sha256=accepted_risks.sha256 if accepted_risks else None,
-                       accepted_unmatched=stale, pseudonym_key=key, key_fingerprint=key_fingerprint(key))
+                       accepted_unmatched=stale, pseudonym_key=key, key_fingerprint=key_fingerprint(key),
+                       only=tuple(c.id for c in selected) if selection is not None else None,
+                       catalogue_size=pool_size if selection is not None else None)
 
 
-def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", results: list[CheckResult]) -> list[str]:
+def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", results: list[CheckResult],
+                        retention: bool = True) -> list[str]:
+    """Why the audit is incomplete. ``retention``: whether the retention rules are judged (False for
+    an ``--only`` audit whose checks read none of them: their roles may not even have been read)."""
     from audit_lib.loader.folder import COMPLETE_STATUSES
 
     reasons = [f"input {row['file']}: {row['status']} ({row['detail']})"
                for row in load_report.inputs if row["status"] not in COMPLETE_STATUSES]
     reasons += [f"check {r.check.id}: {r.status.value} ({r.reason})" for r in results
                 if r.status in (Status.ERROR, Status.NOT_RUN) and not r.out_of_scope]
-    for rule in declaration.register.retention.rules:
+    for rule in declaration.register.retention.rules if retention else ():
         if rule.role in declaration.exports.not_exported:
             continue  # nothing of the role is held, by declaration: nothing to keep or delete
         fields = load_report.available.get(rule.role, set())

@@ -118,6 +118,24 @@ def _one_of(*choices: str):
     return check
 
 
+def _check_ids(values: Optional[list[str]]) -> Optional[list[str]]:
+    """``--only``: the check ids named (repeated or comma-separated); an unknown id is a usage error
+    (exit 64) naming the closest ids."""
+    if not values:
+        return None
+    from audit_lib.checks.registry import catalogue
+    from audit_lib.errors import CheckDefinitionError
+    from audit_lib.selection import UnknownCheckError, select_checks, split_ids
+
+    try:
+        select_checks(values, catalogue())
+    except UnknownCheckError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    except CheckDefinitionError:
+        pass  # a broken check file: run_audit reports it, in _guard, with its own exit code
+    return split_ids(values)
+
+
 def _version(requested: bool) -> None:
     """``--version``: print the installed package's version and stop."""
     if requested:
@@ -277,6 +295,13 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
                                                              "exports.yaml, if there is one). Accepted findings "
                                                              "are listed but do not count for --fail-on."),
           allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP),
+          only: Optional[list[str]] = typer.Option(None, "--only", metavar="CHECK", callback=_check_ids,
+                                                   help="Run only this check (repeat --only, or separate ids by "
+                                                        "commas) and load only the exports it reads (whole files; "
+                                                        "the master register whenever they name subjects); the "
+                                                        "other files are listed as skipped, not read. The audit "
+                                                        "is then partial: the table, the exit code and "
+                                                        "completeness are about the selected checks only."),
           include_raw: bool = typer.Option(False, "--include-raw",
                                            help="Internal use only: also write the raw text of quarantined rows "
                                                 "(names, e-mails, phones; the first 100 rows of each file) into "
@@ -286,7 +311,9 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
 
     Exit codes: 0 clean, 1 open findings at or above --fail-on, 2 the audit is incomplete (checks,
     inputs or retention rules that could not be evaluated), 3 invalid register.yaml, exports.yaml or
-    accepted-risks file, 4 other errors (e.g. --out cannot be written), 64 usage error.
+    accepted-risks file, 4 other errors (e.g. --out cannot be written), 64 usage error (also an
+    unknown --only check id). With --only, 0, 1 and 2 judge the selected checks and the files they
+    read only.
     """
     def body() -> int:
         from rich.console import Console
@@ -307,8 +334,9 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         with _progress_bar(f"Auditing {period}") as progress:
             result = run_audit(register, exports, period, pseudonym_key=load_key(key_file), lang=lang,
                                progress=progress, accepted=accepted if accepted is not None else True,
-                               allow_outside=allow_outside or None)
-        table = Table(title=f"Check results, {period} (run {result.run_id})")
+                               allow_outside=allow_outside or None, only=only)
+        selected = f", {len(result.only)} of {result.catalogue_size} checks (--only)" if result.partial else ""
+        table = Table(title=f"Check results, {period} (run {result.run_id}){selected}")
         for column in ("check", "family", "severity", "status", "tested", "failures", "seconds", "note"):
             table.add_column(column, overflow="fold")
         colours = {"pass": "green", "fail": "red", "error": "magenta", "not_run": "yellow", "not_tested": "yellow"}
@@ -321,6 +349,11 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         console.print(table)
         for reason in result.incomplete_reasons:
             console.print(f"[yellow]incomplete:[/] {reason}", highlight=False)
+        if result.partial:
+            skipped = result.skipped_inputs
+            console.print(f"[yellow]partial:[/] only {len(result.only)} of {result.catalogue_size} checks were run "
+                          f"(--only); {len(skipped)} file(s) not needed by them were skipped, not read"
+                          + (f": {', '.join(skipped)}" if skipped else ""), highlight=False)
         if result.accepted_path is not None:
             console.print(f"{len(result.accepted_findings)} finding(s) accepted by {result.accepted_path} "
                           f"(sha256 {result.accepted_sha256[:12]}…)", highlight=False)

@@ -8,6 +8,7 @@ For each size it generates the sample register as Parquet into ``benchmarks/data
 (once; gitignored) and measures, each in a fresh interpreter:
 
 - ``audit``: regaudit's whole audit (declaration, load, every check, findings written to disk);
+- ``load``: the declaration and the load alone (every export typed, reconciled and hashed; no check);
 - ``floor``: one DuckDB scan of every column of every input file (the least any audit must do);
 - ``heavy``: regaudit on the three heaviest checks alone (consent as-of send time, retention,
   residual data after erasure), load included;
@@ -17,8 +18,12 @@ For each size it generates the sample register as Parquet into ``benchmarks/data
 
 A step that fails (out of memory, for instance) is reported as FAILED with the memory it reached.
 
-It prints wall seconds, peak RSS and rows per second for each, the ratios audit/floor and
-pandas/heavy, and the exponent of cost growth between consecutive sizes.
+It prints wall and CPU seconds (CPU of the child process, DuckDB's threads included: the steadier
+figure on a shared machine), peak RSS and rows per second for each, the ratios audit/floor,
+load/floor and pandas/heavy, and the exponent of cost growth between consecutive sizes. With
+``--repeat N`` every step runs N times, interleaved (floor, audit, load, ... then again in reverse
+order), and the medians are compared. ``--per-check SIZE`` prints the audit's seconds per check at
+that size, sorted.
 """
 
 from __future__ import annotations
@@ -67,7 +72,14 @@ def total_rows(folder: Path) -> int:
 
 def run_step(step: str, folder: Path, memory_limit: str) -> dict:
     """One measurement in this process (called in a fresh interpreter)."""
-    started = time.perf_counter()
+    import resource
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    checks_seconds: dict[str, float] = {}
+    started, cpu_started = time.perf_counter(), cpu()
     if step == "floor":
         import duckdb
 
@@ -79,16 +91,19 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
             hashed = ", ".join(f'"{c}"' for c in columns)
             con.execute(f"SELECT count(*), bit_xor(hash({hashed})) FROM read_parquet(?)", [str(path)]).fetchall()
         findings = None
-    elif step in ("audit", "heavy"):
+    elif step in ("audit", "heavy", "load"):
         from audit_lib.audit import run_audit
         from audit_lib.checks.registry import catalogue
 
-        checks = None if step == "audit" else tuple(c for c in catalogue() if c.id in HEAVY_CHECKS)
+        checks = {"audit": None, "load": (),
+                  "heavy": tuple(c for c in catalogue() if c.id in HEAVY_CHECKS)}[step]
         result = run_audit(None, folder / "exports.yaml", PERIOD, pseudonym_key=BENCHMARK_KEY, checks=checks,
                            memory_limit=memory_limit)
         with tempfile.TemporaryDirectory() as out:
             result.write_tables(out)
         findings = len(result.findings)
+        checks_seconds = {str(k): float(v) for k, v in zip(result.check_results["check_id"],
+                                                           result.check_results["duration_s"])}
     elif step == "report":
         from audit_lib.report.pipeline import run_report
 
@@ -102,7 +117,14 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
         from pandas_baseline import heavy_checks
 
         findings = heavy_checks(folder / "exports", PERIOD)
-    return {"seconds": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb(), "findings": findings}
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": cpu() - cpu_started,
+            "peak_rss_mb": peak_rss_mb(), "findings": findings, "checks": checks_seconds}
+
+
+def _median(results: list[dict], key: str) -> float:
+    import statistics
+
+    return statistics.median(r[key] for r in results)
 
 
 def main() -> None:
@@ -111,7 +133,10 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit for the audit")
     parser.add_argument("--pandas-cap-mb", type=int, default=None,
                         help="address-space limit for the pandas step (a MemoryError is then its result)")
-    parser.add_argument("--steps", nargs="+", default=["floor", "audit", "heavy", "pandas"])
+    parser.add_argument("--steps", nargs="+", default=["floor", "audit", "load", "heavy", "pandas"])
+    parser.add_argument("--repeat", type=int, default=1, help="runs of every step, interleaved; medians compared")
+    parser.add_argument("--per-check", type=int, default=None, metavar="SIZE",
+                        help="print the audit's seconds per check at this size, sorted")
     parser.add_argument("--child", nargs=3, metavar=("STEP", "FOLDER", "LIMIT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -119,31 +144,55 @@ def main() -> None:
 
         print(json.dumps(run_step(args.child[0], Path(args.child[1]), args.child[2])))
         return
-    print(f"{'subjects':>10} {'rows':>12} {'step':7} {'seconds':>8} {'rows/s':>12} {'peak RSS MiB':>13} {'findings':>9}")
-    previous: dict[str, tuple[int, float]] = {}
+    print(f"{'subjects':>10} {'rows':>12} {'step':7} {'run':>3} {'wall s':>8} {'CPU s':>8} {'rows/s':>12} "
+          f"{'peak RSS MiB':>13} {'findings':>9}")
+    previous: dict[str, tuple[int, float, float]] = {}
     for size in args.sizes:
         folder = sample_dir(size)
         rows = total_rows(folder)
-        figures = {}
-        for step in args.steps:
-            cap = args.pandas_cap_mb if step == "pandas" else None
-            figures[step] = result = in_child(__file__, step, str(folder), args.memory_limit, memory_cap_mb=cap)
-            note = f"FAILED: {result['failed']}" if "failed" in result else \
-                (result["findings"] if result["findings"] is not None else "")
-            print(f"{size:>10,} {rows:>12,} {step:7} {result['seconds']:>8.1f} {rows / result['seconds']:>12,.0f} "
-                  f"{result['peak_rss_mb']:>13,.0f} {note!s:>9}", flush=True)
-        figures = {k: v for k, v in figures.items() if "failed" not in v}
-        if "audit" in figures and "floor" in figures:
-            print(f"{size:>10,} ratio audit/floor: {figures['audit']['seconds'] / figures['floor']['seconds']:.2f}x")
-        if "pandas" in figures and "heavy" in figures:
-            print(f"{size:>10,} ratio pandas/regaudit on the heavy checks: "
-                  f"{figures['pandas']['seconds'] / figures['heavy']['seconds']:.2f}x")
+        runs: dict[str, list[dict]] = {step: [] for step in args.steps}
+        for run in range(args.repeat):
+            # Interleaved, the order reversed every other round: drift on the machine hits every step.
+            for step in (args.steps if run % 2 == 0 else list(reversed(args.steps))):
+                cap = args.pandas_cap_mb if step == "pandas" else None
+                result = in_child(__file__, step, str(folder), args.memory_limit, memory_cap_mb=cap)
+                result.setdefault("cpu_seconds", float("nan"))
+                note = f"FAILED: {result['failed']}" if "failed" in result else \
+                    (result["findings"] if result["findings"] is not None else "")
+                print(f"{size:>10,} {rows:>12,} {step:7} {run + 1:>3} {result['seconds']:>8.1f} "
+                      f"{result['cpu_seconds']:>8.1f} {rows / result['seconds']:>12,.0f} "
+                      f"{result['peak_rss_mb']:>13,.0f} {note!s:>9}", flush=True)
+                if "failed" not in result:
+                    runs[step].append(result)
+        figures = {step: {"seconds": _median(r, "seconds"), "cpu": _median(r, "cpu_seconds"),
+                          "rss": max(x["peak_rss_mb"] for x in r), "runs": r}
+                   for step, r in runs.items() if r}
+        print(f"{size:>10,} medians: " + "; ".join(
+            f"{step} {f['seconds']:.1f} s wall, {f['cpu']:.1f} s CPU, {f['rss']:,.0f} MiB" for step, f in figures.items()))
+        for numerator, denominator, label in (("audit", "floor", "audit/floor"), ("load", "floor", "load/floor"),
+                                              ("pandas", "heavy", "pandas/regaudit on the heavy checks")):
+            if numerator in figures and denominator in figures:
+                a, b = figures[numerator], figures[denominator]
+                print(f"{size:>10,} ratio {label}: {a['seconds'] / b['seconds']:.2f}x wall, "
+                      f"{a['cpu'] / b['cpu']:.2f}x CPU")
         if "audit" in figures:
             if "audit" in previous:
-                last_rows, last_seconds = previous["audit"]
-                exponent = math.log(figures["audit"]["seconds"] / last_seconds) / math.log(rows / last_rows)
-                print(f"{size:>10,} cost exponent since the previous size: {exponent:.2f} (1.0 = linear)")
-            previous["audit"] = (rows, figures["audit"]["seconds"])
+                last_rows, last_wall, last_cpu = previous["audit"]
+                growth = math.log(rows / last_rows)
+                print(f"{size:>10,} cost exponent since the previous size: "
+                      f"{math.log(figures['audit']['seconds'] / last_wall) / growth:.2f} wall, "
+                      f"{math.log(figures['audit']['cpu'] / last_cpu) / growth:.2f} CPU (1.0 = linear)")
+            previous["audit"] = (rows, figures["audit"]["seconds"], figures["audit"]["cpu"])
+            if args.per_check == size:
+                import statistics
+
+                per_check: dict[str, list[float]] = {}
+                for r in figures["audit"]["runs"]:
+                    for check_id, seconds in r["checks"].items():
+                        per_check.setdefault(check_id, []).append(seconds)
+                print(f"{size:>10,} seconds per check (median of the audit runs), slowest first:")
+                for check_id, values in sorted(per_check.items(), key=lambda kv: -statistics.median(kv[1])):
+                    print(f"{'':>10} {statistics.median(values):>8.2f}  {check_id}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import pytest
 from audit_lib.errors import RegauditError, ReportError
 from audit_lib.findings import FINDING_COLUMNS, RESULT_COLUMNS
 from audit_lib.periods import parse_period
-from audit_lib.report import charts, labels, manifest, pdf, pipeline, render, runtime, sections
+from audit_lib.report import charts, labels, manifest, pdf, pipeline, plotlyjs, render, runtime, sections
 
 
 def _finding(i: int, severity: str, family: str, check_id: str, **extra) -> dict:
@@ -144,6 +144,95 @@ def test_offline_renderer_has_no_cdn(result):
     assert "Plotly.newPlot" in bundle["text/html"]
     assert render.external_references(bundle["text/html"]) == []
     assert "mathjax" not in bundle["text/html"].lower()
+
+
+def test_vendored_bundle_is_the_installed_plotly_version():
+    """The partial bundle is the plotly.js that the installed plotly writes its figures for, as npm
+    published it; when plotly is upgraded, re-vendor it (audit_lib/report/plotlyjs.py says how)."""
+    from plotly.offline import get_plotlyjs_version
+
+    assert plotlyjs.matches_installed_plotly(), (get_plotlyjs_version(), plotlyjs.VERSION)
+    assert plotlyjs.file_sha256() == plotlyjs.SHA256
+    assert plotlyjs.bundle_js().startswith(f"/**\n* {plotlyjs.BANNER}\n")
+    assert "MIT License" in plotlyjs.LICENSE_FILE.read_text(encoding="utf-8")
+
+
+def test_bundle_trace_list_is_what_the_bundle_registers():
+    import re
+
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', plotlyjs.bundle_js()))
+    assert registered == plotlyjs.TRACE_TYPES
+
+
+def test_trace_types_of_a_figure():
+    import plotly.graph_objects as go
+
+    fig = go.Figure([go.Bar(y=[1]), go.Scatter(y=[1]), go.Heatmap(z=[[1]])])
+    assert plotlyjs.trace_types(fig) == {"bar", "scatter", "heatmap"}
+    assert plotlyjs.trace_types({"data": [{"y": [1]}]}) == {"scatter"}  # plotly.js's default type
+    assert plotlyjs.missing_trace_types(fig.to_dict()) == {"heatmap"}
+
+
+def test_report_charts_use_only_the_bundles_trace_types(result):
+    figures = [charts.check_status_chart(result.check_results), charts.findings_chart(result.findings),
+               charts.findings_chart(result.findings.iloc[0:0])]
+    figures += [charts.family_chart(result, family) for family in sorted(set(result.check_results["family"]))]
+    for fig in figures:
+        assert plotlyjs.missing_trace_types(fig) == set()
+        # Not the full plotly_white (7 kB of defaults for 24 trace types in every figure), but its
+        # defaults for bars and cartesian axes as they were.
+        template = fig.to_dict()["layout"]["template"]
+        assert set(template["data"]) <= plotlyjs.TRACE_TYPES
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"].to_plotly_json()
+    template = figures[0].to_dict()["layout"]["template"]
+    assert template["data"]["bar"] == white["data"]["bar"]
+    assert {k: template["layout"][k] for k in ("xaxis", "yaxis", "plot_bgcolor", "colorway", "font")} == \
+        {k: white["layout"][k] for k in ("xaxis", "yaxis", "plot_bgcolor", "colorway", "font")}
+
+
+def test_renderer_embeds_the_partial_bundle_once_and_the_full_one_for_other_traces(monkeypatch):
+    """activate writes the basic bundle once; the first figure it cannot draw replaces that output with
+    plotly's full bundle (one bundle in the page still); figures add no bundle of their own."""
+    import plotly.graph_objects as go
+    from plotly.io import _base_renderers
+    from plotly.offline import get_plotlyjs
+
+    shown, updated = [], []
+    monkeypatch.setattr(_base_renderers.ipython_display, "display",
+                        lambda data, raw, display_id: shown.append((data["text/html"], display_id)))
+    monkeypatch.setattr(_base_renderers.ipython_display, "update_display",
+                        lambda data, raw, display_id: updated.append((data["text/html"], display_id)))
+    monkeypatch.setitem(charts._EMBEDDED, "traces", None)
+    renderer = charts._offline_renderer_class()()
+    renderer.activate()
+    renderer.activate()
+    assert len(shown) == 1 and shown[0][1] == charts.BUNDLE_DISPLAY_ID
+    assert shown[0][0].count(plotlyjs.bundle_js()) == 1
+    assert "plotly.js v" not in shown[0][0] and render.external_references(shown[0][0]) == []
+    bar = renderer.to_mimebundle(go.Figure(go.Bar(y=[1])).to_dict())["text/html"]
+    assert updated == [] and plotlyjs.BANNER not in bar and "Plotly.newPlot" in bar
+    heatmap = renderer.to_mimebundle(go.Figure(go.Heatmap(z=[[1]])).to_dict())["text/html"]
+    assert "plotly.js v" not in heatmap and "Plotly.newPlot" in heatmap
+    assert len(updated) == 1 and updated[0][1] == charts.BUNDLE_DISPLAY_ID
+    assert get_plotlyjs() in updated[0][0] and plotlyjs.bundle_js() not in updated[0][0]
+    renderer.to_mimebundle(go.Figure(go.Heatmap(z=[[2]])).to_dict())
+    assert len(updated) == 1
+
+
+def test_renderer_falls_back_to_plotlys_bundle_for_another_plotly_version(monkeypatch):
+    from plotly.io import _base_renderers
+    from plotly.offline import get_plotlyjs
+
+    shown = []
+    monkeypatch.setattr(_base_renderers.ipython_display, "display",
+                        lambda data, raw, display_id: shown.append(data["text/html"]))
+    monkeypatch.setitem(charts._EMBEDDED, "traces", None)
+    monkeypatch.setattr(plotlyjs, "VERSION", "0.0.0")
+    charts._offline_renderer_class()().activate()
+    assert get_plotlyjs() in shown[0] and plotlyjs.bundle_js() not in shown[0]
+    assert charts._EMBEDDED["traces"] == charts.ALL_TRACES
 
 
 def test_external_references_detects_cdn_links():

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from audit_lib.checks.spec import Check, CheckResult, Status
 from audit_lib.roles import DERIVED_RELATIONS, DERIVED_SOURCES, ROLES
-from audit_lib.sql import bind, ident
+from audit_lib.sql import bind, ident, literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -27,6 +27,43 @@ class CheckContext:
     extra: dict[str, Any] = field(default_factory=dict)
     # Facts about the relations (rows, subjects, resolution) that several checks ask for: counted once.
     _counts: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    # Intermediate results made once per audit (``shared``): name -> the definition it was made from.
+    _shared: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def shared(self, name: str, build: "str | Callable[[CheckContext, str], None] | None" = None) -> str:
+        """The table ``shared_<name>``, made once per audit and read by every check that asks for it: the
+        one way checks share an intermediate result (the period's messages, a phone table, the held
+        categories, a join that both a population and the findings read).
+
+        ``build`` is SQL (its ``$parameters`` bound) or a function given the context and the table's name,
+        which creates it; without one, the definition is ``checks/shared.py``'s of that name. A name
+        asked for with another definition is an error: two checks must not read different results
+        under one name.
+        """
+        if build is None:
+            from audit_lib.checks.shared import SHARED_SQL
+
+            if name not in SHARED_SQL:
+                raise KeyError(f"no shared result {name!r} in audit_lib/checks/shared.py")
+            build = SHARED_SQL[name]
+        table = f"shared_{name}"
+        key = build if isinstance(build, str) else getattr(build, "__qualname__", repr(build))
+        if name in self._shared:
+            if self._shared[name] != key:
+                raise ValueError(f"shared result {name!r} is defined twice, differently")
+            return table
+        if isinstance(build, str):
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {build}", bind(build, self.params))
+        else:
+            build(self, table)
+        self._shared[name] = key
+        return table
+
+    def drop_shared(self) -> None:
+        """Drop every shared table (the audit's end, or a benchmark repeating a check)."""
+        for name in self._shared:
+            self.con.execute(f"DROP TABLE IF EXISTS {ident('shared_' + name)}")
+        self._shared.clear()
 
     def count(self, sql: str, *params: Any) -> Any:
         """The first row of ``sql`` (a count over the relations), computed once per audit."""
@@ -95,23 +132,31 @@ def join_problem(check: Check, context: CheckContext) -> str | None:
     if not relations:
         return None
     minimum = context.declaration.exports.min_resolved_share if context.declaration is not None else 0.5
+    # The subject index (every subject of every role view) is read once per audit, and every role's
+    # count below comes from it instead of a scan of the role view.
+    index = context.shared("subject_index")
     if "subjects" in context.available:
         for name in relations:
             if name == "subjects" or name not in ROLES:
                 continue
             total, held = context.count(
                 "SELECT count(*), count(*) FILTER (WHERE in_master) FROM (SELECT subject_id, bool_or(in_master) "
-                "AS in_master FROM subject_index WHERE role = ? GROUP BY subject_id)", name)
+                f"AS in_master FROM {index} WHERE role = ? GROUP BY subject_id)", name)
             if total and held / total < minimum:
                 return (f"only {held} of the {total} subjects of {name} resolve to the master register (at least "
                         f"{minimum:.0%} are required): its joins would miss most people; name the export's subject "
                         "by an identifier register.yaml declares (subject: in exports.yaml)")
     if len(relations) < 2:
         return None
-    counts = [context.count(f"SELECT count(DISTINCT subject_id) FROM {ident(name)}")[0] for name in relations]
+    def subjects_of(name: str) -> str:
+        # A role's subjects are in the index; a derived relation (consent_timeline) is read itself.
+        if name in ROLES:
+            return f"SELECT DISTINCT subject_id FROM {index} WHERE role = {literal(name)}"
+        return f"SELECT DISTINCT subject_id FROM {ident(name)} WHERE subject_id IS NOT NULL"
+
+    counts = [context.count(f"SELECT count(*) FROM ({subjects_of(name)})")[0] for name in relations]
     if all(counts):
-        shared = " INTERSECT ".join(f"SELECT subject_id FROM {ident(name)} WHERE subject_id IS NOT NULL"
-                                    for name in sorted(relations))
+        shared = " INTERSECT ".join(subjects_of(name) for name in sorted(relations))
         if not context.count(f"SELECT count(*) FROM ({shared})")[0]:
             return (f"{' and '.join(relations)} hold {' and '.join(map(str, counts))} subjects but share none: the "
                     "check's join can never match; are they keyed by different identifiers?")
@@ -156,6 +201,8 @@ def run_check(check: Check, context: CheckContext) -> CheckResult:
         if problem:
             return CheckResult(check, Status.ERROR, reason=problem, duration_s=time.perf_counter() - started)
         rows_in = input_rows(check, context)
+        for name in check.meta.shared:
+            context.shared(name)
         population = _population(check, context)
         rows = context.query(check.sql) if check.sql is not None else list(check.function(context))
         if rows and "record_ref" not in rows[0]:

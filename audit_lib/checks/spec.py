@@ -60,9 +60,15 @@ class CheckMeta(BaseModel):
     fingerprint: list[str] = Field(default_factory=list, description="row columns that identify the finding "
                                                                      "besides check id and record_ref")
     population: str | None = Field(None, description="SQL counting the records tested")
+    shared: list[str] = Field(default_factory=list, description="intermediate results of checks/shared.py the "
+                              "check reads as tables shared_<name>, made once per audit (CheckContext.shared)")
     reads: list[str] = Field(default_factory=list, description="derived relations the check reads besides its "
                              "needs (e.g. retention_items): their rows are its input, so that a population "
                              "of 0 over rows that exist is reported as tested nothing")
+    uses: list[str] = Field(default_factory=list, description="relations the check may read besides its needs "
+                            "and reads, without needing them (e.g. orders for an exception it tests when they are "
+                            "there; identities; export_columns), or export_rows for every export as read: what "
+                            "`regaudit check --only` loads for it too (audit_lib/selection.py)")
     scope: Literal["period", "as_of", "declaration"] = "period"
 
 

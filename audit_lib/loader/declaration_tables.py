@@ -53,7 +53,6 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
         ("request_extension_months", extension.months), ("request_extension_days", extension.days),
         ("extension_notice_months", notice.months), ("extension_notice_days", notice.days),
         ("bulk_read_threshold_per_day", register.access.bulk_read_threshold_per_day),
-        *_financial_period_end(register.controller.financial_period_ends),
     ])
     rules = []
     for rule in register.retention.rules:
@@ -65,13 +64,7 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
                                         "basis VARCHAR, stated_in_notice BOOLEAN", rules)
     _create_calendar(con, register.requests.non_working_days)
     _create_retention_items(con, register, available)
-    _create_derived_views(con, available)
-
-
-def _financial_period_end(month_day: str) -> list[tuple[str, int]]:
-    """decl_settings rows of the day the financial period ends (register.yaml's MM-DD)."""
-    month, day = (int(part) for part in month_day.split("-"))
-    return [("financial_period_end_month", month), ("financial_period_end_day", day)]
+    _create_derived_views(con, available, register.controller.financial_period_ends)
 
 
 def _table(con, name: str, columns: str, rows: list[tuple]) -> None:
@@ -145,28 +138,32 @@ def _create_retention_items(con, register: "Register", available: dict[str, set[
 # - end_of_year_financial_period_ended: from 1 January after the year in which that financial period
 #   ended (vouchers, 2:10 § 2 mom.): with a period ending 30 June, an order of August 2020 belongs to
 #   the period ending June 2021 and counts from 1 January 2022.
-# The financial period ends on decl_settings' month and day (register.yaml's
-# controller.financial_period_ends). Checks and charts read due dates from here alone.
+# The financial period ends on register.yaml's controller.financial_period_ends ({m}, {d} below).
+# One macro computes it, for the retention_due view and for checks that first narrow the records
+# to candidates (the calendar arithmetic in the time zone is the costly part); charts and checks read
+# due dates through it alone.
+RETENTION_MACROS = """
+    CREATE OR REPLACE MACRO retention_counted_from(anchor, start_at) AS
+      CASE anchor
+        WHEN 'end_of_year' THEN date_trunc('year', start_at) + INTERVAL 1 YEAR
+        WHEN 'end_of_financial_period' THEN CAST(
+          CASE WHEN CAST(start_at AS DATE) <= make_date(year(start_at), {m}, {d})
+               THEN make_date(year(start_at), {m}, {d}) ELSE make_date(year(start_at) + 1, {m}, {d}) END
+          + 1 AS TIMESTAMPTZ)
+        WHEN 'end_of_year_financial_period_ended' THEN CAST(make_date(
+          CASE WHEN CAST(start_at AS DATE) <= make_date(year(start_at), {m}, {d})
+               THEN year(start_at) ELSE year(start_at) + 1 END + 1, 1, 1) AS TIMESTAMPTZ)
+        ELSE start_at END;
+    CREATE OR REPLACE MACRO retention_due_at(anchor, start_at, months, days) AS
+      retention_counted_from(anchor, start_at) + to_months(months) + to_days(days)"""
+
 RETENTION_DUE = """
     CREATE VIEW retention_due AS
-    WITH fp AS (
-      SELECT max(value) FILTER (WHERE name = 'financial_period_end_month') AS m,
-             max(value) FILTER (WHERE name = 'financial_period_end_day') AS d
-      FROM decl_settings
-    )
     SELECT i.rule_id, i.record_ref, i.subject_id, i.start_at, i.deleted_at, i.deletion_tracked,
-           r.months, r.days, r.action, r.minimum, r.basis, r.stated_in_notice, c.counted_from,
-           c.counted_from + to_months(r.months) + to_days(r.days) AS due_at
-    FROM retention_items i JOIN decl_retention_rules r USING (rule_id), fp,
-    LATERAL (SELECT CASE WHEN CAST(i.start_at AS DATE) <= make_date(year(i.start_at), fp.m, fp.d)
-                         THEN make_date(year(i.start_at), fp.m, fp.d)
-                         ELSE make_date(year(i.start_at) + 1, fp.m, fp.d) END AS period_end) p,
-    LATERAL (SELECT CASE r.anchor
-                      WHEN 'end_of_year' THEN date_trunc('year', i.start_at) + INTERVAL 1 YEAR
-                      WHEN 'end_of_financial_period' THEN CAST(p.period_end + 1 AS TIMESTAMPTZ)
-                      WHEN 'end_of_year_financial_period_ended'
-                        THEN CAST(make_date(year(p.period_end) + 1, 1, 1) AS TIMESTAMPTZ)
-                      ELSE i.start_at END AS counted_from) c
+           r.months, r.days, r.action, r.minimum, r.basis, r.stated_in_notice,
+           retention_counted_from(r.anchor, i.start_at) AS counted_from,
+           retention_due_at(r.anchor, i.start_at, r.months, r.days) AS due_at
+    FROM retention_items i JOIN decl_retention_rules r USING (rule_id)
     WHERE i.start_at IS NOT NULL"""
 
 # Deadlines of data-subject requests as GDPR Art. 12(3) and Regulation 1182/71 count them: the
@@ -208,8 +205,10 @@ REQUEST_DEADLINES = """
     LEFT JOIN next_working_day x ON x.day = e.nominal_extended_deadline"""
 
 
-def _create_derived_views(con, available: dict[str, set[str]]) -> None:
+def _create_derived_views(con, available: dict[str, set[str]], financial_period_ends: str = "12-31") -> None:
     """Views that derive due dates and deadlines once, for checks and charts alike."""
+    month, day = (int(part) for part in financial_period_ends.split("-"))
+    con.execute(RETENTION_MACROS.format(m=month, d=day))
     con.execute(RETENTION_DUE)
     if "requests" in available:
         con.execute(REQUEST_DEADLINES)

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from audit_lib.loader.load import LoadReport
 
 # Input statuses that leave the audit complete: a file that loaded, and files no entry reads (those
-# are findings of inventory_unmapped_file, or ignored with a reason), not inputs that failed.
-COMPLETE_STATUSES = ("loaded", "not_mapped", "ignored")
+# are findings of inventory_unmapped_file, or ignored with a reason), not inputs that failed; and
+# files ``regaudit check --only`` did not read because no selected check needs them (``skipped``).
+COMPLETE_STATUSES = ("loaded", "not_mapped", "ignored", "skipped")
 # Files that tools leave beside exports and that hold no register data.
 _SYSTEM_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
 

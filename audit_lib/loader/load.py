@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Collection
 
 from audit_lib.errors import LoadError
 from audit_lib.hashing import BackgroundHashes
@@ -106,12 +106,19 @@ class _Loaded:
     snapshots: dict[str, object]
 
 
-def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -> LoadReport:
+def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration",
+                 only: "Collection[int] | None" = None) -> LoadReport:
     """Load every export of ``declaration`` into ``con``; never raises for one bad file.
 
     After the files: identities are resolved (identity.py), one view per role is built over the
     records every export gives, one ``export_rows_NN`` view per export (contract.py), and every file
     of the exports folder that no entry reads is listed (folder.py).
+
+    ``only``: the indices of the entries of exports.yaml to load (``regaudit check --only``; see
+    audit_lib/selection.py, which keeps the master register among them whenever a loaded entry
+    names subjects). The others are not read: each of their files is listed in the inputs with
+    status ``skipped`` (neither loaded nor missing; not hashed, not counted), and their roles are
+    neither available to checks nor listed as not exported. None loads every entry.
     """
     report = LoadReport()
     _create_support_tables(con)
@@ -123,9 +130,16 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
         except LoadError as exc:
             resolved.append(exc)
     timezones.warm(con, {export.timezone or declaration.exports.timezone for export in declaration.exports.exports})
+    wanted = set(range(len(resolved))) if only is None else set(only)
+    skipped_roles: set[str] = set()
     with BackgroundHashes() as hashes:
-        hashes.submit([path for files in resolved if isinstance(files, list) for path in files])
+        hashes.submit([path for index, files in enumerate(resolved) if index in wanted and isinstance(files, list)
+                       for path in files])
         for index, (export, files) in enumerate(zip(declaration.exports.exports, resolved)):
+            if index not in wanted:
+                _record_skipped(declaration, export, files, report)
+                skipped_roles.update(export.roles)
+                continue
             _load_one(con, declaration, export, files, f"{index:02d}", report, hashes, loaded)
     folder.record(con, report, folder.unread_files(declaration, [f for f in resolved if isinstance(f, list)]))
     master = declaration.register.master_identifier
@@ -144,18 +158,36 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration") -
                                     snapshot, key_sql)
     for role_name, parts in by_role.items():
         _create_role_view(con, role_name, parts, report)
-    _create_consent_timeline(con, report)
+    _create_consent_timeline(con, report, skipped_roles)
     _create_free_texts(con, loaded, subject_sql, report)
-    _create_unexported_roles(con, report)
+    _create_unexported_roles(con, report, skipped_roles)
     identity.create_subject_index(con, report.available)
     return report
 
 
-def _create_unexported_roles(con, report: LoadReport) -> None:
+SKIPPED_DETAIL = "not needed by the selected checks (--only): not read"
+
+
+def _record_skipped(declaration, export, files: "list[Path] | LoadError", report: LoadReport) -> None:
+    """List the files of an entry the selected checks do not need as ``skipped``: not read, not hashed
+    (only their size is taken), neither loaded nor missing."""
+    base = {"role": ", ".join(export.roles), "format": export.format, "sha256": None, "rows_read": None,
+            "rows_loaded": None, "rows_quarantined": None, "status": "skipped", "detected": {}}
+    if isinstance(files, LoadError):  # not looked at further: the selected checks do not read it
+        report.inputs.append({**base, "file": export.file, "bytes": None,
+                              "detail": f"{SKIPPED_DETAIL} (and it could not be found: {files})"})
+        return
+    for path in files:
+        report.inputs.append({**base, "file": relative_name(path, declaration.exports_dir),
+                              "bytes": path.stat().st_size, "detail": SKIPPED_DETAIL})
+
+
+def _create_unexported_roles(con, report: LoadReport, skipped: Collection[str] = ()) -> None:
     """An empty view for every role no export gives, listed in ``unexported_roles``: statistics and
     charts over a register without, say, an access log then show "not exported" instead of failing.
     Checks are not misled: ``LoadReport.available`` still lacks the role, so a check that needs it is
-    ``not_run``."""
+    ``not_run``. A role whose exports were ``skipped`` gets the empty view but is not listed: it is
+    exported, only not read."""
     con.execute("CREATE TABLE unexported_roles (role VARCHAR)")
     for role in ROLES.values():
         if role.name in report.available:
@@ -163,7 +195,8 @@ def _create_unexported_roles(con, report: LoadReport) -> None:
         columns = ", ".join(f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields)
         con.execute(f"CREATE VIEW {ident(role.name)} AS SELECT {columns}, NULL::VARCHAR AS _source_file, "
                     "NULL::BIGINT AS _source_row WHERE false")
-        con.execute("INSERT INTO unexported_roles VALUES (?)", [role.name])
+        if role.name not in skipped:
+            con.execute("INSERT INTO unexported_roles VALUES (?)", [role.name])
 
 
 def _create_free_texts(con, loaded: list[_Loaded], subject_sql: dict[str, str], report: LoadReport) -> None:
@@ -202,7 +235,7 @@ def _create_free_texts(con, loaded: list[_Loaded], subject_sql: dict[str, str], 
                                           "at"}
 
 
-def _create_consent_timeline(con, report: LoadReport) -> None:
+def _create_consent_timeline(con, report: LoadReport, skipped: Collection[str] = ()) -> None:
     """``consent_timeline``: every dated consent record of every system, events and states with the time
     they last changed, as (subject_id, channel, action, at, origin, _source_file): what the consent
     checks judge a send by. A state without a change time says nothing about when it began.
@@ -210,7 +243,9 @@ def _create_consent_timeline(con, report: LoadReport) -> None:
     Consent may be exported as events, as states, or both: a register whose systems keep events only
     gets an empty ``consent_states`` (the checks comparing states then test nothing, and say so).
     """
-    if "consent_events" in report.available and "consent_states" not in report.available:
+    if "consent_events" in report.available and "consent_states" not in report.available and (
+            "consent_states" not in skipped):
+        # (consent_states skipped by --only: exported, only not read; no check selected reads it)
         role = ROLES["consent_states"]
         columns = ", ".join(f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields)
         con.execute(f"CREATE VIEW consent_states AS SELECT {columns}, NULL::VARCHAR AS _source_file, "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import TYPE_CHECKING
 
+from audit_lib.report import plotlyjs
 from audit_lib.report.labels import FAMILIES, SEVERITIES, STATUSES, text
 
 if TYPE_CHECKING:
@@ -16,6 +18,13 @@ RENDERER_NAME = "regaudit_offline"
 _FIGURE_NUMBERS = itertools.count(1)
 # plotly_mimetype keeps the figure live in JupyterLab; our HTML renderer is what nbconvert draws.
 DEFAULT_RENDERERS = f"plotly_mimetype+{RENDERER_NAME}"
+# The trace types the plotly.js embedded in this kernel's notebook can draw: None before activation,
+# plotlyjs.TRACE_TYPES with the partial bundle, ALL_TRACES once plotly's full bundle is in the page.
+# (Module-level, like the figure numbers: plotly copies renderer objects.)
+ALL_TRACES = "all"
+# The display id of the output that holds plotly.js (set-up cell), by which it is replaced.
+BUNDLE_DISPLAY_ID = "regaudit-plotlyjs"
+_EMBEDDED: dict[str, object] = {"traces": None}
 
 # Colours chosen to survive greyscale printing: lightness falls with severity.
 SEVERITY_COLOURS = {"critical": "#67000d", "high": "#cb181d", "medium": "#fb6a4a", "low": "#fcbba1"}
@@ -28,11 +37,16 @@ def _offline_renderer_class():
     from plotly.io._base_renderers import NotebookRenderer
 
     class OfflineNotebookRenderer(NotebookRenderer):
-        """plotly's ``notebook`` renderer without MathJax from a CDN, activated at most once.
+        """plotly's ``notebook`` renderer without MathJax from a CDN, activated at most once, and with
+        plotly.js's partial bundle (bar, pie, scatter: audit_lib/report/plotlyjs.py) instead of the full one.
 
         plotly's own ``notebook`` renderer adds ``<script src="https://cdnjs…/mathjax…">`` to every
         figure, so the exported HTML would need the network; our labels hold no TeX, so we drop it.
-        plotly.js itself is embedded once by ``activate`` (``connected=False``).
+        plotly.js itself is embedded once by ``activate``, inline (no CDN): the vendored basic bundle
+        (1.2 MB) where it is the version the installed plotly writes for, else plotly's full one (4.8 MB).
+        The first figure with a trace type the basic bundle lacks (a heatmap of the explorer) replaces
+        that output with plotly's full bundle (``update_display``, which papermill applies to the set-up
+        cell), rather than silently not drawing: still one bundle in the page, before every figure.
         """
 
         def __init__(self) -> None:
@@ -41,10 +55,23 @@ def _offline_renderer_class():
 
         def activate(self) -> None:
             # plotly activates pending renderers before the first figure, and we activate
-            # explicitly in the set-up cell; embedding the 4 MB bundle twice would be waste.
-            if not self._activated:
-                super().activate()
-                self._activated = True
+            # explicitly in the set-up cell; embedding the bundle twice would be waste.
+            if self._activated:
+                return
+            from plotly.io import _base_renderers
+
+            if not _base_renderers.ipython_display:
+                raise ValueError(f"The {type(self).__name__} class requires ipython but it is not installed")
+            if plotlyjs.matches_installed_plotly():
+                script, traces = plotlyjs.bundle_js(), plotlyjs.TRACE_TYPES
+            else:
+                from plotly.offline import get_plotlyjs
+
+                script, traces = get_plotlyjs(), ALL_TRACES
+            _base_renderers.ipython_display.display({"text/html": _bundle_html(script)}, raw=True,
+                                                    display_id=BUNDLE_DISPLAY_ID)
+            self._activated = True
+            _EMBEDDED["traces"] = traces
 
         def to_mimebundle(self, fig_dict):
             from plotly.io import to_html
@@ -62,9 +89,37 @@ def _offline_renderer_class():
                 default_height=460,
                 validate=False,
             )
+            _full_bundle_if_needed(fig_dict)
             return {"text/html": html}
 
     return OfflineNotebookRenderer
+
+
+def _bundle_html(script: str) -> str:
+    """plotly.js as plotly's own ``activate`` writes it, with ``script`` in place of get_plotlyjs()."""
+    from plotly.io import _base_renderers
+
+    return f"""\
+        <script>
+        {_base_renderers._window_plotly_config}
+        {_base_renderers._mathjax_config}
+        </script>
+        <script>{script}</script>
+        """
+
+
+def _full_bundle_if_needed(fig_dict) -> None:
+    """The first time a figure needs a trace type that the embedded partial bundle cannot draw (it
+    would draw nothing), replace the partial bundle's output with plotly's full plotly.js."""
+    embedded = _EMBEDDED["traces"]
+    if embedded is None or embedded == ALL_TRACES or not plotlyjs.missing_trace_types(fig_dict, embedded):
+        return
+    from plotly.io import _base_renderers
+    from plotly.offline import get_plotlyjs
+
+    _base_renderers.ipython_display.update_display({"text/html": _bundle_html(get_plotlyjs())}, raw=True,
+                                                   display_id=BUNDLE_DISPLAY_ID)
+    _EMBEDDED["traces"] = ALL_TRACES
 
 
 def use_offline_renderer(activate: bool = True) -> str:
@@ -87,10 +142,29 @@ def use_offline_renderer(activate: bool = True) -> str:
     return DEFAULT_RENDERERS
 
 
+# Parts of plotly_white's layout for subplots the report never draws (3D, maps, polar, ternary) and for
+# colour scales (our bars are coloured one by one).
+_UNUSED_TEMPLATE_LAYOUT = ("scene", "geo", "polar", "ternary", "colorscale", "coloraxis")
+
+
+@functools.cache
+def _template() -> dict:
+    """plotly_white without its defaults for the trace types plotly.js's partial bundle cannot draw
+    anyway, nor for subplots the report has none of: plotly writes the template into every figure,
+    and the full one (7 kB) was most of a figure's bytes. Bars and their axes look the same."""
+    import plotly.io as pio
+
+    template = pio.templates["plotly_white"].to_plotly_json()
+    data = {kind: traces for kind, traces in template["data"].items() if kind in plotlyjs.TRACE_TYPES}
+    layout = {key: value for key, value in template["layout"].items() if key not in _UNUSED_TEMPLATE_LAYOUT}
+    return {"data": data, "layout": layout}
+
+
 def _layout(fig: "go.Figure", title: str) -> "go.Figure":
+    # Assigned, not updated: update_layout would merge it into the default template the figure has.
+    fig.layout.template = _template()
     fig.update_layout(
         title=title,
-        template="plotly_white",
         height=420,
         margin={"l": 60, "r": 20, "t": 60, "b": 60},
         legend={"orientation": "h", "y": -0.18, "traceorder": "normal"},

@@ -16,8 +16,8 @@ remediation:
 evidence: [user_id, day, subjects, threshold]
 fingerprint: [day]
 population: >-
-  SELECT count(*) FROM (SELECT DISTINCT user_id, CAST("at" AS DATE) FROM access_log
-                        WHERE "at" >= $period_start AND "at" < $period_end)
+  SELECT count(*) FROM (SELECT DISTINCT user_id, CAST("at" AS DATE) FROM shared_access_log_in_period)
+shared: [access_log_in_period]
 ---*/
 -- Days are the controller's local days (the session time zone); the threshold is the declaration's
 -- access.bulk_read_threshold_per_day, and a register without one cannot be judged: error, not pass.
@@ -28,8 +28,8 @@ WITH threshold AS (
   FROM decl_settings WHERE name = 'bulk_read_threshold_per_day'
 ), daily AS (
   SELECT user_id, CAST("at" AS DATE) AS day, count(DISTINCT subject_id) AS subjects, min("at") AS first_at
-  FROM access_log
-  WHERE "at" >= $period_start AND "at" < $period_end AND subject_id IS NOT NULL
+  FROM shared_access_log_in_period
+  WHERE subject_id IS NOT NULL
   GROUP BY ALL
 )
 SELECT 'access_log/' || d.user_id || '/' || strftime(d.day, '%Y-%m-%d') AS record_ref, d.first_at AS event_at,

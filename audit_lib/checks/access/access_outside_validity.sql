@@ -16,8 +16,8 @@ remediation:
   fi: Sulje tunnukset lähtijän viimeisenä päivänä (ja avaa vasta ensimmäisenä), selvitä kuka tunnusta käytti ja mitä tietoja luettiin.
 evidence: [access_id, user_id, role_accessed, valid_text]
 population: >-
-  SELECT count(*) FROM access_log a JOIN staff_accounts s ON s.user_id = a.user_id
-  WHERE a."at" >= $period_start AND a."at" < $period_end
+  SELECT count(*) FROM shared_access_log_in_period a JOIN staff_accounts s ON s.user_id = a.user_id
+shared: [access_log_in_period]
 ---*/
 -- valid_to is the instant the account closed; a valid_to at local midnight is read as a date, the
 -- last valid day, so the account is valid through that whole day (session time zone = controller's).
@@ -31,7 +31,6 @@ SELECT 'access_log/' || a.access_id AS record_ref, a.subject_id, a."at" AS event
        coalesce(a.role_accessed, '—') AS role_accessed,
        coalesce(strftime(s.valid_from, '%Y-%m-%d %H:%M'), '…') || ' – '
          || coalesce(strftime(s.valid_to, '%Y-%m-%d %H:%M'), '…') AS valid_text
-FROM access_log a JOIN accounts s ON s.user_id = a.user_id
-WHERE a."at" >= $period_start AND a."at" < $period_end
-  AND (a."at" < s.valid_from OR a."at" >= s.valid_until)
+FROM shared_access_log_in_period a JOIN accounts s ON s.user_id = a.user_id
+WHERE a."at" < s.valid_from OR a."at" >= s.valid_until
 ORDER BY a."at", a.access_id

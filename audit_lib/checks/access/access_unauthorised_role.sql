@@ -15,15 +15,15 @@ remediation:
   en: Restrict each role to the tables register.yaml allows it, review why the account needed this data, and correct either the rights or the declaration.
   fi: Rajaa kunkin roolin oikeudet register.yaml:ssä sallittuihin tietoihin, selvitä miksi tunnus tarvitsi tietoja, ja korjaa joko oikeudet tai kuvaus.
 evidence: [access_id, user_id, staff_role_text, role_accessed, action_text]
-population: SELECT count(*) FROM access_log WHERE "at" >= $period_start AND "at" < $period_end
+population: SELECT count(*) FROM shared_access_log_in_period
+shared: [access_log_in_period]
 ---*/
 -- An account that staff_accounts does not know has no role, and so no right to anything.
 SELECT 'access_log/' || a.access_id AS record_ref, a.subject_id, a."at" AS event_at, a.access_id, a.user_id,
        coalesce(s.role, 'unknown account') AS staff_role_text, coalesce(a.role_accessed, '—') AS role_accessed,
        coalesce(a.action, '—') AS action_text
-FROM access_log a
+FROM shared_access_log_in_period a
 LEFT JOIN staff_accounts s ON s.user_id = a.user_id
-WHERE a."at" >= $period_start AND a."at" < $period_end
-  AND NOT EXISTS (SELECT 1 FROM decl_access_roles r
+WHERE NOT EXISTS (SELECT 1 FROM decl_access_roles r
                   WHERE r.staff_role = s.role AND r.table_name = a.role_accessed)
 ORDER BY a."at", a.access_id

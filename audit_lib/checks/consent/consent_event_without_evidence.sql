@@ -21,5 +21,6 @@ population: SELECT count(*) FROM consent_events WHERE action = 'granted' AND "at
 -- (Art. 7(1)); a withdrawal needs no such proof.
 SELECT 'consent_events/' || event_id AS record_ref, subject_id, "at" AS event_at, event_id, channel
 FROM consent_events
-WHERE action = 'granted' AND "at" < $as_of AND nullif(trim(source), '') IS NULL
+-- Text fields of the role views are trimmed and empty text is NULL (loader/casting.py's text_sql).
+WHERE action = 'granted' AND "at" < $as_of AND source IS NULL
 ORDER BY "at", event_id

@@ -16,16 +16,13 @@ remediation:
   en: Find out which address the consent was given for and record it, or mark the consent invalid; a consent must name the e-mail address or phone number it covers.
   fi: Selvitä, mihin osoitteeseen suostumus annettiin, ja kirjaa se, tai merkitse suostumus pätemättömäksi; suostumuksen on yksilöitävä sähköpostiosoite tai puhelinnumero.
 evidence: [event_id, channel, contact_text]
-population: >-
-  SELECT count(*) FROM consent_events e JOIN subjects s ON s.subject_id = e.subject_id
-  WHERE e.action = 'granted' AND e.channel IN ('email', 'sms') AND e."at" < $as_of
+# The join of granted consents to their subjects, once: the population counts it, the findings filter it.
+shared: [granted_channel_consents]
+population: SELECT count(*) FROM shared_granted_channel_consents
 ---*/
-SELECT 'consent_events/' || e.event_id AS record_ref, e.subject_id, e."at" AS event_at, e.event_id, e.channel,
-       CASE e.channel WHEN 'email' THEN 'e-mail address' ELSE 'phone number' END AS contact_text,
-       CASE e.channel WHEN 'email' THEN 'sähköpostiosoitettaan' ELSE 'puhelinnumeroaan' END AS contact_text_fi
-FROM consent_events e
-JOIN subjects s ON s.subject_id = e.subject_id
-WHERE e.action = 'granted' AND e."at" < $as_of
-  AND ((e.channel = 'email' AND nullif(trim(s.email), '') IS NULL)
-    OR (e.channel = 'sms' AND nullif(trim(s.phone), '') IS NULL))
-ORDER BY e."at", e.event_id
+SELECT 'consent_events/' || event_id AS record_ref, subject_id, "at" AS event_at, event_id, channel,
+       CASE channel WHEN 'email' THEN 'e-mail address' ELSE 'phone number' END AS contact_text,
+       CASE channel WHEN 'email' THEN 'sähköpostiosoitettaan' ELSE 'puhelinnumeroaan' END AS contact_text_fi
+FROM shared_granted_channel_consents
+WHERE no_contact
+ORDER BY "at", event_id

@@ -29,17 +29,13 @@ def _text(column: str) -> str:
     return f"NULLIF(trim(CAST({ident(column)} AS VARCHAR)), '')"
 
 
-def present_sql(con: "duckdb.DuckDBPyConnection") -> str | None:
-    """SQL of (subject_id, category_id, source, n) for every column mapped to a category, over the rows
-    that loaded: n non-empty values of that column about that subject (n > 0); None when no such
-    column can be tied to a subject.
-
-    One scan and one aggregation per export file: the rows grouped by subject, with one count per
-    category column, then unpivoted.
-    """
+def _file_plans(con: "duckdb.DuckDBPyConnection") -> list[tuple[str, str, str, list[tuple[str, str, str]]]]:
+    """Per loaded export file that names subjects: (file, view, subject expression, [(column, category,
+    presence expression)]) for its columns mapped to a category. A presence expression is non-NULL
+    exactly when the cell holds a value: ``IS NOT NULL`` for typed columns, trimmed text otherwise."""
     if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'export_files'"
                        ).fetchone()[0]:
-        return None
+        return []
     files = {file: (view, roles[0] if roles else None, has_subject) for file, view, roles, has_subject
              in con.execute("SELECT file, view, roles, has_subject FROM export_files").fetchall()}
     columns = con.execute("SELECT file, column_name, category, field FROM export_columns "
@@ -47,7 +43,7 @@ def present_sql(con: "duckdb.DuckDBPyConnection") -> str | None:
     by_file: dict[str, list[tuple]] = {}
     for row in columns:
         by_file.setdefault(row[0], []).append(row)
-    parts = []
+    plans = []
     for file, rows in by_file.items():
         if file not in files:
             continue  # a file that did not load
@@ -66,15 +62,66 @@ def present_sql(con: "duckdb.DuckDBPyConnection") -> str | None:
         if not categorised:
             continue
         types = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {ident(view)}").fetchall()}
+        plans.append((file, view, subject, [
+            (column, category, ident(column) if types.get(column) in _NEVER_BLANK else _text(column))
+            for _, column, category, _ in categorised]))
+    return plans
+
+
+def present_sql(con: "duckdb.DuckDBPyConnection", only_subjects: str | None = None) -> str | None:
+    """SQL of (subject_id, category_id, source, n) for every column mapped to a category, over the rows
+    that loaded: n non-empty values of that column about that subject (n > 0); None when no such
+    column can be tied to a subject. ``only_subjects``: SQL of the subject ids to keep (read first,
+    so that the other rows are not grouped).
+
+    One scan and one aggregation per export file: the rows grouped by subject, with one count per
+    category column, then unpivoted.
+    """
+    parts = []
+    for file, view, subject, columns in _file_plans(con):
         counts, entries = [], []
-        for number, (_, column, category, _) in enumerate(categorised):
-            value = ident(column) if types.get(column) in _NEVER_BLANK else _text(column)
+        for number, (column, category, value) in enumerate(columns):
             counts.append(f"count({value}) AS n{number}")
             entries.append(f"{{'category_id': {literal(category)}, 'source': {literal(file + '#' + column)}, "
                            f"'n': n{number}}}")
+        keep = f" AND {subject} IN ({only_subjects})" if only_subjects else ""
         parts.append(
             f"SELECT subject_id, c.category_id, c.source, c.n FROM ("
             f"SELECT subject_id, unnest([{', '.join(entries)}]) AS c FROM ("
             f"SELECT {subject} AS subject_id, {', '.join(counts)} FROM {ident(view)} "
-            f"WHERE _loaded GROUP BY 1)) WHERE c.n > 0")
+            f"WHERE _loaded{keep} GROUP BY 1)) WHERE c.n > 0")
     return " UNION ALL ".join(parts) if parts else None
+
+
+# Categories per mask column: bit i of mask k is category k * 64 + i (UBIGINT, so any count of categories).
+MASK_BITS = 64
+
+
+def category_bits(con: "duckdb.DuckDBPyConnection") -> dict[str, int]:
+    """Each category some loaded column maps to -> its bit number in the masks of ``masks_sql``."""
+    categories = sorted({category for *_, columns in _file_plans(con) for _, category, _ in columns})
+    return {category: number for number, category in enumerate(categories)}
+
+
+def masks_sql(con: "duckdb.DuckDBPyConnection", bits: dict[str, int]) -> str | None:
+    """SQL of (subject_id, m0, m1, …): per subject, one bit per category held about it (``bits``), over
+    every loaded export file; None when no column can be tied to a subject.
+
+    The same facts as ``present_sql`` without unpivoting them: one row per subject instead of one per
+    (subject, column), which is what the inventory check needs until it has found a violation.
+    """
+    masks = max(bits.values(), default=-1) // MASK_BITS + 1
+    parts = []
+    for _, view, subject, columns in _file_plans(con):
+        per_mask: list[list[str]] = [[] for _ in range(masks)]
+        for _, category, value in columns:
+            mask, bit = divmod(bits[category], MASK_BITS)
+            per_mask[mask].append(f"CASE WHEN count({value}) > 0 THEN {1 << bit}::UBIGINT ELSE 0::UBIGINT END")
+        exprs = [" | ".join(terms) if terms else "0::UBIGINT" for terms in per_mask]
+        parts.append(f"SELECT {subject} AS subject_id, "
+                     + ", ".join(f"{e} AS m{k}" for k, e in enumerate(exprs))
+                     + f" FROM {ident(view)} WHERE _loaded GROUP BY 1")
+    if not parts:
+        return None
+    merged = ", ".join(f"bit_or(m{k}) AS m{k}" for k in range(masks))
+    return f"SELECT subject_id, {merged} FROM ({' UNION ALL '.join(parts)}) GROUP BY subject_id"

@@ -6,6 +6,7 @@ title:
 severity: low
 legal: ["GDPR Art. 30(1)(c)", "GDPR Art. 5(1)(a)", "GDPR Art. 12(1)"]
 scope: declaration
+uses: [export_columns]
 message:
   en: "Category {category_id} ({label_en}) is declared in register.yaml, but no column of any export maps to it: the notice promises more than the register holds, or an export is missing."
   fi: "Tietoryhmä {category_id} ({label_fi}) on ilmoitettu register.yaml-tiedostossa, mutta mikään vientitiedoston sarake ei kuulu siihen: seloste lupaa enemmän kuin rekisterissä on, tai vientitiedosto puuttuu."

@@ -18,6 +18,7 @@ CHECK = {
     "legal": ["GDPR Art. 5(1)(c)", "GDPR Art. 5(2)", "GDPR Art. 30(1)(c)"],
     "scope": "as_of",
     "needs": {"subjects": ["subject_id"]},
+    "uses": ["subject_index", "requests"],
     "message": {
         "en": "{file} holds {rows} {role} record(s) about {subject_ref}, whom the master register does not hold "
               "(known to this export only, by {identifier}).",
@@ -42,9 +43,8 @@ def _sql(context) -> str:
       SELECT file, string_agg(DISTINCT role, ', ' ORDER BY role) AS role, subject_id, sum(rows) AS rows,
              CASE WHEN contains(subject_id, ':') THEN split_part(subject_id, ':', 1) ELSE 'the master id' END
                AS identifier
-      FROM subject_index
-      WHERE NOT in_master AND role <> 'subjects'
-        AND subject_id NOT IN ({erased})
+      FROM {context.shared("subject_index")}
+      WHERE NOT in_master AND role <> 'subjects' AND subject_id NOT IN ({erased})
       GROUP BY file, subject_id"""
 
 
@@ -56,5 +56,5 @@ def find(context) -> list[dict[str, Any]]:
 
 def population(context) -> int:
     """Subjects of every export file other than the master register's (subject, file pairs)."""
-    return context.query("SELECT count(*) AS n FROM (SELECT DISTINCT file, subject_id FROM subject_index "
-                         "WHERE role <> 'subjects')")[0]["n"]
+    return context.query(f"SELECT count(*) AS n FROM (SELECT DISTINCT file, subject_id FROM "
+                         f"{context.shared('subject_index')} WHERE role <> 'subjects')")[0]["n"]

@@ -6,6 +6,7 @@ title:
 severity: high
 legal: ["GDPR Art. 5(1)(c)", "GDPR Art. 30(1)(c)"]
 scope: declaration
+uses: [export_columns]
 message:
   en: "Column {column_name} of export {file} holds data that exports.yaml maps to no declared category or field."
   fi: "Vientitiedoston {file} sarake {column_name} sisältää tietoa, jota exports.yaml ei liitä mihinkään ilmoitettuun tietoryhmään tai kenttään."

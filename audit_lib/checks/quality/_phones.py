@@ -125,3 +125,13 @@ def normalised_table(con, source: str = "SELECT phone FROM subjects", name: str 
         finally:
             con.unregister("_phone_frame")
     return name
+
+
+def phone_table(context) -> str:
+    """Every subject's phone number and its E.164 form, made once per audit as a shared result
+    (``CheckContext.shared``) that quality_invalid_phone and quality_duplicate_subject both join."""
+    return context.shared("phone_e164", _build_phone_table)
+
+
+def _build_phone_table(context, table: str) -> None:
+    normalised_table(context.con, name=table)

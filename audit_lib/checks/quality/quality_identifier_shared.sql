@@ -6,6 +6,7 @@ title:
 severity: medium
 legal: ["GDPR Art. 5(1)(d)", "GDPR Art. 5(1)(f)"]
 scope: as_of
+uses: [identities, identity_conflicts]
 message:
   en: "The {identifier} of {subjects} subjects of the master register is the same value ({first_subject} and others): records of other systems that name the person by it cannot be told apart, so regaudit merges none of them."
   fi: "Master-rekisterin {subjects} rekisteröidyllä on sama {identifier} ({first_subject} ja muut): muiden järjestelmien tietoja, jotka tunnistavat henkilön sillä, ei voi erottaa toisistaan, joten regaudit ei yhdistä niitä."

@@ -16,7 +16,8 @@ remediation:
   fi: Korjaa osoite rekisteröidyn kanssa ja tarkista osoitteen muoto jo syötettäessä.
 evidence: [problem]
 population: >-
-  SELECT count(*) FROM subjects WHERE email IS NOT NULL AND (created_at IS NULL OR created_at < $as_of)
+  SELECT count(*) FROM shared_subjects_in_register WHERE email IS NOT NULL
+shared: [subjects_in_register]
 ---*/
 -- Syntax only (offline, no DNS): a dot-atom local part of at most 64 characters, '@', and a host
 -- name of letter-digit-hyphen labels with an alphabetic top-level label; 254 characters in all.
@@ -25,8 +26,8 @@ WITH judged AS (
   SELECT subject_id, created_at, email,
          regexp_full_match(email, '[A-Za-z0-9!#$%&''*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&''*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}')
            AND length(email) <= 254 AND length(split_part(email, '@', 1)) <= 64 AS valid
-  FROM subjects
-  WHERE email IS NOT NULL AND (created_at IS NULL OR created_at < $as_of)
+  FROM shared_subjects_in_register
+  WHERE email IS NOT NULL
 )
 SELECT 'subjects/' || subject_id AS record_ref, subject_id, created_at AS event_at,
        CASE WHEN NOT contains(email, '@') THEN 'no @ sign'

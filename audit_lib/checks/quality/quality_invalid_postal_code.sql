@@ -16,8 +16,8 @@ remediation:
   fi: Korjaa postinumero rekisteröidyn kanssa; käsittele postinumerot tekstinä, jotta alkunollat säilyvät taulukkolaskennassa.
 evidence: [problem, length]
 population: >-
-  SELECT count(*) FROM subjects WHERE postal_code IS NOT NULL AND coalesce(upper(country), 'FI') = 'FI'
-    AND (created_at IS NULL OR created_at < $as_of)
+  SELECT count(*) FROM shared_subjects_in_register WHERE postal_code IS NOT NULL AND coalesce(upper(country), 'FI') = 'FI'
+shared: [subjects_in_register]
 ---*/
 -- Only Finnish addresses: country FI, or no country at all (the register is a Finnish webshop's, and
 -- its exports state a country only for foreign addresses). Foreign codes have other forms.
@@ -26,8 +26,7 @@ SELECT 'subjects/' || subject_id AS record_ref, subject_id, created_at AS event_
             WHEN regexp_full_match(postal_code, '[0-9]+') THEN 'too many digits'
             ELSE 'not only digits' END AS problem,
        length(postal_code) AS length
-FROM subjects
+FROM shared_subjects_in_register
 WHERE postal_code IS NOT NULL AND coalesce(upper(country), 'FI') = 'FI'
-  AND (created_at IS NULL OR created_at < $as_of)
   AND NOT regexp_full_match(postal_code, '[0-9]{5}')
 ORDER BY subject_id

@@ -45,6 +45,7 @@ CHECK = {
     },
     "evidence": ["request_id", "table", "left_text"],
     "scope": "as_of",
+    "uses": ["export_rows"],  # every export with a subject
 }
 
 _ERASED = """
@@ -84,11 +85,19 @@ def _export_sql(context, export) -> str | None:
         left_en = f"'columns ' || {left}"
         where = f" AND {left} <> ''"
     else:
+        tested = []
         left_en, left_fi, where = "'the whole record'", "'koko tietue'", ""
-    return (f"SELECT {key} AS record_ref, e.subject_id, e.erased_at AS event_at, e.request_id, "
-            f"{literal(role.name)} AS \"table\", {left_en} AS left_text, {left_fi} AS left_text_fi "
-            f"FROM {ident(view)} r JOIN erased e ON e.subject_id = r._subject_id "
-            f"WHERE r._loaded AND (r._snapshot_at IS NULL OR r._snapshot_at > e.erased_at){where}")
+    kept_columns = "".join(f", r.{ident(c)}" for c in tested)
+    # The join with the (few) erased subjects first, materialised, so that the kept-columns test reads
+    # their rows only, not every row of the export.
+    return (f"SELECT * FROM (WITH rows_of_erased AS MATERIALIZED ("
+            f"SELECT r._record_key, r._source_file, r._source_row{kept_columns}, e.subject_id AS _erased_subject_id, "
+            f"e.erased_at AS _erased_at, e.request_id AS _request_id "
+            f"FROM {ident(view)} r JOIN {_erased(context)} e ON e.subject_id = r._subject_id "
+            f"WHERE r._loaded AND (r._snapshot_at IS NULL OR r._snapshot_at > e.erased_at)) "
+            f"SELECT {key} AS record_ref, r._erased_subject_id AS subject_id, r._erased_at AS event_at, "
+            f"r._request_id AS request_id, {literal(role.name)} AS \"table\", {left_en} AS left_text, "
+            f"{left_fi} AS left_text_fi FROM rows_of_erased r WHERE true{where})")
 
 
 def find(context) -> list[dict[str, Any]]:
@@ -96,10 +105,14 @@ def find(context) -> list[dict[str, Any]]:
     parts = [sql for export in context.declaration.exports.exports if (sql := _export_sql(context, export))]
     if not parts:
         return []
-    query = f"WITH erased AS ({_ERASED}) SELECT * FROM ({' UNION ALL '.join(parts)}) ORDER BY record_ref"
-    return context.query(query)
+    return context.query(f"SELECT * FROM ({' UNION ALL '.join(parts)}) ORDER BY record_ref")
+
+
+def _erased(context) -> str:
+    """The shared table of subjects whose erasure was completed before as_of (population and findings)."""
+    return context.shared("erased_subjects", _ERASED)
 
 
 def population(context) -> int:
     """Subjects whose erasure was completed before the end of the period."""
-    return context.query(f"SELECT count(*) AS n FROM ({_ERASED})")[0]["n"]
+    return context.query(f"SELECT count(*) AS n FROM {_erased(context)}")[0]["n"]
