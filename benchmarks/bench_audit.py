@@ -137,29 +137,50 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of every step, interleaved; medians compared")
     parser.add_argument("--per-check", type=int, default=None, metavar="SIZE",
                         help="print the audit's seconds per check at this size, sorted")
+    parser.add_argument("--baseline-tree", type=Path, default=None,
+                        help="a checkout of an earlier commit (git worktree add PATH COMMIT): its audit, load and "
+                             "heavy steps run too, interleaved with these, for figures before and after")
     parser.add_argument("--child", nargs=3, metavar=("STEP", "FOLDER", "LIMIT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         import json
 
-        print(json.dumps(run_step(args.child[0], Path(args.child[1]), args.child[2])))
+        import audit_lib
+
+        outcome = run_step(args.child[0], Path(args.child[1]), args.child[2])
+        outcome["audit_lib"] = str(Path(audit_lib.__file__).parent)  # which code ran: this tree's
+        print(json.dumps(outcome))
         return
-    print(f"{'subjects':>10} {'rows':>12} {'step':7} {'run':>3} {'wall s':>8} {'CPU s':>8} {'rows/s':>12} "
+    scripts = {"": __file__}
+    if args.baseline_tree is not None:
+        baseline = args.baseline_tree.resolve() / "benchmarks" / "bench_audit.py"
+        # The earlier tree runs this script (its steps as they are now) over its own audit_lib.
+        baseline.parent.mkdir(parents=True, exist_ok=True)
+        for name in ("bench_audit.py", "measure.py", "pandas_baseline.py"):
+            (baseline.parent / name).write_text((HERE / name).read_text(encoding="utf-8"), encoding="utf-8")
+        data = baseline.parent / "data"
+        if not data.exists():
+            data.symlink_to(HERE / "data", target_is_directory=True)
+        scripts["@before"] = str(baseline)
+    print(f"{'subjects':>10} {'rows':>12} {'step':13} {'run':>3} {'wall s':>8} {'CPU s':>8} {'rows/s':>12} "
           f"{'peak RSS MiB':>13} {'findings':>9}")
     previous: dict[str, tuple[int, float, float]] = {}
     for size in args.sizes:
         folder = sample_dir(size)
         rows = total_rows(folder)
-        runs: dict[str, list[dict]] = {step: [] for step in args.steps}
+        plan = [(step, tag) for step in args.steps for tag in scripts
+                if tag == "" or step in ("audit", "load", "heavy")]
+        runs: dict[str, list[dict]] = {step + tag: [] for step, tag in plan}
         for run in range(args.repeat):
             # Interleaved, the order reversed every other round: drift on the machine hits every step.
-            for step in (args.steps if run % 2 == 0 else list(reversed(args.steps))):
+            for step, tag in (plan if run % 2 == 0 else list(reversed(plan))):
                 cap = args.pandas_cap_mb if step == "pandas" else None
-                result = in_child(__file__, step, str(folder), args.memory_limit, memory_cap_mb=cap)
+                result = in_child(scripts[tag], step, str(folder), args.memory_limit, memory_cap_mb=cap)
+                step = step + tag
                 result.setdefault("cpu_seconds", float("nan"))
                 note = f"FAILED: {result['failed']}" if "failed" in result else \
                     (result["findings"] if result["findings"] is not None else "")
-                print(f"{size:>10,} {rows:>12,} {step:7} {run + 1:>3} {result['seconds']:>8.1f} "
+                print(f"{size:>10,} {rows:>12,} {step:13} {run + 1:>3} {result['seconds']:>8.1f} "
                       f"{result['cpu_seconds']:>8.1f} {rows / result['seconds']:>12,.0f} "
                       f"{result['peak_rss_mb']:>13,.0f} {note!s:>9}", flush=True)
                 if "failed" not in result:
@@ -170,7 +191,11 @@ def main() -> None:
         print(f"{size:>10,} medians: " + "; ".join(
             f"{step} {f['seconds']:.1f} s wall, {f['cpu']:.1f} s CPU, {f['rss']:,.0f} MiB" for step, f in figures.items()))
         for numerator, denominator, label in (("audit", "floor", "audit/floor"), ("load", "floor", "load/floor"),
-                                              ("pandas", "heavy", "pandas/regaudit on the heavy checks")):
+                                              ("pandas", "heavy", "pandas/regaudit on the heavy checks"),
+                                              ("audit@before", "floor", "audit/floor before"),
+                                              ("audit@before", "audit", "audit before/after"),
+                                              ("load@before", "load", "load before/after"),
+                                              ("heavy@before", "heavy", "heavy before/after")):
             if numerator in figures and denominator in figures:
                 a, b = figures[numerator], figures[denominator]
                 print(f"{size:>10,} ratio {label}: {a['seconds'] / b['seconds']:.2f}x wall, "

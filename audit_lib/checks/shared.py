@@ -1,10 +1,11 @@
 """Intermediate results that several checks read, defined once here and made once per audit.
 
-A SQL check names what it reads in its header (``shared: [marketing_messages_in_period]``) and reads
-the table ``shared_<name>``; a Python check calls ``context.shared(name)``. ``CheckContext.shared``
-makes each table on first use, with the audit's ``$parameters`` bound, and every later reader gets
-the same table: the period's marketing messages are read from the role view once, not once per
-check. A result a Python module must compute in Python (the phone numbers in E.164) is made through
+A SQL check names what it reads in its header (``shared: [access_log_in_period]``) and reads the
+table ``shared_<name>``; a Python check calls ``context.shared(name)``. ``CheckContext.shared`` makes
+each table on first use, with the audit's ``$parameters`` bound, and every later reader gets the
+same table: the period's access log is read from the role view once, not once per check. Share only
+what measures better (benchmarks/bench_checks.py): the period's marketing messages were tried, and
+DuckDB's filter on the role view already made each read cheap (0.9x at 1M). A result a Python module must compute in Python (the phone numbers in E.164) is made through
 the same ``CheckContext.shared`` with a builder function instead of SQL.
 """
 
@@ -12,10 +13,6 @@ from __future__ import annotations
 
 # name -> SQL over the role views and decl_* tables (DuckDB dialect, $parameters as everywhere).
 SHARED_SQL: dict[str, str] = {
-    # The period's messages, in the fields the consent checks read: they filter and join these rows only.
-    "marketing_messages_in_period": (
-        "SELECT message_id, subject_id, channel, sent_at, campaign, has_opt_out FROM marketing_messages "
-        "WHERE sent_at >= $period_start AND sent_at < $period_end"),
     # The period's reads of the register by staff: the three access checks and their populations.
     "access_log_in_period": (
         'SELECT access_id, user_id, "at", role_accessed, subject_id, action FROM access_log '
@@ -24,9 +21,6 @@ SHARED_SQL: dict[str, str] = {
     # quality checks read their contact details from this one pass over the role view.
     "subjects_in_register": ("SELECT subject_id, created_at, email, phone, postal_code, country FROM subjects "
                              "WHERE created_at IS NULL OR created_at < $as_of"),
-    # Each subject's first consent event per channel, over every system (consent_timeline).
-    "first_consent_event": ('SELECT subject_id, channel, min("at") AS first_at FROM consent_timeline '
-                            "GROUP BY subject_id, channel"),
     # Every subject of every role view and export file, with whether the master register holds it
     # (loader/identity.py): it groups every role view, so it is read once per audit. The runner's
     # guard against joins that cannot match counts each role's subjects from it.
@@ -42,10 +36,8 @@ SHARED_SQL: dict[str, str] = {
 
 # name -> the relations its SQL reads (for `check --only`, which loads what the selected checks read).
 SHARED_READS: dict[str, tuple[str, ...]] = {
-    "marketing_messages_in_period": ("marketing_messages",),
     "access_log_in_period": ("access_log",),
     "granted_channel_consents": ("consent_events", "subjects"),
     "subjects_in_register": ("subjects",),
-    "first_consent_event": ("consent_timeline",),
     "subject_index": ("subject_index",),
 }

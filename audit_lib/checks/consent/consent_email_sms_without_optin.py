@@ -61,23 +61,19 @@ CHECK = {
     "evidence": ["message_id", "channel", "campaign"],
     "scope": "period",
     "uses": ["orders", "services"],  # the existing-customer exception, when register.yaml claims it
-    "shared": ["marketing_messages_in_period", "first_consent_event"],
 }
 
-# The period's messages (checks/shared.py), on channels that need an opt-in.
 _IN_SCOPE = """
-FROM shared_marketing_messages_in_period m
+FROM marketing_messages m
 JOIN decl_marketing_channels c ON c.channel = m.channel AND c.requires = 'opt_in_consent'
-WHERE true"""
+WHERE m.sent_at >= $period_start AND m.sent_at < $period_end"""
 
 # Any consent event at or before the send counts as "recorded": a latest event that is a
 # withdrawal is the other check's finding (consent_sent_after_withdrawal), so the two never overlap.
-# An event at or before the send exists exactly when the subject's first event on the channel is at
-# or before it: one equality join with the first events (shared.py), not a range join over them all.
 _NO_OPT_IN = """
   AND NOT EXISTS (
-    SELECT 1 FROM shared_first_consent_event e
-    WHERE e.subject_id = m.subject_id AND e.channel = m.channel AND e.first_at <= m.sent_at)"""
+    SELECT 1 FROM consent_timeline e
+    WHERE e.subject_id = m.subject_id AND e.channel = m.channel AND e."at" <= m.sent_at)"""
 
 _OPT_IN_ONLY = f"""
 SELECT 'marketing_messages/' || m.message_id AS record_ref, m.subject_id, m.sent_at AS event_at,

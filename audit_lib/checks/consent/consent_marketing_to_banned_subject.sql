@@ -16,14 +16,14 @@ remediation:
   fi: Poista suoramarkkinointikiellon antaneet kaikkien kanavien lähetyslistoilta, myös postin.
 evidence: [message_id, channel, campaign, ban_since]
 population: >-
-  SELECT count(*) FROM shared_marketing_messages_in_period
-shared: [marketing_messages_in_period]
+  SELECT count(*) FROM marketing_messages WHERE sent_at >= $period_start AND sent_at < $period_end
 ---*/
 SELECT 'marketing_messages/' || m.message_id AS record_ref, m.subject_id, m.sent_at AS event_at,
        m.message_id, m.channel, m.campaign, s.marketing_ban_at AS ban_since,
        coalesce(strftime(s.marketing_ban_at, '%Y-%m-%d'), '—') AS ban_since_text
-FROM shared_marketing_messages_in_period m
+FROM marketing_messages m
 JOIN subjects s ON s.subject_id = m.subject_id
 WHERE s.marketing_ban
   AND (s.marketing_ban_at IS NULL OR m.sent_at >= s.marketing_ban_at)
+  AND m.sent_at >= $period_start AND m.sent_at < $period_end
 ORDER BY m.sent_at, m.message_id

@@ -16,8 +16,7 @@ remediation:
   fi: Poista henkilö kaikilta lähetyslistoilta ja markkinointityökalujen omista kopioista poiston yhteydessä, ja selvitä, mistä osoite tuli.
 evidence: [message_id, channel, campaign, request_id, erased_at]
 population: >-
-  SELECT count(*) FROM shared_marketing_messages_in_period
-shared: [marketing_messages_in_period]
+  SELECT count(*) FROM marketing_messages WHERE sent_at >= $period_start AND sent_at < $period_end
 ---*/
 -- The first completed erasure of the subject counts: a message at or after that instant went to
 -- someone who should no longer be in any list.
@@ -28,6 +27,6 @@ WITH erased AS (
 )
 SELECT 'marketing_messages/' || m.message_id AS record_ref, m.subject_id, m.sent_at AS event_at,
        m.message_id, m.channel, m.campaign, e.request_id, e.erased_at
-FROM shared_marketing_messages_in_period m JOIN erased e ON e.subject_id = m.subject_id
-WHERE m.sent_at >= e.erased_at
+FROM marketing_messages m JOIN erased e ON e.subject_id = m.subject_id
+WHERE m.sent_at >= e.erased_at AND m.sent_at >= $period_start AND m.sent_at < $period_end
 ORDER BY m.sent_at, m.message_id

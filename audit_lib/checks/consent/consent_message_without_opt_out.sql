@@ -15,15 +15,16 @@ remediation:
   fi: Liitä jokaiseen sähköposti- ja tekstiviestiin maksuton ja helppo kieltomahdollisuus (ilman kirjautumista) ja kirjaa se viestikohtaisesti; muu kanava ei korvaa sitä (ratkaisu 9885/157/19).
 evidence: [message_id, channel, campaign, opt_out_text]
 population: >-
-  SELECT count(*) FROM shared_marketing_messages_in_period WHERE channel IN ('email', 'sms', 'mms')
-shared: [marketing_messages_in_period]
+  SELECT count(*) FROM marketing_messages
+  WHERE channel IN ('email', 'sms', 'mms') AND sent_at >= $period_start AND sent_at < $period_end
 ---*/
 -- 917/2014 governs electronic direct marketing (e-mail, SMS/MMS); a printed catalogue is out of its
 -- scope. A message whose opt-out is not recorded (NULL) cannot be shown to have had one (Art. 5(2)).
 SELECT 'marketing_messages/' || message_id AS record_ref, subject_id, sent_at AS event_at,
        message_id, channel, campaign,
        CASE WHEN has_opt_out IS NULL THEN 'unknown' ELSE 'no' END AS opt_out_text
-FROM shared_marketing_messages_in_period
+FROM marketing_messages
 WHERE channel IN ('email', 'sms', 'mms')
   AND has_opt_out IS DISTINCT FROM true
+  AND sent_at >= $period_start AND sent_at < $period_end
 ORDER BY sent_at, message_id

@@ -16,9 +16,9 @@ remediation:
   fi: Päivitä peruutukset heti kaikkiin lähetyslistoihin ja estä lähetys, jos vastaanottajan viimeisin suostumustapahtuma on peruutus.
 evidence: [message_id, channel, campaign, withdrawn_at]
 population: >-
-  SELECT count(*) FROM shared_marketing_messages_in_period m JOIN decl_marketing_channels c
+  SELECT count(*) FROM marketing_messages m JOIN decl_marketing_channels c
     ON c.channel = m.channel AND c.requires = 'opt_in_consent'
-shared: [marketing_messages_in_period]
+  WHERE m.sent_at >= $period_start AND m.sent_at < $period_end
 ---*/
 -- The consent state at each instant: a grant and a withdrawal at the same instant count as a
 -- withdrawal (the subject's "no" wins). The as-of join finds the state in force at send time.
@@ -28,8 +28,9 @@ WITH consent_state AS (
   FROM consent_timeline
   GROUP BY subject_id, channel, "at"
 ), sent AS (
-  SELECT m.* FROM shared_marketing_messages_in_period m
+  SELECT m.* FROM marketing_messages m
   JOIN decl_marketing_channels c ON c.channel = m.channel AND c.requires = 'opt_in_consent'
+  WHERE m.sent_at >= $period_start AND m.sent_at < $period_end
 )
 SELECT 'marketing_messages/' || m.message_id AS record_ref, m.subject_id, m.sent_at AS event_at,
        m.message_id, m.channel, m.campaign, s."at" AS withdrawn_at

@@ -16,15 +16,16 @@ remediation:
   fi: Selvitä, kumpi tieto pitää paikkansa, ja korjaa toinen järjestelmä; peruutuksen on ehdittävä kaikkiin lähettäviin järjestelmiin ennen seuraavaa lähetystä.
 evidence: [message_id, channel, campaign, granted_files, withdrawn_files]
 population: >-
-  SELECT count(*) FROM shared_marketing_messages_in_period m JOIN decl_marketing_channels c
+  SELECT count(*) FROM marketing_messages m JOIN decl_marketing_channels c
     ON c.channel = m.channel AND c.requires = 'opt_in_consent'
-shared: [marketing_messages_in_period]
+  WHERE m.sent_at >= $period_start AND m.sent_at < $period_end
 ---*/
 -- Only sends whose latest record over all systems is a grant: a send after the latest record says
 -- withdrawn is consent_sent_after_withdrawal's finding, so the two never report one message twice.
 WITH sent AS (
-  SELECT m.* FROM shared_marketing_messages_in_period m
+  SELECT m.* FROM marketing_messages m
   JOIN decl_marketing_channels c ON c.channel = m.channel AND c.requires = 'opt_in_consent'
+  WHERE m.sent_at >= $period_start AND m.sent_at < $period_end
 ), per_system AS (
   SELECT m.message_id, t._source_file AS file, t.action, t."at",
          row_number() OVER (PARTITION BY m.message_id, t._source_file
