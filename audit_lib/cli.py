@@ -562,13 +562,14 @@ def explore(exports: Optional[Path] = typer.Option(None, help="exports.yaml of t
                                                     "when it opens."),
             work_dir: Path = typer.Option(REPO_DIR / "reports" / "explore", help="Folder the working copy of "
                                                                                   "the notebook goes into."),
-            port: Optional[int] = typer.Option(None, help="Port for JupyterLab (default: a free one).")) -> None:
+            port: Optional[int] = typer.Option(None, help="Port for JupyterLab (default: a free one)."),
+            allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP)) -> None:
     """Open JupyterLab on the register-statistics notebook with the register (default: the sample) loaded."""
     def body() -> int:
         from audit_lib.explore.launch import launch
 
         return launch(register, exports, period, work_dir=work_dir, browser=browser, execute=execute, port=port,
-                      echo=typer.echo)
+                      echo=typer.echo, allow_outside=allow_outside or None)
     raise typer.Exit(_guard(body))
 
 

@@ -455,3 +455,26 @@ def test_the_bundled_samples_still_load():
     for sample in ("hyvinvoivin", "webshop_vendor"):
         declaration = load_declaration(None, ROOT / "data_samples" / sample / "exports.yaml")
         assert declaration.exports_dir == (ROOT / "data_samples" / sample / "exports").resolve()
+
+
+def test_explore_refuses_an_exports_dir_outside_and_allow_outside_reaches_its_kernel(tmp_path):
+    """The explore notebook's kernel opens the register itself: --allow-outside reaches it through
+    $REGAUDIT_ALLOW_OUTSIDE, and without it the declaration is refused before any kernel starts."""
+    from audit_lib.explore import launch
+
+    folder = tmp_path / "decl"
+    shutil.copytree(ROOT / "data_samples" / "hyvinvoivin", folder,
+                    ignore=shutil.ignore_patterns("exports"))
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data_samples" / "hyvinvoivin" / "exports", data / "exports")
+    _edit(folder / "exports.yaml", "exports_dir: exports", "exports_dir: ../data/exports")
+    with pytest.raises(DeclarationError, match="allow-outside"):
+        launch.prepare(exports=folder / "exports.yaml", work_dir=tmp_path / "work", execute=False)
+    assert launch.allow_outside_env([data]) == {"REGAUDIT_ALLOW_OUTSIDE": str(data.resolve())}
+    notebook = launch.prepare(exports=folder / "exports.yaml", work_dir=tmp_path / "work", execute=True,
+                              allow_outside=[data])
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors and "REGAUDIT_ALLOW_OUTSIDE" not in os.environ
+    help_text = CliRunner().invoke(app, ["explore", "--help"]).output
+    assert "--allow-outside" in help_text

@@ -56,18 +56,35 @@ def has_browser() -> bool:
     return True
 
 
+def allow_outside_env(allow_outside: "list[str | os.PathLike] | None") -> dict[str, str]:
+    """The environment that carries ``--allow-outside`` to the notebook's kernel: the kernel opens the
+    register itself (and again whenever the lead re-runs a cell), and reads $REGAUDIT_ALLOW_OUTSIDE
+    as every command does (declaration/confine.py). Empty when nothing more is allowed."""
+    from audit_lib.declaration.confine import ALLOW_OUTSIDE_ENV
+
+    if not allow_outside:
+        return {}
+    return {ALLOW_OUTSIDE_ENV: os.pathsep.join(str(Path(p).resolve()) for p in allow_outside)}
+
+
 def prepare(register: str | os.PathLike | None = None, exports: str | os.PathLike | None = None,
             period: str = "2026-Q3", *, work_dir: str | os.PathLike = WORK_DIR, execute: bool = True,
-            kernel: str | None = None) -> Path:
+            kernel: str | None = None, allow_outside: "list[str | os.PathLike] | None" = None) -> Path:
     """Write the explore notebook into ``work_dir`` with the register's absolute paths as parameters
-    (default: the bundled sample), executed unless ``execute`` is False; return its path."""
+    (default: the bundled sample), executed unless ``execute`` is False; return its path.
+
+    The declaration is validated here first, with ``allow_outside`` (folders outside the folder of
+    exports.yaml its paths may name), so that a bad file fails with its message, not inside the kernel.
+    """
     import papermill
 
+    from audit_lib.declaration import load_declaration
     from audit_lib.explore import notebook as explore_notebook
     from audit_lib.periods import parse_period
 
     parse_period(period)  # a bad period fails here with its message, not inside the kernel
     exports_path = Path(exports) if exports else SAMPLE / "exports.yaml"
+    load_declaration(register, exports_path, allow_outside=allow_outside)
     parameters: dict[str, Any] = {"register": str(Path(register).resolve()) if register else None,
                                   "exports": str(exports_path.resolve()), "period": period}
     if register is None and exports is None:
@@ -76,7 +93,17 @@ def prepare(register: str | os.PathLike | None = None, exports: str | os.PathLik
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / explore_notebook.NOTEBOOK.name
     if execute:
-        return explore_notebook.execute(target, parameters, kernel=kernel)
+        extra = allow_outside_env(allow_outside)
+        saved = {name: os.environ.get(name) for name in extra}
+        os.environ.update(extra)  # the kernel papermill starts inherits this process's environment
+        try:
+            return explore_notebook.execute(target, parameters, kernel=kernel)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     papermill.execute_notebook(str(explore_notebook.NOTEBOOK), str(target), parameters=parameters,
                                prepare_only=True, kernel_name=kernel or "python3", progress_bar=False)
     return target
@@ -84,13 +111,14 @@ def prepare(register: str | os.PathLike | None = None, exports: str | os.PathLik
 
 def launch(register: str | os.PathLike | None = None, exports: str | os.PathLike | None = None,
            period: str = "2026-Q3", *, work_dir: str | os.PathLike = WORK_DIR, browser: bool = True,
-           execute: bool = True, port: int | None = None, echo: Callable[[str], None] = print) -> int:
+           execute: bool = True, port: int | None = None, echo: Callable[[str], None] = print,
+           allow_outside: "list[str | os.PathLike] | None" = None) -> int:
     """Prepare the notebook and run JupyterLab on it until it stops (Ctrl-C); return its exit code."""
-    notebook = prepare(register, exports, period, work_dir=work_dir, execute=execute)
+    notebook = prepare(register, exports, period, work_dir=work_dir, execute=execute, allow_outside=allow_outside)
     port = port or free_port()
     token = secrets.token_hex(16)
     open_browser = browser and has_browser()
-    env = dict(os.environ)
+    env = {**os.environ, **allow_outside_env(allow_outside)}
     # The kernel must import this checkout's audit_lib, installed or not.
     env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     echo(f"Notebook: {notebook}")
