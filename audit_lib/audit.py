@@ -128,9 +128,9 @@ class AuditResult:
         """
         from audit_lib.exit_codes import audit_exit_code
 
-        open_findings = self.open_findings
-        breaches = open_findings[open_findings["kind"] != "verify"]  # items to verify do not fail a run
-        return audit_exit_code(self.complete, breaches["severity"], fail_on)
+        from audit_lib.findings import breaches
+
+        return audit_exit_code(self.complete, breaches(self.open_findings)["severity"], fail_on)
 
 
 def _parquet_bytes(frame: "pd.DataFrame") -> bytes:

@@ -113,8 +113,10 @@ def render_message(template: str, row: dict[str, Any], timezone: str) -> str:
 
 def finding_kind(meta, row: dict[str, Any]) -> str:
     """The row's ``finding_kind`` (breach or verify), else the check's ``kind``."""
+    from audit_lib.checks.spec import KINDS
+
     kind = row.get("finding_kind") or meta.kind
-    if kind not in ("breach", "verify"):
+    if kind not in KINDS:
         raise ValueError(f"check {meta.id} gave a row of kind {kind!r}; a kind is 'breach' or 'verify'")
     return kind
 
@@ -129,6 +131,11 @@ def finding_legal(meta, row: dict[str, Any]) -> list[str]:
         refs = refs.split("; ")
     cited = list(dict.fromkeys(str(r).strip() for r in refs if r is not None and str(r).strip()))
     return cited or list(meta.legal)
+
+
+def breaches(findings: "pd.DataFrame") -> "pd.DataFrame":
+    """The findings that are breaches: items to verify are open too, but they never fail a run."""
+    return findings[findings["kind"] != "verify"] if "kind" in findings else findings
 
 
 def fingerprint(check_id: str, record_ref: str, parts: Iterable[Any] = ()) -> str:

@@ -32,7 +32,7 @@ class CheckContext:
 
     def shared(self, name: str, build: "str | Callable[[CheckContext, str], None] | None" = None) -> str:
         """The table ``shared_<name>``, made once per audit and read by every check that asks for it: the
-        one way checks share an intermediate result (the period's messages, a phone table, the held
+        one way checks share an intermediate result (the period's access log, a phone table, the held
         categories, a join that both a population and the findings read).
 
         ``build`` is SQL (its ``$parameters`` bound) or a function given the context and the table's name,
@@ -183,8 +183,8 @@ def not_tested_reason(check: Check, context: CheckContext) -> str:
     empty = [name for name, rows in relation_rows(check, context).items() if not rows]
     if empty:
         return f"no record to test: {', '.join(empty)} holds no rows"
-    scope = {"period": "in the period", "as_of": "at the end of the period"}.get(check.meta.scope, "")
-    return f"no record to test {scope}: the inputs hold rows, none in the check's population".replace("  ", " ")
+    scope = {"period": " in the period", "as_of": " at the end of the period"}.get(check.meta.scope, "")
+    return f"no record to test{scope}: the inputs hold rows, none in the check's population"
 
 
 def run_check(check: Check, context: CheckContext) -> CheckResult:

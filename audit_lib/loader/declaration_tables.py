@@ -57,11 +57,12 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
     rules = []
     for rule in register.retention.rules:
         duration = parse_duration(rule.duration)
+        # basis: the rule's legal list, with kirjanpitolaki 2:10 § made exact (RetentionRule.basis).
         rules.append((rule.id, rule.role, duration.months, duration.days, rule.anchor, rule.action,
-                      "; ".join(rule.legal), rule.is_minimum, "; ".join(rule.basis), rule.stated_in_notice))
+                      rule.is_minimum, "; ".join(rule.basis), rule.stated_in_notice))
     _table(con, "decl_retention_rules", "rule_id VARCHAR, role VARCHAR, months BIGINT, days BIGINT, "
-                                        "anchor VARCHAR, action VARCHAR, legal VARCHAR, minimum BOOLEAN, "
-                                        "basis VARCHAR, stated_in_notice BOOLEAN", rules)
+                                        "anchor VARCHAR, action VARCHAR, minimum BOOLEAN, basis VARCHAR, "
+                                        "stated_in_notice BOOLEAN", rules)
     _create_calendar(con, register.requests.non_working_days)
     _create_retention_items(con, register, available)
     _create_derived_views(con, available, register.controller.financial_period_ends)
@@ -138,21 +139,21 @@ def _create_retention_items(con, register: "Register", available: dict[str, set[
 # - end_of_year_financial_period_ended: from 1 January after the year in which that financial period
 #   ended (vouchers, 2:10 § 2 mom.): with a period ending 30 June, an order of August 2020 belongs to
 #   the period ending June 2021 and counts from 1 January 2022.
-# The financial period ends on register.yaml's controller.financial_period_ends ({m}, {d} below).
+# The financial period ends on register.yaml's controller.financial_period_ends ({m}, {d} below;
+# financial_period_end is the last day of the period holding a start).
 # One macro computes it, for the retention_due view and for checks that first narrow the records
 # to candidates (the calendar arithmetic in the time zone is the costly part); charts and checks read
 # due dates through it alone.
 RETENTION_MACROS = """
+    CREATE OR REPLACE MACRO financial_period_end(start_at) AS
+      CASE WHEN CAST(start_at AS DATE) <= make_date(year(start_at), {m}, {d})
+           THEN make_date(year(start_at), {m}, {d}) ELSE make_date(year(start_at) + 1, {m}, {d}) END;
     CREATE OR REPLACE MACRO retention_counted_from(anchor, start_at) AS
       CASE anchor
         WHEN 'end_of_year' THEN date_trunc('year', start_at) + INTERVAL 1 YEAR
-        WHEN 'end_of_financial_period' THEN CAST(
-          CASE WHEN CAST(start_at AS DATE) <= make_date(year(start_at), {m}, {d})
-               THEN make_date(year(start_at), {m}, {d}) ELSE make_date(year(start_at) + 1, {m}, {d}) END
-          + 1 AS TIMESTAMPTZ)
-        WHEN 'end_of_year_financial_period_ended' THEN CAST(make_date(
-          CASE WHEN CAST(start_at AS DATE) <= make_date(year(start_at), {m}, {d})
-               THEN year(start_at) ELSE year(start_at) + 1 END + 1, 1, 1) AS TIMESTAMPTZ)
+        WHEN 'end_of_financial_period' THEN CAST(financial_period_end(start_at) + 1 AS TIMESTAMPTZ)
+        WHEN 'end_of_year_financial_period_ended'
+          THEN CAST(make_date(year(financial_period_end(start_at)) + 1, 1, 1) AS TIMESTAMPTZ)
         ELSE start_at END;
     CREATE OR REPLACE MACRO retention_due_at(anchor, start_at, months, days) AS
       retention_counted_from(anchor, start_at) + to_months(months) + to_days(days)"""

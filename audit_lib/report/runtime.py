@@ -73,13 +73,14 @@ def evidence_hashes(result: Any) -> dict[str, str]:
 def summary(result: Any, previous_findings: str | os.PathLike | None = None) -> dict[str, Any]:
     """What the pipeline needs from the audit to write the manifest, as JSON-ready data; with the
     previous period's findings, whether they could be compared (``comparison``, report/diff.py)."""
+    from audit_lib.findings import breaches
     from audit_lib.report.diff import compare_keys
 
     inputs = json.loads(result.inputs.to_json(orient="records", date_format="iso"))
     statuses = result.check_results["status"].value_counts()
     findings = result.findings
     open_findings = findings[findings["state"] == "open"] if len(findings) else findings  # as AuditResult.open_findings
-    breaches = open_findings[open_findings["kind"] != "verify"] if "kind" in open_findings else open_findings
+    open_breaches = breaches(open_findings)
     return {
         "run_id": result.run_id,
         "period": result.period.label,
@@ -96,8 +97,8 @@ def summary(result: Any, previous_findings: str | os.PathLike | None = None) -> 
         "checks": {status: int(statuses.get(status, 0)) for status in ("pass", "fail", "error", "not_run", "not_tested")},
         "findings": int(len(findings)),
         # Items to verify are open too, but they are not breaches: the exit code counts breaches alone.
-        "open_by_severity": {k: int(v) for k, v in breaches["severity"].value_counts().sort_index().items()},
-        "open_to_verify": int(len(open_findings) - len(breaches)),
+        "open_by_severity": {k: int(v) for k, v in open_breaches["severity"].value_counts().sort_index().items()},
+        "open_to_verify": int(len(open_findings) - len(open_breaches)),
         "accepted": int(len(findings) - len(open_findings)),
         "check_seconds": {str(k): float(v) for k, v in zip(result.check_results["check_id"],
                                                             result.check_results.get("duration_s", []))},

@@ -82,6 +82,43 @@ SELECT 'marketing_messages/' || m.message_id AS record_ref, m.subject_id, m.sent
 {_IN_SCOPE}{_NO_OPT_IN}
 ORDER BY m.sent_at, m.message_id"""
 
+# The conditions of 200 § 2 mom. a message can fail, each a CASE of (when, English, Finnish) branches:
+# the reasons are worded in both languages from this one list.
+_FAILED_CONDITIONS = (
+    (("NOT covered", "'the exception covers e-mail and SMS only'",
+      "'poikkeus koskee vain sähköpostia ja tekstiviestejä'"),),
+    (("covered AND NOT bought_before",
+      "'the recipient had not bought from the controller before it (no order before the message)'",
+      "'vastaanottaja ei ollut ostanut rekisterinpitäjältä ennen viestiä (ei tilausta ennen viestiä)'"),),
+    (("covered AND nullif(trim(campaign), '') IS NULL",
+      "'it names no campaign, so no product group (marketing.existing_customer_exception.campaigns)'",
+      "'viestillä ei ole kampanjaa eikä siten tuoteryhmää (marketing.existing_customer_exception.campaigns)'"),
+     ("covered AND group_id IS NULL",
+      "'campaign ' || campaign || ' is not mapped to a product group "
+      "(marketing.existing_customer_exception.campaigns)'",
+      "'kampanjaa ' || campaign || ' ei ole liitetty tuoteryhmään "
+      "(marketing.existing_customer_exception.campaigns)'")),
+    (("covered AND bought_before AND group_id IS NOT NULL AND NOT bought_in_group",
+      "'none of the recipient''s earlier purchases is in product group ' || group_id",
+      "'mikään vastaanottajan aiemmista ostoista ei kuulu tuoteryhmään ' || group_id"),),
+    (("covered AND NOT $opt_out_at_collection",
+      "'the register does not declare an opt-out offered when the contact was collected "
+      "(opt_out_at_collection)'",
+      "'rekisterin kuvaus ei ilmoita kieltomahdollisuutta yhteystietoja kerättäessä "
+      "(opt_out_at_collection)'"),),
+    (("covered AND has_opt_out IS NULL", "'the message''s opt-out is not recorded'",
+      "'viestin kieltomahdollisuutta ei ole kirjattu'"),
+     ("covered AND NOT has_opt_out", "'the message offered no opt-out'",
+      "'viestissä ei ollut kieltomahdollisuutta'")),
+)
+
+
+def _reasons_sql(language: int) -> str:
+    """concat_ws of every failed condition's reason; ``language`` 1 English, 2 Finnish."""
+    cases = [" ".join(f"WHEN {branch[0]} THEN {branch[language]}" for branch in case) for case in _FAILED_CONDITIONS]
+    return "concat_ws('; ',\n      " + ",\n      ".join(f"CASE {case} END" for case in cases) + ")"
+
+
 # Each condition of 200 § 2 mom. per message without opt-in; a message meeting them all is no finding.
 _WITH_EXCEPTION = f"""
 WITH unconsented AS (
@@ -100,38 +137,8 @@ WITH unconsented AS (
         LEFT JOIN decl_campaign_groups g ON g.campaign = trim(x.campaign)) u
 ), failed AS (
   SELECT j.*,
-    concat_ws('; ',
-      CASE WHEN NOT covered THEN 'the exception covers e-mail and SMS only' END,
-      CASE WHEN covered AND NOT bought_before
-           THEN 'the recipient had not bought from the controller before it (no order before the message)' END,
-      CASE WHEN covered AND nullif(trim(campaign), '') IS NULL
-           THEN 'it names no campaign, so no product group (marketing.existing_customer_exception.campaigns)'
-           WHEN covered AND group_id IS NULL
-           THEN 'campaign ' || campaign || ' is not mapped to a product group '
-                || '(marketing.existing_customer_exception.campaigns)' END,
-      CASE WHEN covered AND bought_before AND group_id IS NOT NULL AND NOT bought_in_group
-           THEN 'none of the recipient''s earlier purchases is in product group ' || group_id END,
-      CASE WHEN covered AND NOT $opt_out_at_collection
-           THEN 'the register does not declare an opt-out offered when the contact was collected '
-                || '(opt_out_at_collection)' END,
-      CASE WHEN covered AND has_opt_out IS NULL THEN 'the message''s opt-out is not recorded'
-           WHEN covered AND NOT has_opt_out THEN 'the message offered no opt-out' END) AS reasons_en,
-    concat_ws('; ',
-      CASE WHEN NOT covered THEN 'poikkeus koskee vain sähköpostia ja tekstiviestejä' END,
-      CASE WHEN covered AND NOT bought_before
-           THEN 'vastaanottaja ei ollut ostanut rekisterinpitäjältä ennen viestiä (ei tilausta ennen viestiä)' END,
-      CASE WHEN covered AND nullif(trim(campaign), '') IS NULL
-           THEN 'viestillä ei ole kampanjaa eikä siten tuoteryhmää (marketing.existing_customer_exception.campaigns)'
-           WHEN covered AND group_id IS NULL
-           THEN 'kampanjaa ' || campaign || ' ei ole liitetty tuoteryhmään '
-                || '(marketing.existing_customer_exception.campaigns)' END,
-      CASE WHEN covered AND bought_before AND group_id IS NOT NULL AND NOT bought_in_group
-           THEN 'mikään vastaanottajan aiemmista ostoista ei kuulu tuoteryhmään ' || group_id END,
-      CASE WHEN covered AND NOT $opt_out_at_collection
-           THEN 'rekisterin kuvaus ei ilmoita kieltomahdollisuutta yhteystietoja kerättäessä '
-                || '(opt_out_at_collection)' END,
-      CASE WHEN covered AND has_opt_out IS NULL THEN 'viestin kieltomahdollisuutta ei ole kirjattu'
-           WHEN covered AND NOT has_opt_out THEN 'viestissä ei ollut kieltomahdollisuutta' END) AS reasons_fi
+    {_reasons_sql(1)} AS reasons_en,
+    {_reasons_sql(2)} AS reasons_fi
   FROM judged j
 )
 SELECT 'marketing_messages/' || message_id AS record_ref, subject_id, sent_at AS event_at,

@@ -97,22 +97,19 @@ def present_sql(con: "duckdb.DuckDBPyConnection", only_subjects: str | None = No
 MASK_BITS = 64
 
 
-def category_bits(con: "duckdb.DuckDBPyConnection") -> dict[str, int]:
-    """Each category some loaded column maps to -> its bit number in the masks of ``masks_sql``."""
-    categories = sorted({category for *_, columns in _file_plans(con) for _, category, _ in columns})
-    return {category: number for number, category in enumerate(categories)}
-
-
-def masks_sql(con: "duckdb.DuckDBPyConnection", bits: dict[str, int]) -> str | None:
-    """SQL of (subject_id, m0, m1, …): per subject, one bit per category held about it (``bits``), over
-    every loaded export file; None when no column can be tied to a subject.
+def masks_sql(con: "duckdb.DuckDBPyConnection") -> tuple[str, dict[str, int]] | None:
+    """SQL of (subject_id, m0, m1, …): per subject, one bit per category held about it, over every loaded
+    export file, and each category's bit number; None when no column can be tied to a subject.
 
     The same facts as ``present_sql`` without unpivoting them: one row per subject instead of one per
     (subject, column), which is what the inventory check needs until it has found a violation.
     """
+    plans = _file_plans(con)
+    categories = sorted({category for *_, columns in plans for _, category, _ in columns})
+    bits = {category: number for number, category in enumerate(categories)}
     masks = max(bits.values(), default=-1) // MASK_BITS + 1
     parts = []
-    for _, view, subject, columns in _file_plans(con):
+    for _, view, subject, columns in plans:
         per_mask: list[list[str]] = [[] for _ in range(masks)]
         for _, category, value in columns:
             mask, bit = divmod(bits[category], MASK_BITS)
@@ -124,4 +121,4 @@ def masks_sql(con: "duckdb.DuckDBPyConnection", bits: dict[str, int]) -> str | N
     if not parts:
         return None
     merged = ", ".join(f"bit_or(m{k}) AS m{k}" for k in range(masks))
-    return f"SELECT subject_id, {merged} FROM ({' UNION ALL '.join(parts)}) GROUP BY subject_id"
+    return f"SELECT subject_id, {merged} FROM ({' UNION ALL '.join(parts)}) GROUP BY subject_id", bits

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit_lib.checks.inventory._categories import MASK_BITS, category_bits, masks_sql, present_sql
+from audit_lib.checks.inventory._categories import MASK_BITS, masks_sql, present_sql
 from audit_lib.sql import literal
 
 CHECK = {
@@ -44,10 +44,10 @@ def _masks(context) -> tuple[str, int] | None:
     counts, and only the subjects with an undeclared bit are expanded into findings.
     """
     con = context.con
-    bits = category_bits(con)
-    masks = masks_sql(con, bits)
-    if masks is None:
+    planned = masks_sql(con)
+    if planned is None:
         return None
+    masks, bits = planned
     count = max(bits.values()) // MASK_BITS + 1
     declared: dict[str, list[int]] = {}
     for subject_type, category in con.execute(
