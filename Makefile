@@ -1,14 +1,15 @@
 # The two commands of the README: `make demo` and `make test`. Both set up everything they need.
+# `make test-fast` runs the tests not marked slow (pyproject.toml's markers say what slow covers).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test notebooks system-deps clean
+.PHONY: demo test test-fast notebooks system-deps clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,spark,browser]'
 	$(PY) -m ipykernel install --sys-prefix --name regaudit --display-name "regaudit (Python 3)" >/dev/null
 	touch $(STAMP)
 
@@ -20,6 +21,9 @@ demo: $(STAMP) system-deps
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest
+
+test-fast: $(STAMP) system-deps
+	$(PY) -m pytest -m "not slow"
 
 # Re-execute the committed notebooks so that nbval compares current outputs: run it after changing
 # a check, the sample or a report section (the nbval tests fail until then, by design).

@@ -44,6 +44,8 @@ class AuditResult:
     # audit is partial by nature: ``complete`` is about the selected checks and the inputs they read.
     only: tuple[str, ...] | None = None
     catalogue_size: int | None = None
+    # The engine the checks ran on (``--engine``): the loader is DuckDB's either way.
+    engine: str = "duckdb"
 
     @property
     def partial(self) -> bool:
@@ -96,26 +98,36 @@ class AuditResult:
         For a ``partial`` audit (``only``): every input the selected checks read loaded, and they ran."""
         return not self.incomplete_reasons
 
-    def write_tables(self, folder: str | Path, include_raw: bool = False) -> dict[str, Path]:
-        """Write findings (CSV, Parquet, JSON), check results, inputs and quarantine into ``folder``.
+    def write_tables(self, folder: str | Path, include_raw: bool = False, csv_dialect: str | None = None) -> dict[str, Path]:
+        """Write findings (CSV, Parquet, JSON), check results (CSV, Parquet), inputs and quarantine into ``folder``.
 
-        The quarantine is streamed by the one policy of audit_lib/quarantine.py: its raw text only
-        with ``include_raw`` (internal use), keys pseudonymised always.
+        Every CSV is in ``csv_dialect`` (audit_lib/outputs.py: ``excel``, the default, ``excel-fi`` or
+        ``rfc4180``). The Parquet files are typed (audit_lib/typed_tables.py): ``event_at`` a timestamp
+        with the register's zone, counts as integers, flags as booleans. The quarantine is streamed by
+        the one policy of audit_lib/quarantine.py: its raw text only with ``include_raw`` (internal
+        use), keys pseudonymised always.
         """
-        from audit_lib.outputs import atomic_write_bytes, atomic_write_text, write_csv_safe
+        from audit_lib.outputs import (atomic_write_bytes, atomic_write_text, csv_dialect as dialect_of, plain_cells,
+                                       write_csv_safe)
         from audit_lib.quarantine import write_quarantine
+        from audit_lib.typed_tables import check_results_table, findings_table, inputs_for_output, parquet_bytes
 
+        dialect = dialect_of(csv_dialect)
         target = Path(folder)
         target.mkdir(parents=True, exist_ok=True)
         written = {
-            "findings.csv": write_csv_safe(self.findings, target / "findings.csv"),
-            "check_results.csv": write_csv_safe(self.check_results, target / "check_results.csv"),
-            "inputs.csv": write_csv_safe(self.inputs, target / "inputs.csv"),
+            "findings.csv": write_csv_safe(self.findings, target / "findings.csv", dialect),
+            "check_results.csv": write_csv_safe(self.check_results, target / "check_results.csv", dialect),
+            "inputs.csv": write_csv_safe(inputs_for_output(self.inputs), target / "inputs.csv", dialect),
             "quarantine.csv": write_quarantine(self.con, target / "quarantine.csv", self.pseudonym_key,
-                                               include_raw=include_raw),
+                                               include_raw=include_raw, csv_dialect=dialect),
         }
-        written["findings.parquet"] = atomic_write_bytes(target / "findings.parquet", _parquet_bytes(self.findings))
-        records = json.loads(self.findings.to_json(orient="records", force_ascii=False))
+        timezone = self.register.controller.timezone
+        written["findings.parquet"] = atomic_write_bytes(target / "findings.parquet",
+                                                         parquet_bytes(findings_table(self.findings, timezone)))
+        written["check_results.parquet"] = atomic_write_bytes(target / "check_results.parquet",
+                                                              parquet_bytes(check_results_table(self.check_results)))
+        records = json.loads(plain_cells(self.findings).to_json(orient="records", force_ascii=False))
         written["findings.json"] = atomic_write_text(target / "findings.json",
                                                      json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return written
@@ -131,14 +143,6 @@ class AuditResult:
         from audit_lib.findings import breaches
 
         return audit_exit_code(self.complete, breaches(self.open_findings)["severity"], fail_on)
-
-
-def _parquet_bytes(frame: "pd.DataFrame") -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
 
 
 # When set (by the report pipeline, for the notebook's kernel), run_audit without a progress callback
@@ -209,7 +213,8 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
               progress: Callable[[AuditProgress], None] | None = None,
               accepted: str | Path | bool | None = True,
               allow_outside: list[str | Path] | None = None,
-              only: "list[str] | tuple[str, ...] | None" = None) -> AuditResult:
+              only: "list[str] | tuple[str, ...] | None" = None,
+              engine: str = "duckdb", master: str | None = None) -> AuditResult:
     """Audit the exports of ``exports`` (and its ``register``) for ``period``; never raises for findings.
 
     Raises DeclarationError when register.yaml, exports.yaml or the accepted-risks file is invalid. A
@@ -228,6 +233,10 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     ``only``: check ids (repeated or comma-separated, as ``regaudit check --only``) to run of
     ``checks`` (default: the catalogue); only the exports they read are loaded, the others are listed
     as ``skipped`` (audit_lib/selection.py). An unknown id raises UnknownCheckError (a usage error).
+
+    ``engine``: where the checks run, ``duckdb`` (default) or ``spark`` (on ``master``, default
+    ``local[2]``: audit_lib/backends/spark_backend.py); the loader, the findings and the outputs are the
+    same either way. Spark that cannot start raises EngineUnavailable.
     """
     from audit_lib.checks.registry import catalogue
     from audit_lib.checks.runner import CheckContext, run_checks
@@ -238,6 +247,9 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     from audit_lib.periods import parse_period
     from audit_lib.pseudonym import key_fingerprint, load_key, require_strong_key
 
+    from audit_lib.backends import check_engine
+
+    check_engine(engine)
     callback = progress or _progress_file_callback() or (lambda _event: None)
     total = 0
 
@@ -267,9 +279,20 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
     total = len(selected)
     params: dict[str, Any] = {"period_start": audit_period.start, "period_end": audit_period.end,
                               "as_of": audit_period.as_of}
-    context = CheckContext(con=con, params=params, available=load_report.available, declaration=declaration)
+    engine_con, close_engine = con, (lambda: None)
+    if engine == "spark":
+        from audit_lib.backends.spark_backend import spark_connection
+
+        say("engine")
+        engine_con = spark_connection(con, timezone, declaration.register.controller.financial_period_ends, master,
+                                      checks=selected)
+        close_engine = engine_con.backend.close
+    context = CheckContext(con=engine_con, params=params, available=load_report.available, declaration=declaration)
     started = iter(range(total))
-    results = run_checks(selected, context, progress=lambda check: say("check", check.id, next(started)))
+    try:
+        results = run_checks(selected, context, progress=lambda check: say("check", check.id, next(started)))
+    finally:
+        close_engine()
     incomplete = _incomplete_reasons(declaration, load_report, results,
                                      retention=selection.retention if selection is not None else True)
     version = catalogue_version(tuple(selected))
@@ -298,7 +321,7 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
                        accepted_sha256=accepted_risks.sha256 if accepted_risks else None,
                        accepted_unmatched=stale, pseudonym_key=key, key_fingerprint=key_fingerprint(key),
                        only=tuple(c.id for c in selected) if selection is not None else None,
-                       catalogue_size=pool_size if selection is not None else None)
+                       catalogue_size=pool_size if selection is not None else None, engine=engine)
 
 
 def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", results: list[CheckResult],

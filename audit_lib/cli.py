@@ -27,8 +27,10 @@ class _Commands(TyperGroup):
     "audit incomplete", which a script must be able to tell from a typo."""
 
     def make_context(self, *args, **kwargs):
-        """Parse this group's own arguments (a bare ``regaudit``, an unknown global option)."""
+        """Parse this group's own arguments (a bare ``regaudit``, an unknown global option); first every
+        help text goes into the user's language ($REGAUDIT_LANG or the locale: audit_lib/cli_language.py)."""
         try:
+            _localise(self)
             return super().make_context(*args, **kwargs)
         except _UsageError as exc:
             exc.exit_code = ExitCode.USAGE
@@ -41,6 +43,18 @@ class _Commands(TyperGroup):
         except _UsageError as exc:
             exc.exit_code = ExitCode.USAGE
             raise
+
+
+def _localise(group) -> None:
+    """The help of ``group`` and its commands in the language of $REGAUDIT_LANG or the locale; a
+    $REGAUDIT_LANG regaudit does not speak is a usage error (exit 64)."""
+    from audit_lib.cli_language import LanguageError, cli_language, localise
+
+    try:
+        lang = cli_language()
+    except LanguageError as exc:
+        raise _UsageError(str(exc)) from None
+    localise(group, lang)
 
 
 # No locals in a traceback (--debug): they hold register data and the pseudonym key.
@@ -118,6 +132,61 @@ def _one_of(*choices: str):
     return check
 
 
+ENGINE_HELP = ("Where the checks run: duckdb (default, in this process) or spark (Apache Spark: local[2], or "
+               "the master of --master, $SPARK_MASTER or spark-submit). The findings are the same on both.")
+MASTER_HELP = ("Spark master for --engine spark, e.g. local[4], spark://host:7077, yarn, k8s://...; default "
+               "$SPARK_MASTER, the session spark-submit started, else local[2].")
+
+
+def _engine_option():
+    from audit_lib.backends import ENGINES
+
+    return typer.Option("duckdb", "--engine", callback=_one_of(*ENGINES), help=ENGINE_HELP)
+
+
+def _master_option():
+    return typer.Option(None, "--master", metavar="MASTER", help=MASTER_HELP)
+
+
+def _csv_dialect_option():
+    """``--csv-dialect``, as every command that writes CSV takes it: a dialect of audit_lib/outputs.py, or
+    None for $REGAUDIT_CSV_DIALECT, else ``excel``; another name is a usage error (exit 64)."""
+    from audit_lib.outputs import CSV_DIALECTS, csv_dialect_help
+
+    check = _one_of(*CSV_DIALECTS)
+    return typer.Option(None, "--csv-dialect", metavar="DIALECT", callback=lambda v: v if v is None else check(v),
+                        help=f"Layout of the CSV files written: {csv_dialect_help()}. Default: "
+                             "$REGAUDIT_CSV_DIALECT, else excel. In every dialect each text cell is quoted and "
+                             "no cell starts a formula.")
+
+
+def _person_option(role: str, help: str):
+    """``--auditor`` / ``--approver``: a name for the report's cover; a line break, another control
+    character or a text too long for a name is a usage error (exit 64)."""
+    def check(value: Optional[str]) -> Optional[str]:
+        from audit_lib.errors import ReportError
+        from audit_lib.report.people import person
+
+        try:
+            return person(value, role)
+        except ReportError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return typer.Option(None, f"--{role}", metavar="NAME", callback=check, help=help)
+
+
+def _sign_key_option():
+    """``--sign-key``: the OpenPGP key (of GnuPG's keyring) that signs the report's manifest."""
+    return typer.Option(None, "--sign-key", metavar="KEYID", envvar="REGAUDIT_SIGN_KEY",
+                        help="Sign manifest.json with this OpenPGP key of GnuPG's keyring ($GNUPGHOME, else "
+                             "~/.gnupg): its fingerprint, key id or user id. Writes manifest.json.asc, a detached "
+                             "signature that `regaudit verify` checks. A key with a passphrase: gpg-agent, or "
+                             "$REGAUDIT_SIGN_PASSPHRASE_FILE naming a file that holds it. Default: not signed.")
+
+
+AUDITOR_HELP = "Who made the audit, named on the report's cover (default: \"not named\")."
+APPROVER_HELP = "Who approves the report, named on its cover (default: \"not named\")."
+
+
 def _check_ids(values: Optional[list[str]]) -> Optional[list[str]]:
     """``--only``: the check ids named (repeated or comma-separated); an unknown id is a usage error
     (exit 64) naming the closest ids."""
@@ -175,7 +244,8 @@ def _progress_bar(label: str):
     task = bar.add_task(label, total=None)
     stages = {"declaration": "reading the declaration", "load": "loading the exports",
               "findings": "building the findings", "notebook": "starting the report notebook",
-              "html": "writing report.html", "pdf": "printing report.pdf", "publish": "publishing the report"}
+              "html": "writing report.html", "pdf": "printing report.pdf", "sign": "signing manifest.json",
+              "publish": "publishing the report"}
 
     def update(event) -> None:
         stage = getattr(event, "stage", str(event))
@@ -196,7 +266,11 @@ def _progress_bar(label: str):
 @app.command()
 def demo(out: Path = typer.Option(REPO_DIR / "reports", help="Folder the demo report goes into (as demo/)."),
          lang: str = typer.Option("en", help="Report language: en or fi."),
-         pdf: bool = typer.Option(True, help="Also print the report to PDF with Chromium.")) -> None:
+         pdf: bool = typer.Option(True, help="Also print the report to PDF with Chromium."),
+         csv_dialect: Optional[str] = _csv_dialect_option(),
+         auditor: Optional[str] = _person_option("auditor", AUDITOR_HELP),
+         approver: Optional[str] = _person_option("approver", APPROVER_HELP),
+         sign_key: Optional[str] = _sign_key_option()) -> None:
     """Audit the bundled Hyvinvoivin sample for 2026-Q3 and write the report to reports/demo/."""
     from audit_lib.report.pipeline import demo_out_dir
 
@@ -206,7 +280,8 @@ def demo(out: Path = typer.Option(REPO_DIR / "reports", help="Folder the demo re
         from audit_lib.report.pipeline import demo as run_demo
 
         started = time.perf_counter()
-        folder = run_demo(out_dir=out, lang=lang, pdf=pdf)  # a failed report: ReportFailed, exit code 5
+        folder = run_demo(out_dir=out, lang=lang, pdf=pdf, csv_dialect=csv_dialect,  # failed: ReportFailed, exit 5
+                          auditor=auditor, approver=approver, sign_key=sign_key)
         typer.echo(f"Report written to {folder} ({time.perf_counter() - started:.1f} s)")
         typer.echo(f"Open {folder / 'report.html'}")
     _guard(body, out=demo_out_dir(out))
@@ -222,8 +297,9 @@ FAIL_ON = ("critical", "high", "medium", "low", "none")
 
 
 @app.command(help="Run the quarterly audit notebook with papermill and write the report folder atomically: "
-                  "<out>/<period>/ with the executed notebook, report.html, report.pdf, findings (CSV, Parquet, "
-                  "JSON), check results, changes since the previous period and manifest.json.\n\n"
+                  "<out>/<period>/ with the executed notebook, report.html, report.pdf (PDF/A-2b), findings (CSV, "
+                  "Parquet, JSON), check results, changes since the previous period, manifest.json, SHA256SUMS "
+                  "and, with --sign-key, manifest.json.asc.\n\n"
                   + RUN_EXIT_CODES)
 def run(period: str = typer.Option(..., help="Audit period: 2026-Q3, 2026-09 or 2026."),
         exports: Path = typer.Option(..., help="exports.yaml: the map of the export files."),
@@ -236,13 +312,24 @@ def run(period: str = typer.Option(..., help="Audit period: 2026-Q3, 2026-09 or 
         fail_on: str = typer.Option("low", callback=_one_of(*FAIL_ON),
                                     help="Lowest severity of an open finding that makes the exit code 1: "
                                          "critical, high, medium, low, or none."),
-        allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP)) -> None:
+        allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP),
+        csv_dialect: Optional[str] = _csv_dialect_option(),
+        auditor: Optional[str] = _person_option("auditor", AUDITOR_HELP),
+        approver: Optional[str] = _person_option("approver", APPROVER_HELP),
+        sign_key: Optional[str] = _sign_key_option(),
+        engine: str = _engine_option(),
+        master: Optional[str] = _master_option()) -> None:
     def body() -> int:
         from audit_lib.report.pipeline import exit_code, run_report
 
+        if master and engine != "spark":
+            raise typer.BadParameter("--master is Spark's: give --engine spark too", param_hint="--master")
+
         with _progress_bar(f"Report {period}") as progress:  # a failed report: ReportFailed, exit code 5
             folder = run_report(register, exports, period, out, pseudonym_key_file=key_file, lang=lang,
-                                pdf=pdf, progress=progress, allow_outside=allow_outside or None)
+                                pdf=pdf, progress=progress, allow_outside=allow_outside or None,
+                                csv_dialect=csv_dialect, auditor=auditor, approver=approver, sign_key=sign_key,
+                                engine=engine, master=master)
         code = exit_code(folder, fail_on)
         typer.echo(f"Report written to {folder}"
                    + (" (the audit is INCOMPLETE: see its cover)" if code == ExitCode.INCOMPLETE else ""))
@@ -253,6 +340,35 @@ def run(period: str = typer.Option(..., help="Audit period: 2026-Q3, 2026-09 or 
             typer.echo(f"warning: {warning}", err=True)
         return code
     raise typer.Exit(_guard(body, out=out))
+
+
+VERIFY_EXIT_CODES = (f"Exit codes: 0 every file matches manifest.json and SHA256SUMS, and the signature (if any) is "
+                     f"good; {ExitCode.VERIFY_FAILED.value} a file changed, is missing or is extra, or the signature "
+                     "does not verify (each named); 4 no verdict: not a folder, or gpg cannot run; 64 usage error.")
+
+
+@app.command(help="Check a published report folder: every file against manifest.json and SHA256SUMS (the hashes "
+                  "and the list of files: none changed, missing or extra), and the signature manifest.json.asc "
+                  "when the report is signed. The same hashes check without regaudit: "
+                  "cd FOLDER && sha256sum -c SHA256SUMS.\n\n" + VERIFY_EXIT_CODES)
+def verify(folder: Path = typer.Argument(..., help="The report folder, e.g. reports/2026-Q3."),
+           public_key: Optional[Path] = typer.Option(None, "--public-key", metavar="FILE",
+                                                     help="Check the signature against the OpenPGP public key(s) in "
+                                                          "this file only (default: GnuPG's keyring)."),
+           require_signature: bool = typer.Option(False, "--require-signature",
+                                                  help="Fail when the report is not signed.")) -> None:
+    def body() -> int:
+        from audit_lib.report.verify import verify_folder
+
+        verified = verify_folder(folder, public_key=public_key, require_signature=require_signature)
+        typer.echo(f"{verified.folder}: all {verified.files} files match manifest.json and SHA256SUMS")
+        if verified.signer:
+            typer.echo(f"signature: good, by {verified.signer}"
+                       + (f" ({verified.signer_user_id})" if verified.signer_user_id else ""))
+        for note in verified.notes:
+            typer.echo(note)
+        return ExitCode.OK
+    raise typer.Exit(_guard(body))
 
 
 @app.command(help="Show the subject id(s) behind a subject reference (S-…) of a report, for whoever holds the "
@@ -306,7 +422,10 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
                                            help="Internal use only: also write the raw text of quarantined rows "
                                                 "(names, e-mails, phones; the first 100 rows of each file) into "
                                                 "<out>/quarantine.csv. Without it the quarantine says where and "
-                                                "why, with keys pseudonymised.")) -> None:
+                                                "why, with keys pseudonymised."),
+          csv_dialect: Optional[str] = _csv_dialect_option(),
+          engine: str = _engine_option(),
+          master: Optional[str] = _master_option()) -> None:
     """Run the check catalogue without the notebook and print a table of check results.
 
     Exit codes: 0 clean, 1 open findings at or above --fail-on, 2 the audit is incomplete (checks,
@@ -325,7 +444,12 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         from audit_lib.pseudonym import load_key
 
         parse_period(period)  # a mistyped period is reported before anything else is asked for
+        if master and engine != "spark":
+            raise typer.BadParameter("--master is Spark's: give --engine spark too", param_hint="--master")
         if out:
+            from audit_lib.outputs import csv_dialect as dialect_of
+
+            dialect_of(csv_dialect)  # a bad $REGAUDIT_CSV_DIALECT is reported before the audit, not after it
             try:  # before the audit, not after it: a file in the way or a read-only disk fails at once
                 out.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -334,9 +458,10 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
         with _progress_bar(f"Auditing {period}") as progress:
             result = run_audit(register, exports, period, pseudonym_key=load_key(key_file), lang=lang,
                                progress=progress, accepted=accepted if accepted is not None else True,
-                               allow_outside=allow_outside or None, only=only)
+                               allow_outside=allow_outside or None, only=only, engine=engine, master=master)
         selected = f", {len(result.only)} of {result.catalogue_size} checks (--only)" if result.partial else ""
-        table = Table(title=f"Check results, {period} (run {result.run_id}){selected}")
+        on = f", on {engine}" if engine != "duckdb" else ""
+        table = Table(title=f"Check results, {period} (run {result.run_id}){selected}{on}")
         for column in ("check", "family", "severity", "status", "tested", "failures", "seconds", "note"):
             table.add_column(column, overflow="fold")
         colours = {"pass": "green", "fail": "red", "error": "magenta", "not_run": "yellow", "not_tested": "yellow"}
@@ -361,7 +486,7 @@ def check(exports: Path = typer.Option(..., help="exports.yaml: the map of the e
                 console.print(f"[yellow]accepted risk matches no finding:[/] {entry}", highlight=False)
         if out:
             try:
-                result.write_tables(out, include_raw=include_raw)
+                result.write_tables(out, include_raw=include_raw, csv_dialect=csv_dialect)
             except OSError as exc:  # the disk filled up while writing
                 raise OutputError.from_os_error(exc) from None
             console.print(f"Findings written to {out}")
@@ -468,7 +593,8 @@ def ropa(register: Path = typer.Option(..., help="register.yaml."),
          lang: str = typer.Option("both", callback=_one_of("fi", "en", "both"), help="fi, en or both."),
          exports: Path | None = typer.Option(None, help="exports.yaml: which tables hold each data category, so "
                                                         "that point (f) names the retention rule covering a "
-                                                        "category that no rule lists.")) -> None:
+                                                        "category that no rule lists."),
+         csv_dialect: Optional[str] = _csv_dialect_option()) -> None:
     """Write the record of processing activities (GDPR Art. 30(1)(a)–(g)) from register.yaml.
 
     Exit codes: 0 written, 3 invalid register.yaml or exports.yaml, 4 other errors, 64 usage error.
@@ -480,7 +606,7 @@ def ropa(register: Path = typer.Option(..., help="register.yaml."),
         model, source = load_register(register)
         export_map = load_declaration(register, exports).exports if exports is not None else None
         for written in write_ropa(model, out, LANGS if lang == "both" else (lang,), source_sha256=source.sha256,
-                                  exports=export_map):
+                                  exports=export_map, csv_dialect=csv_dialect):
             typer.echo(f"wrote {written}")
     _guard(body)
 
@@ -489,7 +615,8 @@ def ropa(register: Path = typer.Option(..., help="register.yaml."),
 def schema(out: Path = typer.Option(resources.PACKAGE_DIR / "schemas", help="Folder for the schema files."),
            check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files in --out are "
                                                              "stale.")) -> None:
-    """Generate the JSON Schemas of register.yaml and exports.yaml from the models.
+    """Generate the JSON Schemas of register.yaml and exports.yaml from the models (as strict as lint on
+    roles, fields and canonical values); --out DIR publishes them for files outside the checkout.
 
     Exit codes: 0 written (or up to date with --check), 1 stale (with --check), 4 other errors.
     """
@@ -503,6 +630,10 @@ def schema(out: Path = typer.Option(resources.PACKAGE_DIR / "schemas", help="Fol
             return 1 if stale else 0
         for written in write_schemas(out):
             typer.echo(f"wrote {written}")
+            # What an editor needs: the first line of the YAML file, naming the schema (a path relative to
+            # the YAML file, or this absolute one; see the README for a URL).
+            typer.echo(f"  first line of {written.name.replace('.schema.json', '.yaml')}: "
+                       f"# yaml-language-server: $schema={written.resolve().as_uri()}")
         return 0
     raise typer.Exit(_guard(body))
 
@@ -534,21 +665,28 @@ def fides_export(exports: Path = typer.Option(..., help="exports.yaml (its regis
 
 @fides_app.command("import")
 def fides_import(dataset: Path = typer.Argument(..., help="A Fides dataset YAML file."),
-                 out: Path = typer.Option(..., help="exports.yaml skeleton to write."),
+                 out: Path = typer.Option(..., help="exports.yaml to write (never over an existing file)."),
                  register: Optional[Path] = typer.Option(None, help="register.yaml whose category ids replace the "
-                                                                    "fideslang keys.")) -> None:
-    """Read a Fides dataset into an exports.yaml skeleton (columns with categories; roles marked TODO).
+                                                                    "fideslang keys; the file written names it "
+                                                                    "(relative to --out's folder).")) -> None:
+    """Read a Fides dataset into exports.yaml: the mapping `regaudit fides export` wrote, as it was (with
+    what Fides changed of its columns, categories and keys), or a skeleton of another dataset (roles
+    TODO unless a collection is named by one). A fideslang key becomes the category of register.yaml
+    declared with it or with its nearest parent; a key that is none is an error naming the field.
 
-    Exit codes: 0 written, 3 invalid dataset or register.yaml, 4 other errors.
+    Exit codes: 0 written, 3 invalid dataset or register.yaml, or a category that is none, 4 other errors.
     """
     def body() -> None:
         from audit_lib.declaration import load_register
-        from audit_lib.fides import write_import
+        from audit_lib.fides_import import write_import
 
         model = load_register(register)[0] if register is not None else None
         if out.exists():
-            raise _fail(f"{out} exists; choose another --out (an import never overwrites a mapping)", 4)
-        typer.echo(f"wrote {write_import(dataset, out, model)}; fill in every TODO, then run `regaudit lint {out}`")
+            raise _fail(f"{out} exists; choose another --out (an import never overwrites a mapping)", ExitCode.ERROR)
+        written = write_import(dataset, out, model, register_path=register)
+        todo = "TODO" in written.read_text(encoding="utf-8")
+        typer.echo(f"wrote {written}; " + ("fill in every TODO, then run " if todo else "check it with ")
+                   + f"`regaudit lint {out}`")
     _guard(body)
 
 
@@ -563,13 +701,16 @@ def explore(exports: Optional[Path] = typer.Option(None, help="exports.yaml of t
             work_dir: Path = typer.Option(REPO_DIR / "reports" / "explore", help="Folder the working copy of "
                                                                                   "the notebook goes into."),
             port: Optional[int] = typer.Option(None, help="Port for JupyterLab (default: a free one)."),
-            allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP)) -> None:
+            allow_outside: Optional[list[Path]] = typer.Option(None, "--allow-outside", help=ALLOW_OUTSIDE_HELP),
+            lang: str = typer.Option("en", callback=_one_of("en", "fi"),
+                                     help="Language of the notebook's headings, charts, tables and filters: en "
+                                          "or fi.")) -> None:
     """Open JupyterLab on the register-statistics notebook with the register (default: the sample) loaded."""
     def body() -> int:
         from audit_lib.explore.launch import launch
 
         return launch(register, exports, period, work_dir=work_dir, browser=browser, execute=execute, port=port,
-                      echo=typer.echo, allow_outside=allow_outside or None)
+                      echo=typer.echo, allow_outside=allow_outside or None, lang=lang)
     raise typer.Exit(_guard(body))
 
 

@@ -8,8 +8,9 @@ The tree::
     ├── LoadError                 an export cannot be read (file, row, column)
     ├── CheckDefinitionError      a check file is malformed or duplicates an id (check file, id)
     ├── OutputError               a file or folder cannot be written (path, cause, fix)
-    └── ReportError               the report could not be rendered or written (stage, folder)
-        └── ReportFailed          it broke after it started; what it made is kept (exit code 5)
+    ├── ReportError               the report could not be rendered or written (stage, folder)
+    │   └── ReportFailed          it broke after it started; what it made is kept (exit code 5)
+    └── VerificationError         a report folder is not as published: files, hashes, signature (6)
 
 Each class carries the exit code the CLI ends with (``exit_code``, an ``ExitCode``). Data that breaks
 a rule is never an exception: it is a finding. A check that breaks while running is an ``error``
@@ -90,6 +91,19 @@ class ReportFailed(ReportError):
     def __init__(self, message: str, folder: Path | None = None) -> None:
         super().__init__(message)
         self.folder = folder
+
+
+class VerificationError(RegauditError):
+    """A published report folder does not verify (``regaudit verify``): ``problems`` names each file
+    that changed, is missing or extra, and a signature that fails."""
+
+    exit_code = ExitCode.VERIFY_FAILED
+
+    def __init__(self, folder: Path, problems: list[str]) -> None:
+        self.folder, self.problems = folder, problems
+        count = len(problems)
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{folder} does not verify ({count} problem{'s' if count != 1 else ''}):\n{lines}")
 
 
 class OutputError(RegauditError):

@@ -19,6 +19,9 @@ class ExitCode(IntEnum):
     INVALID_DECLARATION = 3
     ERROR = 4
     REPORT_FAILED = 5
+    # `regaudit verify`: the report folder is not as it was published. Its own code, so that a script
+    # tells tampering (or damage) from a verification that could not run (ERROR).
+    VERIFY_FAILED = 6
     # sysexits.h's EX_USAGE: the command line itself is wrong. Click's own default (2) would collide
     # with INCOMPLETE, which a script must be able to tell apart from a typo.
     USAGE = 64
@@ -39,6 +42,8 @@ _MEANINGS = {
     ExitCode.ERROR: "other errors (nothing published), e.g. an output folder that cannot be written",
     ExitCode.REPORT_FAILED: "the report failed while running: nothing published, what it made kept in "
                             "PERIOD.failed-TIME/ in the reports folder",
+    ExitCode.VERIFY_FAILED: "verify: a file of the report folder changed, is missing or is extra, or its "
+                            "signature does not verify",
     ExitCode.USAGE: "usage error: an unknown command or option, a missing or malformed option value",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }

@@ -1,15 +1,15 @@
-"""Fides interop: the export map as a Fides dataset, the purposes as a Fides system, and back.
+"""Fides interop, export side: the export map as a Fides dataset, the purposes as a Fides system.
 
-`export_dataset` turns exports.yaml into a Fides dataset (one collection per export file, one field per
-column, ``data_categories`` = the fideslang keys of the mapped categories); `export_system` turns the
-purposes of register.yaml into a Fides system with one privacy declaration per purpose. Both are
-validated with fideslang's own models before anything is written. `import_dataset` reads a Fides
-dataset back into an exports.yaml skeleton whose roles (and fields) a person fills in.
+`export_dataset` turns exports.yaml into a Fides dataset (one collection per export entry, named by its
+role; one field per column, ``data_categories`` = the fideslang keys of the mapped categories; keys,
+identities and references in ``fides_meta``; regaudit's whole mapping in the dataset's ``meta``);
+`export_system` turns the purposes of register.yaml into a Fides system with one privacy declaration per
+purpose. Both are validated with fideslang's own models before anything is written. The way back is
+audit_lib/fides_import.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,15 +18,16 @@ from audit_lib.errors import DeclarationError, Problem
 
 if TYPE_CHECKING:
     from audit_lib.declaration import Declaration
+    from audit_lib.declaration.exports import ExportMap
     from audit_lib.declaration.register import Register
 
 DATASET_FILE, SYSTEM_FILE = "dataset.yml", "system.yml"
 NOT_PERSONAL_KEY = "system.operations"
+# The key of the dataset's ``meta`` that holds regaudit's mapping, and the version of its layout.
+MAPPING_META, MAPPING_VERSION = "regaudit", 1
 _LEGAL_BASIS = {"consent": "Consent", "contract": "Contract", "legal_obligation": "Legal obligations",
                 "vital_interests": "Vital interests", "public_task": "Public interest",
                 "legitimate_interests": "Legitimate interests"}
-_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 
 def fides_key(text: str) -> str:
@@ -53,14 +54,90 @@ def _system_key(register: "Register") -> str:
     return fides_key(register.controller.trade_name or register.controller.name)
 
 
+def collection_names(exports: "ExportMap") -> list[str]:
+    """The Fides collection of each export entry, named by its role (its first, for an entry of facts
+    only): the role alone when one entry feeds it, else ``<role>_<file>`` for each of those entries."""
+    from collections import Counter
+
+    roles = [export.roles[0] if export.roles else "export" for export in exports.exports]
+    shared = Counter(roles)
+    names: list[str] = []
+    for role, export in zip(roles, exports.exports):
+        name = role if shared[role] == 1 else f"{role}_{fides_key(export.file)}"
+        while name in names:  # two globs that make one key: keep the collections apart
+            name += "_"
+        names.append(name)
+    return names
+
+
+def identity_type(name: str, identifier: Any) -> str:
+    """The Fides identity an identifier of register.yaml is: Fides' own ``email`` and ``phone_number``
+    for e-mail and phone identifiers, else a custom identity named as the identifier."""
+    return {"email": "email", "phone": "phone_number"}.get(identifier.normalise, name)
+
+
+def entry_settings(export: Any) -> dict[str, Any]:
+    """An entry's settings besides its columns, as the dataset's ``meta`` keeps them (plain JSON; defaults
+    and a format its file name tells left out)."""
+    from audit_lib.declaration.exports import FORMAT_BY_SUFFIX
+
+    settings = export.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude={"columns"})
+    inferred = next((FORMAT_BY_SUFFIX[s] for s in sorted(FORMAT_BY_SUFFIX, key=len, reverse=True)
+                     if export.file.lower().endswith(s)), None)
+    if settings.get("format") == inferred:
+        settings.pop("format")
+    if settings.get("table") is not None:  # a lake table: its file (a glob of its parts) and format follow from it
+        settings.pop("file", None)
+        settings.pop("format", None)
+    return settings
+
+
+def _mapping_meta(declaration: "Declaration", names: list[str]) -> dict[str, Any]:
+    """regaudit's own mapping, kept in the dataset's ``meta`` (which Fides stores as it is): the
+    settings of exports.yaml, and per collection its file, role, subject, facts, states and options,
+    and each column's canonical field, value map and category id. Categories and keys are also the
+    dataset's own (``data_categories``, ``fides_meta``), which an import reads first."""
+    exports = declaration.exports
+    top = exports.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude={"exports"})
+    top.setdefault("register", exports.register_file)
+    collections = {}
+    for name, export in zip(names, exports.exports):
+        entry = entry_settings(export)
+        entry["columns"] = {column: spec.model_dump(mode="json", exclude_defaults=True)
+                            for column, spec in export.columns.items()}
+        from_preset = sorted(set(export.columns) & export._preset_optional)
+        if from_preset:
+            entry["preset_columns"] = from_preset  # filled in by the preset, not written in the entry
+        collections[name] = entry
+    return {MAPPING_META: {"version": MAPPING_VERSION, "exports": top, "collections": collections}}
+
+
 def export_dataset(declaration: "Declaration") -> dict[str, Any]:
-    """The export map as a Fides dataset (a dict validated by ``fideslang.models.Dataset``)."""
+    """The export map as a Fides dataset (a dict validated by ``fideslang.models.Dataset``).
+
+    One collection per export entry, named by its role (``collection_names``), one field per column
+    with the fideslang key of its category (``system.operations`` for a column declared not personal);
+    the entry's key is the field's ``fides_meta.primary_key``; a column that names the subject by an
+    identifier of register.yaml other than the master one is a Fides identity (``fides_meta.identity``),
+    as are the master register's own id, e-mail and phone columns, and a column naming the subject by
+    the master id references the master register's id column (``fides_meta.references``), so that
+    Fides can walk from an identity to every collection. regaudit's whole mapping is kept in the
+    dataset's ``meta`` so that ``regaudit fides import`` gives it back unchanged.
+    """
     from fideslang.models import Dataset
 
     register, exports = declaration.register, declaration.exports
     keys = {c.id: c.fides_key for c in register.data_categories}
+    names = collection_names(exports)
+    dataset_key = f"{_system_key(register)}_exports"
+    master = register.master_identifier
+    identities = {name: identity_type(name, identifier) for name, identifier in register.identifier_map.items()}
+    master_at = next((f"{name}.{column}" for name, export in zip(names, exports.exports) if export.role == "subjects"
+                      for column in [export.subject_columns(master).get(master)] if column in export.columns), None)
     collections = []
-    for export in exports.exports:
+    for name, export in zip(names, exports.exports):
+        subject = export.subject_columns(master)
+        own = export.role == "subjects"
         fields = []
         for column, spec in export.columns.items():
             item: dict[str, Any] = {"name": column}
@@ -73,14 +150,26 @@ def export_dataset(declaration: "Declaration") -> dict[str, Any]:
                 notes.append(f"not personal: {spec.not_personal}")
             if notes:
                 item["description"] = "; ".join(notes)
+            meta: dict[str, Any] = {}
             if export.key == column:
-                item["fides_meta"] = {"primary_key": True}
+                meta["primary_key"] = True
+            identity = next((identities[i] for i, c in subject.items() if c == column and (own or i != master)), None)
+            if identity is None and own and spec.field in ("email", "phone"):
+                identity = {"email": "email", "phone": "phone_number"}[spec.field]
+            if identity is not None:
+                meta["identity"] = identity
+            if not own and subject.get(master) == column and master_at is not None:
+                meta["references"] = [{"dataset": dataset_key, "field": master_at, "direction": "from"}]
+            if meta:
+                item["fides_meta"] = meta
             fields.append(item)
-        collections.append({"name": export.file, "description": f"regaudit role {export.role}", "fields": fields})
+        role = ", ".join(export.roles) or "none"
+        collections.append({"name": name, "description": f"regaudit role {role}: {export.file}", "fields": fields})
     dataset = {
-        "fides_key": f"{_system_key(register)}_exports",
+        "fides_key": dataset_key,
         "name": f"{register.register_info.name.en}: exports",
         "description": f"Export files of {register.register_info.name.en}, mapped by regaudit's exports.yaml",
+        "meta": _mapping_meta(declaration, names),
         "data_subjects": sorted({s.fides_key for s in register.subject_types}),
         "collections": collections,
     }
@@ -162,107 +251,8 @@ def write_fides(declaration: "Declaration", out_dir: str | Path) -> list[Path]:
     ]
 
 
-def _scalar(value: str) -> str:
-    return value if _BARE.fullmatch(value) and value.lower() not in _YAML_WORDS else json.dumps(value,
-                                                                                               ensure_ascii=False)
-
-
-def _flatten(fields: list[dict[str, Any]], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
-    flat = []
-    for item in fields:
-        name = prefix + str(item["name"])
-        if item.get("fields"):
-            flat += _flatten(item["fields"], name + ".")
-        else:
-            flat.append((name, item))
-    return flat
-
-
 def read_dataset(path: str | Path) -> dict[str, Any]:
-    """Read a Fides dataset file (``dataset: [...]`` or a bare dataset), validated by ``fideslang.models.Dataset``.
+    """The Fides dataset in the file ``path``, validated by fideslang (audit_lib/fides_import.py reads it)."""
+    from audit_lib.fides_import import read_dataset as read
 
-    The file's own mapping is returned (fideslang's model sorts collections and fields; the file's
-    order is the order a person wrote and expects back).
-    """
-    from fideslang.models import Dataset
-    from pydantic import ValidationError
-
-    from audit_lib.declaration.yaml_source import read_yaml
-
-    source = Path(path)
-    if not source.is_file():
-        raise DeclarationError([Problem(str(source), "", "file not found", fix="check the path")])
-    data = read_yaml(source).data  # regaudit's one YAML loader: bounded, duplicate keys refused
-    if isinstance(data, dict) and isinstance(data.get("dataset"), list):
-        if len(data["dataset"]) != 1:
-            raise DeclarationError([Problem(str(source), "dataset", f"{len(data['dataset'])} datasets in the file",
-                                            fix="import one dataset at a time: keep one entry under dataset")])
-        data = data["dataset"][0]
-    try:
-        Dataset.model_validate(data)
-        return data
-    except ValidationError as exc:
-        raise DeclarationError([Problem(str(source), ".".join(map(str, e["loc"])), e["msg"],
-                                        fix="correct the Fides dataset (fideslang rejects it)")
-                                for e in exc.errors()]) from exc
-
-
-def import_dataset(path: str | Path, register: "Register | None" = None) -> str:
-    """An exports.yaml skeleton (YAML text) from the Fides dataset at ``path``.
-
-    Categories are the ids of ``register``'s categories with the field's fideslang key; where none (or
-    no register) matches, the fideslang key is kept and the line marked TODO. Every role is TODO.
-    """
-    from audit_lib.roles import ROLES
-
-    dataset = read_dataset(path)
-    by_key: dict[str, list[str]] = {}
-    for category in (register.data_categories if register is not None else []):
-        by_key.setdefault(category.fides_key, []).append(category.id)
-    lines = [
-        f"# exports.yaml skeleton imported from the Fides dataset {dataset['fides_key']!r} by `regaudit fides import`.",
-        "# Fill in every TODO: the canonical role of each file and, where checks need it, the canonical field",
-        "# of each column (`field:`); then run `regaudit lint` on this file.",
-        "schema_version: 1",
-        "register: register.yaml",
-        "exports_dir: exports",
-        "exports:",
-    ]
-    roles = ", ".join(sorted(ROLES))
-    for collection in dataset["collections"]:
-        lines.append(f"  - file: {_scalar(str(collection['name']))}")
-        lines.append(f"    role: TODO  # one of: {roles}")
-        flat = _flatten(collection.get("fields") or [])
-        keys = [name for name, item in flat if (item.get("fides_meta") or {}).get("primary_key")]
-        if len(keys) == 1:
-            lines.append(f"    key: {_scalar(keys[0])}")
-        lines.append("    columns:")
-        if not flat:
-            lines[-1] += " {}  # TODO: the dataset lists no fields"
-        for name, item in flat:
-            fides_keys = list(item.get("data_categories") or [])
-            personal = [k for k in fides_keys if k != NOT_PERSONAL_KEY]
-            spec, notes = "{}", []
-            if not fides_keys:
-                notes.append("TODO: no data category in the dataset; map a field or category, or set not_personal")
-            elif not personal:
-                spec = '{not_personal: "TODO: why"}'
-            else:
-                first, rest = personal[0], personal[1:]
-                ids = by_key.get(first, [])
-                spec = f"{{category: {_scalar(ids[0] if ids else first)}}}"
-                if not ids:
-                    notes.append(f"TODO: no category of register.yaml has fides_key {first}; declare one")
-                elif len(ids) > 1:
-                    notes.append(f"TODO: {first} is the fides_key of {', '.join(ids)}; pick one")
-                if rest:
-                    notes.append(f"TODO: the dataset also gives {', '.join(rest)}; one category per column")
-            lines.append(f"      {_scalar(name)}: {spec}" + (f"  # {'; '.join(notes)}" if notes else ""))
-    return "\n".join(lines) + "\n"
-
-
-def write_import(path: str | Path, out: str | Path, register: "Register | None" = None) -> Path:
-    """Write the exports.yaml skeleton of the Fides dataset at ``path`` to ``out`` atomically."""
-    from audit_lib.outputs import atomic_write_text
-
-    return atomic_write_text(out, import_dataset(path, register))
+    return read(path).data

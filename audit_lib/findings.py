@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable
 
 from audit_lib.pseudonym import pseudonym
+from audit_lib.typed_tables import as_instant, instants, wall_time
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +35,7 @@ def _display(value: Any, timezone: str) -> str:
             from zoneinfo import ZoneInfo
 
             value = value.astimezone(ZoneInfo(timezone))
-        return value.strftime("%Y-%m-%d %H:%M:%S") if value.second else value.strftime("%Y-%m-%d %H:%M")
+        return wall_time(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -105,9 +106,15 @@ class _Row(dict):
         return "{" + key + "}"
 
 
-def render_message(template: str, row: dict[str, Any], timezone: str) -> str:
-    """Fill ``{column}`` placeholders of ``template`` from ``row``; unknown ones stay visible."""
+def render_message(template: str, row: dict[str, Any], timezone: str, lang: str = "en") -> str:
+    """Fill ``{column}`` placeholders of ``template`` from ``row``; unknown ones stay visible. The words a
+    check gives as evidence (``problem``: "no @ sign") are quoted in ``lang``, from the catalog."""
+    from audit_lib.i18n import EVIDENCE, EVIDENCE_WORDS, language, translate
+
     values = _Row({k: _display(v, timezone) for k, v in row.items()})
+    for name in EVIDENCE_WORDS:
+        if isinstance(values.get(name), str) and values[name]:
+            values[name] = translate(values[name], language(lang), EVIDENCE)
     return string.Formatter().vformat(template, (), values)
 
 
@@ -144,6 +151,16 @@ def fingerprint(check_id: str, record_ref: str, parts: Iterable[Any] = ()) -> st
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
+def _event_time(check_id: str, value: Any, timezone: str) -> Any:
+    """A check row's ``event_at``, checked to be a time (a check that returns anything else is broken)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return as_instant(value, ZoneInfo(timezone))
+    except ValueError as exc:
+        raise ValueError(f"check {check_id}: {exc}") from None
+
+
 def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str, key: bytes, lang: str = "en",
                    timezone: str = "Europe/Helsinki") -> "pd.DataFrame":
     """The findings of ``results`` as one DataFrame with FINDING_COLUMNS, sorted deterministically."""
@@ -166,8 +183,8 @@ def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str
                 "run_id": run_id, "period": period, "check_id": meta.id, "family": result.check.family,
                 "severity": meta.severity, "kind": finding_kind(meta, row),
                 "legal_refs": "; ".join(finding_legal(meta, row)), "record_ref": record_ref,
-                "subject_ref": subject_ref, "event_at": _display(event_at, timezone) or None,
-                "message": render_message(meta.message.get(lang), namespace, timezone),
+                "subject_ref": subject_ref, "event_at": _event_time(meta.id, event_at, timezone),
+                "message": render_message(meta.message.get(lang), namespace, timezone, lang),
                 "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
                 # The subject is part of the identity: two people's findings on one record stay two.
                 "fingerprint": fingerprint(meta.id, record_ref,
@@ -177,6 +194,9 @@ def build_findings(results: Iterable["CheckResult"], *, run_id: str, period: str
             })
     # Ordered by the raw record reference, so that the order is the same whatever the pseudonym key.
     frame = pd.DataFrame(records, columns=FINDING_COLUMNS + ["_order"])
+    # An instant with the register's zone: the Parquet keeps it typed; CSV, JSON and the report show
+    # its wall time there, as the messages do.
+    frame["event_at"] = instants(frame["event_at"].astype(object), timezone)
     repeated = frame.loc[frame["fingerprint"].duplicated(keep=False), ["check_id", "record_ref"]]
     if not repeated.empty:
         # run_check already turns a check whose rows repeat into an error; this guards the contract.

@@ -2,16 +2,68 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
+import json
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV is laid out for the program that opens it: separator, decimal mark, byte-order mark, line end."""
+
+    name: str
+    delimiter: str
+    decimal: str
+    bom: bool
+    lineterminator: str
+    description: str
+
+
+# Excel decodes a CSV as UTF-8 only when it starts with a byte-order mark (otherwise as the system's
+# ANSI code page: "käsitteli" becomes "kÃ¤sitteli"), and splits it on the locale's list separator:
+# the comma in English, the semicolon in Finnish, where the comma is the decimal mark.
+CSV_DIALECTS: dict[str, CsvDialect] = {d.name: d for d in (
+    CsvDialect("excel", ",", ".", True, "\n",
+               "commas, UTF-8 with a byte-order mark; for Excel in English, LibreOffice, pandas"),
+    CsvDialect("excel-fi", ";", ",", True, "\n",
+               "semicolons and decimal commas, UTF-8 with a byte-order mark; for Excel in Finnish, or any "
+               "locale whose list separator is the semicolon"),
+    CsvDialect("rfc4180", ",", ".", False, "\r\n",
+               "RFC 4180 as written: commas, CRLF line ends, no byte-order mark"),
+)}
+DEFAULT_CSV_DIALECT = "excel"
+# The dialect when none is given (--csv-dialect): also how the report pipeline tells the notebook's kernel.
+CSV_DIALECT_ENV = "REGAUDIT_CSV_DIALECT"
+
+
+def csv_dialect(dialect: "str | CsvDialect | None" = None) -> CsvDialect:
+    """The dialect named ``dialect``; None: ``$REGAUDIT_CSV_DIALECT``, else ``excel``. An unknown name
+    is a RegauditError naming the choices."""
+    from audit_lib.errors import RegauditError
+
+    if isinstance(dialect, CsvDialect):
+        return dialect
+    origin = ""
+    if dialect is None:
+        dialect, origin = os.environ.get(CSV_DIALECT_ENV) or DEFAULT_CSV_DIALECT, f" (from ${CSV_DIALECT_ENV})"
+    if dialect not in CSV_DIALECTS:
+        raise RegauditError(f"unknown CSV dialect {dialect!r}{origin}; use one of {', '.join(CSV_DIALECTS)}")
+    return CSV_DIALECTS[dialect]
+
+
+def csv_dialect_help() -> str:
+    """The dialects and what each is for, for the CLI's help."""
+    return ", ".join(f"{d.name} ({d.description})" for d in CSV_DIALECTS.values())
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
 # (OWASP "CSV injection"); tab and carriage return start one in some of them too.
@@ -121,19 +173,81 @@ def spreadsheet_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
     return safe
 
 
-def csv_text(frame: "pd.DataFrame", *, header: bool = True) -> str:
-    """``frame`` as UTF-8 CSV text, formula-safe: every segment neutralised, every text cell quoted.
+class _DecimalComma:
+    """A number the csv module writes bare (it has ``__float__``) with a decimal comma (its ``str``)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value: float) -> None:
+        self.text = repr(float(value)).replace(".", ",")
+
+    def __float__(self) -> float:
+        return float(self.text.replace(",", "."))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _json_cell(value: Any) -> Any:
+    """A list or mapping as JSON text (a Python repr means nothing to a spreadsheet); other values as they are."""
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def plain_cells(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """``frame`` with cells that a spreadsheet and a JSON reader take as they are: a time with a zone as
+    the wall time of its zone (``2026-07-01 10:00``, as the findings show it), a list or mapping as JSON."""
+    import pandas as pd
+
+    from audit_lib.typed_tables import wall_time
+
+    plain = frame.copy()
+    for index, column in enumerate(plain.columns):
+        series = plain.iloc[:, index]
+        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series.dtype):
+            shown = series.astype(object).map(lambda v: None if v is None or v is pd.NaT else wall_time(v))
+            plain.isetitem(index, shown)
+        elif series.dtype == object and series.map(lambda v: isinstance(v, (dict, list, tuple))).any():
+            plain.isetitem(index, series.map(_json_cell))
+    return plain
+
+
+def _decimal_commas(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """``frame`` with every float cell written with a decimal comma (``excel-fi``), still as a bare number."""
+    import pandas as pd
+
+    changed = frame.copy()
+    for index in range(changed.shape[1]):
+        series = changed.iloc[:, index]
+        if pd.api.types.is_float_dtype(series.dtype) or series.dtype == object:
+            cells = series.astype(object)
+            changed.isetitem(index, cells.map(lambda v: _DecimalComma(v) if type(v) is float and v == v else v))
+    return changed
+
+
+def csv_text(frame: "pd.DataFrame", *, header: bool = True, dialect: "str | CsvDialect | None" = None) -> str:
+    """``frame`` as CSV text in ``dialect`` (default ``excel``), formula-safe: every segment neutralised,
+    every text cell quoted, lists and mappings as JSON (``plain_cells``). The byte-order mark is the
+    file's, not the text's: ``write_csv_safe`` adds it.
 
     Quoting every text cell (numbers stay bare) keeps a cell that holds ``;``, tab, ``,``, ``|`` or a
     line break one cell in any spreadsheet that honours quotes, whatever separator it reads the file
-    with; the neutralised segments cover one that does not. Line endings are always ``\n``.
+    with; the neutralised segments cover one that does not. Line endings are the dialect's (``\n``,
+    CRLF for ``rfc4180``).
     """
     import io
 
-    safe = spreadsheet_safe(frame)
+    layout = csv_dialect(dialect)
+    cells = plain_cells(frame)
+    if layout.decimal != ".":
+        # Before neutralising, so that a negative number is neutralised as the text it is written as.
+        cells = _decimal_commas(cells)
+    safe = spreadsheet_safe(cells)
     buffer = io.StringIO()
     # The csv module, not DataFrame.to_csv: same cells, several times faster on a long quarantine.
-    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, delimiter=layout.delimiter,
+                        lineterminator=layout.lineterminator)
     if header:
         writer.writerow([str(c) for c in safe.columns])
     cells = safe.astype(object)
@@ -141,18 +255,45 @@ def csv_text(frame: "pd.DataFrame", *, header: bool = True) -> str:
     return buffer.getvalue()
 
 
-def write_csv_safe(frame: "pd.DataFrame", path: str | os.PathLike) -> Path:
-    """Write ``frame`` as spreadsheet-safe UTF-8 CSV (``csv_text``), atomically: every CSV regaudit writes."""
-    return atomic_write_text(path, csv_text(frame))
+def write_csv_safe(frame: "pd.DataFrame", path: str | os.PathLike, dialect: "str | CsvDialect | None" = None) -> Path:
+    """Write ``frame`` as spreadsheet-safe CSV (``csv_text``) in ``dialect``, atomically: every CSV regaudit writes."""
+    layout = csv_dialect(dialect)
+    text = csv_text(frame, dialect=layout).encode("utf-8")
+    return atomic_write_bytes(path, (codecs.BOM_UTF8 if layout.bom else b"") + text)
 
 
-def write_csv_batches(batches: "Iterable[pd.DataFrame]", path: str | os.PathLike, columns: list[str]) -> Path:
-    """Write DataFrames one after another as one spreadsheet-safe CSV (``csv_text``), atomically, without
-    holding more than one batch in memory: the header of ``columns``, then each batch's rows."""
+def write_csv_batches(batches: "Iterable[pd.DataFrame]", path: str | os.PathLike, columns: list[str],
+                      dialect: "str | CsvDialect | None" = None) -> Path:
+    """Write DataFrames one after another as one spreadsheet-safe CSV (``csv_text``) in ``dialect``,
+    atomically, without holding more than one batch in memory: the header of ``columns``, then each batch's rows."""
     import pandas as pd
 
-    with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(csv_text(pd.DataFrame(columns=columns)))
+    layout = csv_dialect(dialect)
+    with atomic_file(path, "w", encoding="utf-8-sig" if layout.bom else "utf-8", newline="") as handle:
+        handle.write(csv_text(pd.DataFrame(columns=columns), dialect=layout))
         for batch in batches:
-            handle.write(csv_text(batch[columns], header=False))
+            handle.write(csv_text(batch[columns], header=False, dialect=layout))
     return Path(path)
+
+
+def sniff_csv_dialect(path: str | os.PathLike) -> CsvDialect:
+    """The dialect a CSV that regaudit wrote is in, from its first bytes and its header line (a report of
+    an earlier period may have been written in another dialect than this one's)."""
+    with open(path, "rb") as handle:
+        head = handle.readline()
+    bom = head.startswith(codecs.BOM_UTF8)
+    # The header's cells are quoted text: what follows the first one's closing quote is the separator.
+    match = re.match(r'^"(?:[^"]|"")*"(.)', head[len(codecs.BOM_UTF8) if bom else 0:].decode("utf-8", "replace"))
+    delimiter = match.group(1) if match and match.group(1) in ",;" else ","
+    for layout in CSV_DIALECTS.values():
+        if layout.delimiter == delimiter and layout.bom == bom:
+            return layout
+    return CSV_DIALECTS["rfc4180" if not bom else DEFAULT_CSV_DIALECT]
+
+
+def read_csv_output(path: str | os.PathLike, **options: Any) -> "pd.DataFrame":
+    """A CSV regaudit wrote, read back in the dialect it was written in (``sniff_csv_dialect``)."""
+    import pandas as pd
+
+    layout = sniff_csv_dialect(path)
+    return pd.read_csv(path, sep=layout.delimiter, decimal=layout.decimal, encoding="utf-8-sig", **options)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from audit_lib.outputs import CsvDialect
+
 QUARANTINE_FILE = "quarantine.csv"
 COLUMNS = ["file", "row", "line", "column_name", "reason_code", "reason", "key_ref"]
 RAW = "raw"
@@ -78,11 +80,12 @@ def frame(con: "duckdb.DuckDBPyConnection", key: bytes, *, include_raw: bool = F
 
 
 def write_quarantine(con: "duckdb.DuckDBPyConnection", path: str | os.PathLike, key: bytes, *,
-                     include_raw: bool = False) -> Path:
-    """Write the quarantine to ``path`` as spreadsheet-safe CSV, batch by batch, atomically."""
+                     include_raw: bool = False, csv_dialect: "str | CsvDialect | None" = None) -> Path:
+    """Write the quarantine to ``path`` as spreadsheet-safe CSV in ``csv_dialect`` (audit_lib/outputs.py),
+    batch by batch, atomically."""
     from audit_lib.outputs import write_csv_batches
 
-    return write_csv_batches(batches(con, key, include_raw=include_raw), path, columns(include_raw))
+    return write_csv_batches(batches(con, key, include_raw=include_raw), path, columns(include_raw), csv_dialect)
 
 
 def summary(con: "duckdb.DuckDBPyConnection") -> "pd.DataFrame":

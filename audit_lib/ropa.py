@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit_lib.durations import parse_duration
+from audit_lib.i18n import N_, N_plural, ngettext, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,109 +27,99 @@ if TYPE_CHECKING:
 LANGS = ("fi", "en")
 EEA = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK IS LI NO".split())
 
+# key: the English text, the catalog's msgid (its Finnish is in audit_lib/locale/fi/LC_MESSAGES/regaudit.po).
 _T = {
-    "title": ("Seloste käsittelytoimista", "Record of processing activities"),
-    "subtitle": ("EU:n yleisen tietosuoja-asetuksen 30 artiklan 1 kohta", "GDPR Article 30(1)"),
-    "source": ("Laadittu tiedostosta", "Generated from"),
-    "gap_legend": ("Korostetut kohdat ovat puutteita: rekisterin kuvaus ei kerro asiaa tai kertoo sen "
-                   "puutteellisesti. Ne on korjattava.",
-                   "Highlighted lines are gaps: the register description does not say it, or says too little. "
-                   "They need fixing."),
+    "title": N_("Record of processing activities"),
+    "subtitle": N_("GDPR Article 30(1)"),
+    "source": N_("Generated from"),
+    "gap_legend": N_("Highlighted lines are gaps: the register description does not say it, or says too "
+                     "little. They need fixing."),
     # The headings of points (a)–(g) follow the wording of Art. 30(1) in the Regulation's Finnish and
     # English texts (the point's closing qualifications left out).
-    "a": ("Rekisterinpitäjän ja tarvittaessa yhteisrekisterinpitäjän, rekisterinpitäjän edustajan ja "
-          "tietosuojavastaavan nimi ja yhteystiedot",
-          "Name and contact details of the controller and, where applicable, the joint controller, the "
-          "controller's representative and the data protection officer"),
-    "b": ("Käsittelyn tarkoitukset", "Purposes of the processing"),
-    "c": ("Kuvaus rekisteröityjen ryhmistä ja henkilötietoryhmistä",
-          "Description of the categories of data subjects and of the categories of personal data"),
-    "d": ("Vastaanottajien ryhmät", "Categories of recipients"),
-    "e": ("Tiedot henkilötietojen siirroista kolmanteen maahan tai kansainväliselle järjestölle ja "
-          "asianmukaisia suojatoimia koskevat asiakirjat",
-          "Transfers of personal data to a third country or an international organisation, and the "
-          "documentation of suitable safeguards"),
-    "f": ("Eri tietoryhmien poistamisen suunnitellut määräajat",
-          "Envisaged time limits for erasure of the different categories of data"),
-    "g": ("Yleinen kuvaus 32 artiklan 1 kohdassa tarkoitetuista teknisistä ja organisatorisista turvatoimista",
-          "General description of the technical and organisational security measures referred to in "
-          "Article 32(1)"),
-    "not_stated": ("ei ilmoitettu", "not stated"),
-    "controller": ("Rekisterinpitäjä", "Controller"),
-    "business_id": ("Y-tunnus", "Business id"),
-    "address": ("Osoite", "Address"),
-    "contact": ("Yhteystiedot", "Contact"),
-    "contact_person": ("Yhteyshenkilö", "Contact person"),
-    "dpo": ("Tietosuojavastaava", "Data protection officer"),
-    "dpo_none": ("ei nimitetty (ilmoitettu)", "none appointed (stated)"),
-    "joint": ("Yhteisrekisterinpitäjät", "Joint controllers"),
-    "none_declared": ("ei ilmoitettuja", "none declared"),
-    "representative": ("Edustaja", "Representative"),
-    "representative_eu": ("ei tarpeen: rekisterinpitäjä on sijoittautunut EU:hun/ETA:an",
-                          "not required: the controller is established in the EU/EEA"),
-    "register": ("Rekisteri", "Register"),
-    "basis": ("käsittelyperuste", "lawful basis"),
-    "interest": ("oikeutettu etu", "legitimate interest"),
-    "data": ("tiedot", "data"),
-    "subjects": ("Rekisteröityjen ryhmät", "Categories of data subjects"),
-    "categories": ("Henkilötietoryhmät", "Categories of personal data"),
-    "not_in_notice": ("ei mainittu julkaistussa selosteessa", "not listed in the published notice"),
-    "special": ("Erityiset henkilötietoryhmät", "Special categories of data"),
-    "special_condition": ("9 artiklan 2 kohdan peruste", "Art. 9(2) condition"),
-    "special_revealed": ("voivat paljastua tiedoista", "may be revealed by"),
-    "special_none": ("ei ilmoitettuja", "none declared"),
-    "third_parties": ("Luovutukset kolmansille osapuolille", "Disclosures to third parties"),
-    "yes": ("kyllä", "yes"), "no": ("ei", "no"),
-    "kind": ("rooli", "role"),
-    "country": ("maa", "country"),
-    "art28": ("28 artiklan mukainen käsittelysopimus", "Art. 28 processing agreement"),
-    "listed": ("mainittu selosteessa", "listed in the notice"),
-    "purposes": ("käyttötarkoitukset", "purposes"),
-    "transfers": ("Siirrot EU:n/ETA:n ulkopuolelle", "Transfers outside the EU/EEA"),
-    "safeguards": ("suojatoimet", "safeguards"),
-    "notice_statement": ("Selosteen ilmoitus", "What the notice says"),
-    "rule": ("Sääntö", "Rule"),
+    "a": N_("Name and contact details of the controller and, where applicable, the joint controller, the "
+            "controller's representative and the data protection officer"),
+    "b": N_("Purposes of the processing"),
+    "c": N_("Description of the categories of data subjects and of the categories of personal data"),
+    "d": N_("Categories of recipients"),
+    "e": N_("Transfers of personal data to a third country or an international organisation, and the "
+            "documentation of suitable safeguards"),
+    "f": N_("Envisaged time limits for erasure of the different categories of data"),
+    "g": N_("General description of the technical and organisational security measures referred to in "
+            "Article 32(1)"),
+    "not_stated": N_("not stated"),
+    "controller": N_("Controller"),
+    "business_id": N_("Business id"),
+    "address": N_("Address"),
+    "contact": N_("Contact"),
+    "contact_person": N_("Contact person"),
+    "dpo": N_("Data protection officer"),
+    "dpo_none": N_("none appointed (stated)"),
+    "joint": N_("Joint controllers"),
+    "none_declared": N_("none declared"),
+    "representative": N_("Representative"),
+    "representative_eu": N_("not required: the controller is established in the EU/EEA"),
+    "register": N_("Register"),
+    "basis": N_("lawful basis"),
+    "interest": N_("legitimate interest"),
+    "data": N_("data"),
+    "subjects": N_("Categories of data subjects"),
+    "categories": N_("Categories of personal data"),
+    "not_in_notice": N_("not listed in the published notice"),
+    "special": N_("Special categories of data"),
+    "special_condition": N_("Art. 9(2) condition"),
+    "special_revealed": N_("may be revealed by"),
+    "special_none": N_("none declared"),
+    "third_parties": N_("Disclosures to third parties"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "kind": N_("role"),
+    "country": N_("country"),
+    "art28": N_("Art. 28 processing agreement"),
+    "listed": N_("listed in the notice"),
+    "purposes": N_("purposes"),
+    "transfers": N_("Transfers outside the EU/EEA"),
+    "safeguards": N_("safeguards"),
+    "notice_statement": N_("What the notice says"),
+    "rule": N_("Rule"),
     # Where a period counts from (RetentionRule.anchor); the bookkeeping ones in the words of
     # kirjanpitolaki 2:10 § 1 and 2 mom.
-    "anchor.none": ("tapahtumasta", "from the event"),
-    "anchor.end_of_year": ("kalenterivuoden lopusta", "from the end of the calendar year"),
-    "anchor.end_of_financial_period": ("tilikauden päättymisestä", "from the end of the financial period"),
-    "anchor.end_of_year_financial_period_ended": ("sen vuoden lopusta, jonka aikana tilikausi on päättynyt",
-                                                  "from the end of the year in which the financial period ended"),
-    "at_least": ("vähintään", "at least"),
-    "period_ends": ("tilikausi päättyy", "the financial period ends on"),
-    "period_default": ("oletus, ei ilmoitettu", "default, not stated"),
-    "action.delete": ("sen jälkeen tiedot poistetaan", "then deleted"),
-    "action.anonymise": ("sen jälkeen tiedot anonymisoidaan", "then anonymised"),
-    "action.keep": ("poistamisen ajankohtaa ei ole ilmoitettu (vain vähimmäisaika)",
-                    "no erasure time is declared beyond the minimum"),
-    "table": ("taulu", "table"),
-    "via_table": ("ei omaa sääntöä: taulun {role} sääntö", "no rule of its own: the rule of table {role}"),
-    "rule_categories_none": ("ei nimettyjä tietoryhmiä", "no categories named"),
-    "internal": ("sisäinen sääntö, ei ilmoitettu selosteessa", "internal rule, not stated in the notice"),
-    "legal": ("peruste", "basis"),
-    "no_period": ("Säilytysaikaa ei ole määritelty: yksikään säilytyssääntö ei koske tätä tietoryhmää",
-                  "No retention period is declared: no retention rule covers this category"),
-    "measures": ("Turvatoimet", "Measures"),
-    "processor": ("käsittelijä", "processor"), "joint_controller": ("yhteisrekisterinpitäjä", "joint controller"),
-    "authority": ("viranomainen", "authority"),
-    "unknown": ("ei tiedossa", "not known"),
+    "anchor.none": N_("from the event"),
+    "anchor.end_of_year": N_("from the end of the calendar year"),
+    "anchor.end_of_financial_period": N_("from the end of the financial period"),
+    "anchor.end_of_year_financial_period_ended": N_("from the end of the year in which the financial period "
+                                                    "ended"),
+    "at_least": N_("at least"),
+    "period_ends": N_("the financial period ends on"),
+    "period_default": N_("default, not stated"),
+    "action.delete": N_("then deleted"),
+    "action.anonymise": N_("then anonymised"),
+    "action.keep": N_("no erasure time is declared beyond the minimum"),
+    "table": N_("table"),
+    "via_table": N_("no rule of its own: the rule of table {role}"),
+    "rule_categories_none": N_("no categories named"),
+    "internal": N_("internal rule, not stated in the notice"),
+    "legal": N_("basis"),
+    "no_period": N_("No retention period is declared: no retention rule covers this category"),
+    "measures": N_("Measures"),
+    "processor": N_("processor"),
+    "joint_controller": N_("joint controller"),
+    "authority": N_("authority"),
+    "unknown": N_("not known"),
 }
-# Lawful bases of Art. 6(1): the Finnish name, the English name, the point (cited by finnish_citation in Finnish).
+# Lawful bases of Art. 6(1): the name (in the catalog) and the point (cited by finnish_citation in Finnish).
 _BASES = {
-    "consent": ("suostumus", "consent", "Art. 6(1)(a)"),
-    "contract": ("sopimus", "contract", "Art. 6(1)(b)"),
-    "legal_obligation": ("lakisääteinen velvoite", "legal obligation", "Art. 6(1)(c)"),
-    "vital_interests": ("elintärkeä etu", "vital interests", "Art. 6(1)(d)"),
-    "public_task": ("yleinen etu tai julkinen valta", "public task", "Art. 6(1)(e)"),
-    "legitimate_interests": ("oikeutettu etu", "legitimate interests", "Art. 6(1)(f)"),
+    "consent": (N_("consent"), "Art. 6(1)(a)"),
+    "contract": (N_("contract"), "Art. 6(1)(b)"),
+    "legal_obligation": (N_("legal obligation"), "Art. 6(1)(c)"),
+    "vital_interests": (N_("vital interests"), "Art. 6(1)(d)"),
+    "public_task": (N_("public task"), "Art. 6(1)(e)"),
+    "legitimate_interests": (N_("legitimate interests"), "Art. 6(1)(f)"),
 }
-_KINDS = {"controller": ("rekisterinpitäjä", "controller")}
+_KINDS = {"controller": N_("controller")}
 
 
 def _t(key: str, lang: str) -> str:
-    fi, en = _T.get(key) or _KINDS[key]
-    return fi if lang == "fi" else en
+    return translate(_T.get(key) or _KINDS[key], lang)
 
 
 # Statutes the project cites by number alone ("917/2014 200 § 1 mom."), by their Finnish name.
@@ -269,13 +260,16 @@ class RopaSection:
         return _cite(self.article, self.lang)
 
 
+# The units of a period, singular and plural (the catalog gives both in Finnish).
+_UNITS = (N_plural("{n} year", "{n} years"), N_plural("{n} month", "{n} months"), N_plural("{n} day", "{n} days"))
+
+
 def human_duration(text: str, lang: str) -> str:
     """``P6Y`` -> '6 years' / '6 vuotta'; ``P1Y6M`` -> '1 year 6 months'."""
     duration = parse_duration(text)
     years, months = divmod(duration.months, 12)
-    words = {"fi": (("vuosi", "vuotta"), ("kuukausi", "kuukautta"), ("päivä", "päivää")),
-             "en": (("year", "years"), ("month", "months"), ("day", "days"))}[lang]
-    parts = [f"{n} {word[0] if n == 1 else word[1]}" for n, word in zip((years, months, duration.days), words) if n]
+    parts = [ngettext(singular, plural, n, lang).format(n=n)
+             for n, (singular, plural) in zip((years, months, duration.days), _UNITS) if n]
     return " ".join(parts) or text
 
 
@@ -381,8 +375,8 @@ def build_ropa(register: "Register", lang: str = "en", *, exports: "ExportMap | 
     for purpose in register.purposes:
         basis = None
         if purpose.lawful_basis:
-            fi_name, en_name, point = _BASES[purpose.lawful_basis]
-            basis = f"{fi_name if lang == 'fi' else en_name} ({_cite(point, lang)})"
+            name, point = _BASES[purpose.lawful_basis]
+            basis = f"{translate(name, lang)} ({_cite(point, lang)})"
         lines = [_line(f"{t('basis')}: {basis or t('not_stated')}", basis is None)]
         if purpose.legitimate_interest is not None:
             lines.append(f"{t('interest')}: {purpose.legitimate_interest.get(lang)}")
@@ -596,9 +590,10 @@ def ropa_html(register: "Register", lang: str = "en", source_sha256: str | None 
 
 
 def write_ropa(register: "Register", out_dir: str | Path, langs: tuple[str, ...] = LANGS,
-               source_sha256: str | None = None, *, exports: "ExportMap | None" = None) -> list[Path]:
+               source_sha256: str | None = None, *, exports: "ExportMap | None" = None,
+               csv_dialect: str | None = None) -> list[Path]:
     """Write ``ropa_<lang>.md``, ``.html`` and ``.csv`` for each language into ``out_dir`` (atomically);
-    ``exports`` as for :func:`build_ropa`."""
+    ``exports`` as for :func:`build_ropa`; the CSV in ``csv_dialect`` (audit_lib/outputs.py, default ``excel``)."""
     from audit_lib.outputs import atomic_write_text, write_csv_safe
 
     target = Path(out_dir)
@@ -609,5 +604,6 @@ def write_ropa(register: "Register", out_dir: str | Path, langs: tuple[str, ...]
                                          ropa_markdown(register, lang, source_sha256, exports=exports)))
         written.append(atomic_write_text(target / f"ropa_{lang}.html",
                                          ropa_html(register, lang, source_sha256, exports=exports)))
-        written.append(write_csv_safe(ropa_frame(register, lang, exports=exports), target / f"ropa_{lang}.csv"))
+        written.append(write_csv_safe(ropa_frame(register, lang, exports=exports), target / f"ropa_{lang}.csv",
+                                      csv_dialect))
     return written

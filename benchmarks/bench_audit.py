@@ -13,6 +13,8 @@ For each size it generates the sample register as Parquet into ``benchmarks/data
 - ``heavy``: regaudit on the three heaviest checks alone (consent as-of send time, retention,
   residual data after erasure), load included;
 - ``pandas``: a straightforward pandas implementation of the same three checks, load included;
+- ``spark`` (only if asked with ``--steps``): the whole audit with ``engine="spark"`` on ``local[2]``; its
+  CPU and peak memory add the JVM's (Spark's driver, a child process, sampled: jvm.py);
 - ``report`` (only if asked with ``--steps``): the whole report without PDF (``run_report(...,
   pdf=False)``); its "findings" column is the size of report.html in bytes.
 
@@ -45,6 +47,8 @@ from measure import in_child, peak_rss_mb  # noqa: E402
 PERIOD = "2026-Q3"
 # 64 hex digits: the pseudonym key must carry 256 bits (audit_lib/pseudonym.py).
 BENCHMARK_KEY = b"be5c4a4ed17b0a7d" * 4
+# Spark's driver heap for the spark step (local mode: driver and executors are one JVM).
+SPARK_DRIVER_MEMORY = "10g"
 HEAVY_CHECKS = ("consent_email_sms_without_optin", "consent_sent_after_withdrawal", "retention_period_exceeded",
                 "retention_erased_subject_residue")
 
@@ -104,6 +108,24 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
         findings = len(result.findings)
         checks_seconds = {str(k): float(v) for k, v in zip(result.check_results["check_id"],
                                                            result.check_results["duration_s"])}
+    elif step == "spark":
+        import os
+
+        from audit_lib.audit import run_audit
+        from jvm import JvmMeter
+
+        # The JVM is Spark's driver and executors (local[2]): a child process, measured apart.
+        os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f"--driver-memory {SPARK_DRIVER_MEMORY} pyspark-shell")
+        with JvmMeter() as jvm:
+            result = run_audit(None, folder / "exports.yaml", PERIOD, pseudonym_key=BENCHMARK_KEY,
+                               memory_limit=memory_limit, engine="spark")
+            with tempfile.TemporaryDirectory() as out:
+                result.write_tables(out)
+        findings = len(result.findings)
+        checks_seconds = {str(k): float(v) for k, v in zip(result.check_results["check_id"],
+                                                           result.check_results["duration_s"])}
+        return {"seconds": time.perf_counter() - started, "cpu_seconds": cpu() - cpu_started + jvm.cpu_seconds,
+                "peak_rss_mb": peak_rss_mb() + jvm.peak_rss_mb, "findings": findings, "checks": checks_seconds}
     elif step == "report":
         from audit_lib.report.pipeline import run_report
 
@@ -192,6 +214,7 @@ def main() -> None:
             f"{step} {f['seconds']:.1f} s wall, {f['cpu']:.1f} s CPU, {f['rss']:,.0f} MiB" for step, f in figures.items()))
         for numerator, denominator, label in (("audit", "floor", "audit/floor"), ("load", "floor", "load/floor"),
                                               ("pandas", "heavy", "pandas/regaudit on the heavy checks"),
+                                              ("spark", "audit", "audit on Spark local[2] / on DuckDB"),
                                               ("audit@before", "floor", "audit/floor before"),
                                               ("audit@before", "audit", "audit before/after"),
                                               ("load@before", "load", "load before/after"),

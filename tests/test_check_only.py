@@ -36,7 +36,7 @@ def _check(*args: str):
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -46,6 +46,7 @@ def _comparable(findings) -> list[dict[str, str]]:
     return [{k: str(v) for k, v in row.items()} for row in frame.where(frame.notna(), None).to_dict("records")]
 
 
+@pytest.mark.slow  # audits the whole bundled sample (the full audit, then each check alone)
 def test_only_one_consent_check_loads_its_roles_and_the_master_register(sample, full, tmp_path):
     result = _check("--exports", str(sample / "exports.yaml"), "--period", "2026-Q3", "--only", CONSENT_CHECK,
                     "--out", str(tmp_path))
@@ -64,6 +65,7 @@ def test_only_one_consent_check_loads_its_roles_and_the_master_register(sample, 
     assert findings and sorted(r["record_ref"] for r in findings) == sorted(expected["record_ref"])
 
 
+@pytest.mark.slow
 def test_only_gives_the_full_audits_result_for_the_check(sample, full):
     result = run_audit(None, sample / "exports.yaml", "2026-Q3", pseudonym_key=KEY, only=[CONSENT_CHECK])
     assert result.partial and result.only == (CONSENT_CHECK,) and result.catalogue_size == len(catalogue())
@@ -77,6 +79,7 @@ def test_only_gives_the_full_audits_result_for_the_check(sample, full):
     assert mine.reset_index(drop=True).equals(theirs.astype(str).reset_index(drop=True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("check_id", [c.id for c in catalogue() if c.family != "notice"])
 def test_each_check_alone_finds_what_the_full_audit_finds(sample, full, check_id):
     result = run_audit(None, sample / "exports.yaml", "2026-Q3", pseudonym_key=KEY, only=[check_id])

@@ -1,5 +1,5 @@
 """Quality checks: a passing and a failing case each, on tiny inline tables (scope: the register as of
-the period's end)."""
+the period's end); quality_invalid_postal_code's are in its cases file beside it (tests/test_check_cases.py)."""
 
 from checkkit import KEY, audit, refs
 
@@ -46,21 +46,6 @@ def test_valid_phones_pass(tmp_path):
     result = audit(tmp_path, {"subjects": people}, "quality_invalid_phone")
     assert result.check_results.loc[0, "status"] == "pass"
     assert result.check_results.loc[0, "population"] == 4
-
-
-def test_invalid_finnish_postal_codes_are_findings(tmp_path):
-    people = [person("C1", postal_code="100", country="FI"), person("C2", postal_code="331OO"),
-              person("C3", postal_code="001000", country="fi")]
-    result = audit(tmp_path, {"subjects": people}, "quality_invalid_postal_code")
-    assert refs(result) == ["subjects/C1", "subjects/C2", "subjects/C3"]
-
-
-def test_valid_or_foreign_postal_codes_pass(tmp_path):
-    people = [person("C1", postal_code="00100", country="FI"), person("C2", postal_code="114 55", country="SE"),
-              person("C3", postal_code="22100")]
-    result = audit(tmp_path, {"subjects": people}, "quality_invalid_postal_code")
-    assert result.check_results.loc[0, "status"] == "pass"
-    assert result.check_results.loc[0, "population"] == 2
 
 
 def test_duplicates_by_email_case_or_phone_format_are_findings(tmp_path):

@@ -27,11 +27,12 @@ def _check(*args: str):
     return CliRunner().invoke(app, ["check", *args], env=ENV)
 
 
+@pytest.mark.slow  # audits the whole bundled sample
 def test_findings_give_exit_code_1_and_write_the_tables(sample, tmp_path):
     result = _check("--exports", str(sample / "exports.yaml"), "--period", "2026-Q3", "--out", str(tmp_path))
     assert result.exit_code == 1, result.output
     assert "access_bulk_read" in result.output and "retention_erased_subject_residue" in result.output
-    with (tmp_path / "findings.csv").open(encoding="utf-8", newline="") as handle:
+    with (tmp_path / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     with (sample / "expected_findings.csv").open(encoding="utf-8", newline="") as handle:
         key = ENV["REGAUDIT_PSEUDONYM_KEY"].encode()
@@ -40,12 +41,14 @@ def test_findings_give_exit_code_1_and_write_the_tables(sample, tmp_path):
     assert sorted((r["check_id"], r["record_ref"]) for r in rows) == expected
 
 
+@pytest.mark.slow
 def test_fail_on_none_gives_0_and_an_unknown_level_is_a_usage_error(sample):
     assert _check("--exports", str(sample / "exports.yaml"), "--period", "2026-Q2", "--fail-on", "none").exit_code == 0
     refused = _check("--exports", str(sample / "exports.yaml"), "--period", "2026-Q2", "--fail-on", "severe")
     assert refused.exit_code == ExitCode.USAGE and "--fail-on" in refused.output and "critical" in refused.output
 
 
+@pytest.mark.slow
 def test_accepted_findings_do_not_count_for_fail_on(sample, tmp_path):
     from audit_lib.audit import run_audit
 
@@ -83,6 +86,7 @@ def _without_retention_start(sample: Path, target: Path) -> Path:
     return exports
 
 
+@pytest.mark.slow
 def test_a_retention_rule_not_evaluated_gives_2_for_check_run_and_the_cover_alike(sample, tmp_path):
     """check, run (audit.json's verdict) and the report cover decide completeness by one function."""
     import json
@@ -112,6 +116,7 @@ def test_an_output_folder_that_cannot_be_made_gives_4_before_the_audit(sample, t
         assert "Traceback" not in result.output and "Check results" not in result.output  # before the audit
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_writing_the_findings_gives_4_naming_the_file(sample, tmp_path, monkeypatch):
     import errno
 
@@ -127,6 +132,7 @@ def test_a_full_disk_while_writing_the_findings_gives_4_naming_the_file(sample, 
     assert "--out" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_read_only_output_folder_gives_4(sample, tmp_path, monkeypatch):
     import errno
     import os

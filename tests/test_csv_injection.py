@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from audit_lib.outputs import FORMULA_PREFIXES, csv_text, write_csv_safe
+from audit_lib.outputs import CSV_DIALECTS, FORMULA_PREFIXES, csv_text, write_csv_safe
 
 PAYLOADS = ["access_log/L1;=cmd|' /C calc'!A0", "a,=1+1", "a\t=HYPERLINK(\"http://x\")", "x|@SUM(A1)",
             "r\n-2+3", "r\r\n+1", "ok; =1", "=1", "\t=1", "-5"]
@@ -48,6 +48,21 @@ def test_every_segment_of_a_cell_is_neutralised_for_every_delimiter():
     assert [r["n"] for r in back] == [str(i) for i in range(len(PAYLOADS))]
 
 
+@pytest.mark.parametrize("dialect", list(CSV_DIALECTS))
+def test_no_cell_starts_a_formula_in_any_dialect(dialect, tmp_path):
+    """Every dialect (``;`` and decimal commas included) goes through the same guard, whatever the
+    separator a spreadsheet then splits the file on."""
+    frame = pd.DataFrame({"record_ref": PAYLOADS, "x": [-1.5 - i for i in range(len(PAYLOADS))],
+                          "n": [-i for i in range(len(PAYLOADS))]})
+    text = write_csv_safe(frame, tmp_path / "f.csv", dialect).read_bytes().decode("utf-8-sig")
+    assert formula_cells(text) == []
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=CSV_DIALECTS[dialect].delimiter))
+    assert len(rows) == len(PAYLOADS) + 1 and all(len(r) == 3 for r in rows)
+    assert rows[1][0] == "access_log/L1;'=cmd|' /C calc'!A0"
+    mark = CSV_DIALECTS[dialect].decimal
+    assert rows[1][1:] == [f"'-1{mark}5", "0"] and rows[2][1:] == [f"'-2{mark}5", "'-1"]
+
+
 def test_plain_text_and_numbers_are_unchanged():
     frame = pd.DataFrame({"a": ["plain", "GDPR Art. 6(1)(a); Kirjanpitolaki", "2026-07-01", None], "b": [1, 2.5, 3, 4]})
     rows = list(csv.DictReader(io.StringIO(csv_text(frame), newline="")))
@@ -57,7 +72,8 @@ def test_plain_text_and_numbers_are_unchanged():
 
 def test_every_csv_regaudit_writes_goes_through_the_one_writer():
     """No module but outputs.py serialises CSV (the sample generator writes inputs, not outputs)."""
-    writers = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(|COPY\b.*\bTO\b")
+    # A COPY ... TO in Parquet (the Spark engine's staging of relations) writes no CSV.
+    writers = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(|COPY\b.*\bTO\b(?!.*\(FORMAT parquet\))")
     offenders = [f"{path.relative_to(PACKAGE)}:{n}" for path in PACKAGE.rglob("*.py")
                  if path.name != "outputs.py" and "sample" not in path.relative_to(PACKAGE).parts
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)

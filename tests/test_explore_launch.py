@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import plotly.graph_objects as go
+import pytest
 from typer.testing import CliRunner
 
 from audit_lib.cli import app
@@ -60,6 +61,7 @@ def test_lab_command_and_url():
         "http://127.0.0.1:8899/lab/tree/explore_register.ipynb?token=tok"
 
 
+@pytest.mark.slow  # starts JupyterLab
 def test_jupyterlab_serves_the_notebook(tmp_path):
     notebook = launch.prepare(work_dir=tmp_path, execute=False)
     port, token = launch.free_port(), "regaudit-test-token"

@@ -196,6 +196,7 @@ def test_params_for_all_time_and_periods():
     assert params_for("all")["period_start"].year == 1900
 
 
+@pytest.mark.slow  # explores the whole vendor sample
 def test_a_register_without_an_access_log_explores_and_says_what_is_not_exported():
     """The vendor-shaped sample has no access log or staff list: every chart draws, the access charts
     say the register does not export them, and the category matrix sees the facts-only exports."""

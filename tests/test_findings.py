@@ -30,7 +30,7 @@ def test_pseudonym_is_keyed_and_stable():
 def test_csv_cells_never_start_a_formula(tmp_path):
     frame = pd.DataFrame({"=cmd": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain", "\tx"]})
     path = write_csv_safe(frame, tmp_path / "f.csv")
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     cells = [cell for row in rows for cell in row]
     assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for cell in cells)

@@ -18,6 +18,8 @@ from audit_lib.report.pipeline import execute_notebook, kernel_name
 # (or of a C library the kernel loads) looks like from the outside.
 MARKER = "kernel-chatter-on-fd-2"
 
+pytestmark = pytest.mark.slow  # every test starts a kernel
+
 
 @pytest.fixture()
 def chatty(tmp_path):

@@ -143,7 +143,7 @@ def test_hostile_names_and_values_stay_data(tmp_path: Path) -> None:
 
     frame = con.execute("SELECT * FROM quarantine").fetch_df()
     path = write_csv_safe(frame, tmp_path / "out" / "quarantine.csv")
-    for cells in csv.reader(Path(path).open(encoding="utf-8")):
+    for cells in csv.reader(Path(path).open(encoding="utf-8-sig")):
         assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells), cells
 
 

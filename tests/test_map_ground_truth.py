@@ -19,6 +19,8 @@ from audit_lib.mapdraft.draft import write_draft
 from test_vendor_sample import KEY, SAMPLE, expected, format_recall_precision, recall_precision
 
 DECISIONS = Path(__file__).resolve().parent / "fixtures" / "map" / "webshop_vendor.decisions.yaml"
+
+pytestmark = pytest.mark.slow  # maps and audits the whole vendor sample
 _GONE = object()
 
 

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
-from audit_lib.report import pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data_samples" / "hyvinvoivin"
@@ -59,13 +56,9 @@ def output_texts(folder: Path):
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("pii")
-    shutil.copytree(SAMPLE, root / "sample")
-    key = root / "pseudonym.key"
-    key.write_text("2b7e151628aed2a6" * 4 + "\n", encoding="utf-8")
-    return pipeline.run_report(root / "sample" / "register.yaml", root / "sample" / "exports.yaml", "2026-Q3",
-                               root / "reports", pseudonym_key_file=key)
+def report(sample_report) -> Path:
+    """The session's 2026-Q3 report of the sample (tests/conftest.py), with its PDF."""
+    return sample_report.folder
 
 
 def test_values_are_found_when_present(tmp_path):

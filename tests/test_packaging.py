@@ -64,6 +64,7 @@ def wheel(tmp_path_factory) -> Path:
     return next((root / "dist").glob("regaudit-*.whl"))
 
 
+@pytest.mark.slow  # builds the wheel
 def test_the_wheel_carries_every_file_of_the_package(wheel):
     """Every data file a check, the declaration or the report reads (a check's word list, the JSON
     Schemas, the templates) is package data: the wheel holds all of audit_lib/ as the checkout has it."""
@@ -75,6 +76,7 @@ def test_the_wheel_carries_every_file_of_the_package(wheel):
     assert sorted(source - names) == []
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_notebooks_and_samples(wheel):
     """An installed regaudit runs its report and demo outside a checkout (audit_lib/resources.py):
     the wheel holds the report notebook and the bundled samples under audit_lib/_bundled/."""
@@ -134,6 +136,7 @@ def _run(installed: dict, *args: str) -> subprocess.CompletedProcess:
                           timeout=600)
 
 
+@pytest.mark.slow  # installs the wheel into a virtual environment of its own
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed):
     done = _run(installed, str(installed["python"]), "-c",
                 "import audit_lib, audit_lib.resources as r; print(audit_lib.__file__); print(r.in_checkout())")
@@ -148,6 +151,7 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(installed):
     assert Path(kernel.stdout.strip()).is_relative_to(installed["venv"]), kernel.stdout + kernel.stderr
 
 
+@pytest.mark.slow  # and renders the demo report
 def test_regaudit_demo_runs_from_the_installed_wheel(installed):
     """`regaudit demo` outside any checkout: the bundled notebook and sample, a kernel found, the report
     written into the current folder, and nothing of the kernel's chatter in the terminal."""
@@ -159,6 +163,7 @@ def test_regaudit_demo_runs_from_the_installed_wheel(installed):
     assert "Traceback" not in done.stderr and "without encryption" not in done.stderr
 
 
+@pytest.mark.slow
 def test_regaudit_check_runs_from_the_installed_wheel(installed):
     """`regaudit check` on the sample the wheel bundles: every check runs (exit 1: the planted findings)."""
     exports = installed["purelib"] / "audit_lib" / "_bundled" / "data_samples" / "hyvinvoivin" / "exports.yaml"

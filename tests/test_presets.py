@@ -330,6 +330,7 @@ def test_recognise_scores_the_share_of_the_presets_columns():
 
 # --- the vendor sample, mapped with presets ---------------------------------------------------------------
 
+@pytest.mark.slow  # audits the whole vendor sample twice
 def test_the_vendor_sample_mapped_with_presets_audits_to_the_same_findings(tmp_path):
     original = shutil.copytree(VENDOR, tmp_path / "original")
     with_presets = shutil.copytree(VENDOR, tmp_path / "presets")

@@ -48,7 +48,7 @@ def _check(exports: Path, out: Path, *extra: str):
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -139,6 +139,7 @@ MEMORY_PROBE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # loads 50,000 rows
 def test_memory_for_the_quarantine_does_not_grow_with_its_rows():
     rows = 50_000
     probe = MEMORY_PROBE.format(tests=str(TESTS), rows=rows)

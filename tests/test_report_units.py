@@ -350,13 +350,13 @@ def test_summary_parts(result, monkeypatch):
     assert "hylätty" in counts_html and "<td>10</td>" in counts_html  # records tested by the failing check
     result.lang = "en"
     # Without the framework mapping, provisions come from the checks' legal references.
-    monkeypatch.setattr(sections, "load_framework_rows", lambda _result: None)
+    monkeypatch.setattr(sections, "load_framework_rows", lambda _result, _lang=None: None)
     provisions = sections.provisions_section(result)
     assert "GDPR Art. 6(1)(a)" in provisions and "GDPR Art. 32" in provisions and "legal references" in provisions
     # With one, every provision is listed, also those no check tests.
     frame = pd.DataFrame([{"provision": "GDPR Art. 32", "title": "Security", "checks": ["access_b"]},
                           {"provision": "GDPR Art. 30", "title": "Record", "checks": []}])
-    monkeypatch.setattr(sections, "load_framework_rows", lambda _result: (frame, "GDPR-FI"))
+    monkeypatch.setattr(sections, "load_framework_rows", lambda _result, _lang=None: (frame, "GDPR-FI"))
     provisions = sections.provisions_section(result)
     assert "GDPR-FI" in provisions and "no check" in provisions and "not run" in provisions
 

@@ -113,7 +113,7 @@ def test_written_files_and_safe_csv(tmp_path, sample):
     written = write_ropa(_hostile(sample), tmp_path, source_sha256="ab" * 32)
     assert sorted(p.name for p in written) == sorted(f"ropa_{lang}.{ext}" for lang in ("fi", "en")
                                                       for ext in ("md", "html", "csv"))
-    with (tmp_path / "ropa_en.csv").open(encoding="utf-8", newline="") as handle:
+    with (tmp_path / "ropa_en.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["article", "section", "item", "value", "gap"]
     assert [r["article"][-2] for r in rows] == sorted(r["article"][-2] for r in rows)

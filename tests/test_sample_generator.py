@@ -94,18 +94,21 @@ def test_register_gaps_have_the_kind_lint_gives():
 
 
 # --- reproducibility --------------------------------------------------------------------------------
+@pytest.mark.slow  # generates a whole sample
 def test_same_seed_gives_identical_bytes(sample, tmp):
     again = generate(tmp / "b", seed=7, subjects=SUBJECTS)
     assert _digest(sample.out_dir) == _digest(again.out_dir)
     assert sample.row_counts == again.row_counts
 
 
+@pytest.mark.slow
 def test_other_seed_gives_other_data(sample, tmp):
     other = generate(tmp / "c", seed=8, subjects=SUBJECTS)
     for name in ("customers.csv", "orders.csv", "marketing_messages.parquet", "access_log.csv"):
         assert (sample.exports_dir / name).read_bytes() != (other.exports_dir / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_bundled_sample_is_what_the_generator_writes(tmp):
     fresh = generate(tmp / "bundled", seed=42, subjects=2000)
     for name in [*fresh.row_counts, "../expected_findings.csv"]:
@@ -165,6 +168,7 @@ def test_customers_have_undeclared_birth_date(sample):
     assert all(date(1930, 1, 1) < b < date(2009, 1, 1) for b in births)
 
 
+@pytest.mark.slow
 def test_parquet_format_writes_every_file_as_parquet(tmp):
     summary = generate(tmp / "parquet", seed=7, subjects=SUBJECTS, fmt="parquet")
     names = sorted(p.name for p in summary.exports_dir.iterdir())

@@ -148,6 +148,7 @@ def _leaks(text: str, mapping: dict[str, str]) -> list[str]:
     return sorted({v for k, v in mapping.items() if tail(k) in text or v in text})
 
 
+@pytest.mark.slow  # audits the whole bundled sample twice
 def test_every_shape_reaches_a_finding(shaped_run):
     from audit_lib.pseudonym import pseudonym
 
@@ -162,6 +163,7 @@ def test_every_shape_reaches_a_finding(shaped_run):
     assert len(duplicates) and duplicates["evidence"].str.contains(r'"duplicate_of": "subjects/S-[0-9a-f]{16}"').all()
 
 
+@pytest.mark.slow
 def test_no_id_or_part_of_one_in_any_output_file(shaped_run):
     leaks = {}
     for period in ("2026-Q2", "2026-Q3"):
@@ -175,6 +177,7 @@ def test_no_id_or_part_of_one_in_any_output_file(shaped_run):
             "check_results.csv", "manifest.json"} <= written
 
 
+@pytest.mark.slow
 def test_no_id_or_part_of_one_in_the_report_html(shaped_run):
     import html
 
@@ -183,10 +186,11 @@ def test_no_id_or_part_of_one_in_the_report_html(shaped_run):
     assert "subjects/S-" in shaped_run["html"]
 
 
+@pytest.mark.slow
 def test_the_duplicate_key_is_in_the_quarantine_as_its_pseudonym(shaped_run):
     from audit_lib.pseudonym import pseudonym
 
-    with (shaped_run["reports"] / "2026-Q3" / "quarantine.csv").open(encoding="utf-8", newline="") as handle:
+    with (shaped_run["reports"] / "2026-Q3" / "quarantine.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["reason_code"] == "duplicate_key"]
     with (SAMPLE / "exports" / "customers.csv").open(encoding="utf-8", newline="") as handle:
         first = shaped_run["mapping"][next(csv.DictReader(handle))["customer_id"]]  # the row given twice
@@ -194,6 +198,7 @@ def test_the_duplicate_key_is_in_the_quarantine_as_its_pseudonym(shaped_run):
     assert "raw" not in rows[0]
 
 
+@pytest.mark.slow
 def test_changes_since_the_previous_period_match_by_fingerprint(shaped_run):
     changes = pd.read_csv(shaped_run["reports"] / "2026-Q3" / "changes.csv", dtype=str)
     # Same key both periods: unchanged findings about subjects are still open, not new and resolved.

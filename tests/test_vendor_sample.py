@@ -59,6 +59,7 @@ def audited(tmp_path_factory):
     return sample, run_audit(None, sample / "exports.yaml", PERIOD, pseudonym_key=KEY)
 
 
+@pytest.mark.slow  # audits the whole vendor sample
 def test_findings_equal_the_planted_ground_truth(audited):
     _, result = audited
     found = sorted(zip(result.findings["check_id"], result.findings["record_ref"]))
@@ -70,6 +71,7 @@ def test_findings_equal_the_planted_ground_truth(audited):
     assert not any("subjects/1" in ref or "subjects/email:" in ref or "subjects/phone:" in ref for _, ref in found)
 
 
+@pytest.mark.slow
 def test_checks_run_or_say_why_not(audited):
     _, result = audited
     statuses = result.check_results.set_index("check_id")["status"]
@@ -92,6 +94,7 @@ def test_checks_run_or_say_why_not(audited):
         ("access_log", "staff_accounts", "disclosures", "usage_events", "services") if role in reason}
 
 
+@pytest.mark.slow
 def test_every_file_is_accounted_for(audited):
     sample, result = audited
     inputs = result.inputs.set_index("file")
@@ -119,6 +122,7 @@ def test_every_file_is_accounted_for(audited):
         "vanha_asiakasrekisteri_2019.csv", "sha256"]
 
 
+@pytest.mark.slow
 def test_no_two_findings_share_a_fingerprint(audited):
     _, result = audited
     fingerprints = result.findings["fingerprint"]

@@ -1,4 +1,4 @@
-"""The backend seam: what the checks ask of an engine, whichever runs them (DuckDB today, Spark later).
+"""The backend seam: what the checks ask of an engine, whichever runs them (DuckDB, or Spark).
 
 A backend runs a check's SQL (``query``), takes in a table made in Python (``register``), runs Python
 logic over a column's distinct values (``map_values``: phone numbers, identifiers, free text, in Arrow
@@ -7,7 +7,9 @@ relations it holds (``relations``). The relations and their column types are the
 ``audit_lib/roles.py``: one relation per role (``ROLES``) and the derived relations (``DERIVED_RELATIONS``),
 besides the declaration's ``decl_*`` tables.
 
-Not wired into the runner yet: ``CheckContext`` still holds a DuckDB connection.
+The runner gives checks a connection: DuckDB's own, or ``SparkConnection`` (spark_backend.py), which
+answers the same calls (``execute``, ``register``) through a ``SparkBackend``. ``relation_columns``
+asks either for a relation's column types.
 """
 
 from __future__ import annotations
@@ -75,6 +77,31 @@ class Backend(ABC):
     def relations(self) -> dict[str, Relation]:
         """The relations the backend holds now (roles, derived relations, ``decl_*`` and any other),
         with their column types."""
+
+
+def relation_columns(con: Any, relation: str) -> dict[str, str] | None:
+    """Column name -> type (DuckDB's type names) of ``relation`` on ``con``, a DuckDB connection or an
+    engine's look-alike with a ``columns`` method; None when there is no such relation."""
+    if hasattr(con, "columns"):
+        return con.columns(relation)
+    from audit_lib.sql import ident
+
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? UNION ALL "
+                         "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [relation, relation]).fetchall()
+    if not sum(row[0] for row in exists):
+        return None
+    return {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM {ident(relation)}").fetchall()}
+
+
+def distinct_values_sql(relation: str, column: str, batch_size: int = DEFAULT_BATCH_SIZE) -> str:
+    """The query of ``map_values``: each distinct non-NULL value of ``relation.column``, in order (DuckDB's
+    dialect; an engine ports it). Raises ValueError for a batch size below 1."""
+    from audit_lib.sql import ident
+
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    return (f"SELECT DISTINCT {ident(column)} AS value FROM {ident(relation)} "
+            f"WHERE {ident(column)} IS NOT NULL ORDER BY 1")
 
 
 def map_batches(batches, function: ValueFunction) -> "pa.Table":

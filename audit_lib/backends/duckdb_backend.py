@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from audit_lib.backends.base import DEFAULT_BATCH_SIZE, Backend, Relation, ValueFunction, canonical_relations, map_batches
-from audit_lib.sql import bind, ident
+from audit_lib.backends.base import (DEFAULT_BATCH_SIZE, Backend, Relation, ValueFunction, canonical_relations,
+                                    distinct_values_sql, map_batches)
+from audit_lib.sql import bind
 
 if TYPE_CHECKING:
     import duckdb
@@ -35,10 +36,7 @@ class DuckDBBackend(Backend):
 
     def map_values(self, relation: str, column: str, function: ValueFunction,
                    batch_size: int = DEFAULT_BATCH_SIZE) -> "pa.Table":
-        if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
-        sql = (f"SELECT DISTINCT {ident(column)} AS value FROM {ident(relation)} "
-               f"WHERE {ident(column)} IS NOT NULL ORDER BY 1")
+        sql = distinct_values_sql(relation, column, batch_size)
         reader = self.con.sql(sql).to_arrow_reader(batch_size)
         return map_batches(reader, function)
 

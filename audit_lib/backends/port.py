@@ -27,9 +27,9 @@ join as a join "method"), and its "no warnings" verdict has passed queries that 
 Spark. So every function of the ported tree must be in ``SPARK_FUNCTIONS``, an explicit allow-list
 of functions known to exist in Spark SQL with the same meaning as in DuckDB (for the arguments the
 transforms admit), and the generated text must name the Spark function listed there; every cast's
-type must be in ``SPARK_TYPES``. Anything else is a leftover: an unknown function (a loader macro such
-as ``retention_due_at`` too: Spark has none until a backend provides it), ``ASOF JOIN``, ``* EXCLUDE``,
-``regexp_replace`` without ``'g'`` (DuckDB replaces the first match only), an ``strftime`` format with
+type must be in ``SPARK_TYPES``. The loader's macros (``retention_due_at`` ...) are allowed: the Spark
+backend defines them from the same bodies. Anything else is a leftover: an unknown function, ``ASOF JOIN``, ``* EXCLUDE``,
+``regexp_replace`` without ``'g'`` (DuckDB replaces the first match only), one CTE name in two nested WITHs, an ``strftime`` format with
 a specifier not mapped here, DuckDB's catalogue (``information_schema``, ``duckdb_tables()``), and any
 statement that is not a query (DDL and DML are backend operations: ``Backend.register``, ``map_values``).
 
@@ -55,6 +55,8 @@ from typing import TYPE_CHECKING
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, SqlglotError
+
+from audit_lib.loader.declaration_tables import MACRO_SIGNATURES
 
 if TYPE_CHECKING:
     from audit_lib.checks.spec import Check
@@ -155,10 +157,15 @@ SPARK_FUNCTIONS: dict[str, str | None] = {
     "Abs": "ABS", "Round": "ROUND", "Floor": "FLOOR", "Ceil": "CEIL", "Mod": None, "BitCount": "BIT_COUNT",
     # Time: strftime's format is checked below; date_trunc in the session time zone in both.
     "TimeToStr": "DATE_FORMAT", "TimestampTrunc": "DATE_TRUNC", "CurrentDate": None,
+    # year() of an instant in the session time zone, make_date(y, m, d) a calendar date, in both.
+    "Year": "YEAR", "DateFromParts": "MAKE_DATE",
     # Made by the transforms above.
     "Anonymous:bit_count": "BIT_COUNT",
     "Anonymous:make_interval": "MAKE_INTERVAL", "Anonymous:raise_error": "RAISE_ERROR",
 }
+# The loader's macros (retention_due_at ...): a backend defines them as its own functions from the
+# same bodies (audit_lib/backends/spark_backend.py define_functions), so a check may call them.
+SPARK_FUNCTIONS.update({f"Anonymous:{name}": name.upper() for name in MACRO_SIGNATURES})
 # Types a CAST may name, as sqlglot's DataType.Type: TIMESTAMPTZ is Spark's TIMESTAMP (local time zone);
 # DuckDB's TIMESTAMP is Spark's TIMESTAMP_NTZ. Unsigned and 128-bit integers have no Spark type.
 SPARK_TYPES = {"VARCHAR", "TEXT", "CHAR", "BOOLEAN", "BIGINT", "INT", "SMALLINT", "TINYINT", "DOUBLE", "FLOAT",
@@ -194,6 +201,10 @@ def _port(sql: str, dialect: str) -> PortedQuery:
                                   "(register, map_values), not check SQL"))
     tree = tree.transform(_transform, leftovers)
     leftovers += _unknown(tree)
+    names = [cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        leftovers.append(Leftover(f"WITH {name}", "one CTE name used twice (in nested WITHs): Spark lifts them to "
+                                  "one WITH, where they clash; name each once"))
     try:
         text = tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
     except SqlglotError as exc:

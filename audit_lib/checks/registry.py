@@ -58,6 +58,19 @@ def _meta(path: Path, data: object) -> CheckMeta:
     return meta
 
 
+def _dialect_override(path: Path) -> None:
+    """Refuse a ``<id>.<dialect>.sql`` of an unknown dialect or beside no ``<id>.sql``."""
+    from audit_lib.backends.port import DIALECTS
+
+    check_id, dialect = path.stem.rsplit(".", 1)
+    if dialect not in DIALECTS:
+        raise CheckDefinitionError(str(path), f"unknown dialect {dialect!r} (one of {', '.join(DIALECTS)}); a check "
+                                   "id has no dot")
+    if not path.with_name(check_id + ".sql").is_file():
+        raise CheckDefinitionError(str(path), f"a {dialect} text of check {check_id!r}, but there is no {check_id}.sql "
+                                   "beside it")
+
+
 def discover(root: Path = CHECKS_DIR) -> list[Check]:
     """Every check under ``root``, sorted by family then id; duplicate ids are an error."""
     checks: list[Check] = []
@@ -66,6 +79,9 @@ def discover(root: Path = CHECKS_DIR) -> list[Check]:
         if family_dir.name not in FAMILIES:
             raise CheckDefinitionError(str(family_dir), f"unknown family; use one of {', '.join(FAMILIES)}")
         for path in sorted(family_dir.iterdir()):
+            if path.suffix == ".sql" and "." in path.stem:
+                _dialect_override(path)  # <id>.<dialect>.sql: a port's last resort, read by backends/port.py
+                continue
             if path.suffix == ".sql":
                 check = parse_sql_check(path, family_dir.name)
             elif path.suffix == ".py" and not path.name.startswith("_"):

@@ -73,11 +73,15 @@ class CheckContext:
         return self._counts[key]
 
     def export_rows(self, file: str) -> str | None:
-        """The view of export ``file``'s rows as read (the loader's second contract, loader/contract.py);
-        None when the file did not load."""
-        from audit_lib.loader.contract import export_rows
+        """The view of export ``file``'s rows as read (the loader's second contract, loader/contract.py),
+        looked up in the contract's ``export_files`` relation as checks read it; None when the file did not
+        load."""
+        from audit_lib.backends.base import relation_columns
 
-        return export_rows(self.con, file)
+        if relation_columns(self.con, "export_files") is None:
+            return None  # no export loaded
+        row = self.con.execute("SELECT view FROM export_files WHERE file = ?", [file]).fetchone()
+        return row[0] if row else None
 
     def query(self, sql: str) -> list[dict[str, Any]]:
         """Run ``sql`` with its ``$parameters`` bound; rows as dicts."""

@@ -180,9 +180,15 @@ class ReadOptions(Strict):
 
 
 class Export(Strict):
-    """One export file (or glob of files): the role its rows play, and any further facts they give."""
+    """One export file (or glob of files), or one lake table: the role its rows play, and any further facts
+    they give."""
 
     file: str
+    table: str | None = Field(
+        None, description="instead of file: a lake table, as the Parquet directory a data lake writes (Spark, "
+                          "Hive, Databricks exports), relative to exports_dir: every *.parquet part file under it, "
+                          "in partition folders too, read as one export; files and folders whose names start with "
+                          "_ or . (_SUCCESS, _delta_log, .crc) are not part of the table, as Spark reads it")
     preset: str | None = Field(
         None, description="a bundled vendor preset (shopify/customers, shopify/orders, mailchimp/audience, "
                           "mailchimp/campaign_activity, woocommerce/customers, woocommerce/orders, klaviyo/profiles): "
@@ -248,6 +254,22 @@ class Export(Strict):
         from audit_lib.presets.narrow import narrowed
 
         return narrowed(self, header)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lake_table(cls, data):
+        # A table is its Parquet part files: the entry becomes a glob of them, so that every later step
+        # (hashes, reconciliation per file, quarantine) treats each part file as it treats any file.
+        if not isinstance(data, dict) or data.get("table") is None:
+            return data
+        if "file" in data:
+            raise ValueError("give file or table, not both")
+        table = str(data["table"]).strip().rstrip("/")
+        if not table or any(c in table for c in "*?["):
+            raise ValueError(f"table {data['table']!r}: name the table's folder (no glob), relative to exports_dir")
+        if data.get("format", "parquet") != "parquet":
+            raise ValueError(f"table {table!r}: a lake table is read as Parquet; leave format out")
+        return {**data, "table": table, "file": f"{table}/**/*.parquet", "format": "parquet"}
 
     @field_validator("file")
     @classmethod

@@ -11,6 +11,9 @@ from audit_lib.declaration.register import Register
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# The schemas' identity: the same wherever a file is written or served (a URN, so that it does not
+# pretend to be fetchable from a host), changed only with exports.yaml's and register.yaml's schema_version.
+SCHEMA_ID = "urn:regaudit:schema:{name}:v1"
 FILES = {"register.schema.json": Register, "exports.schema.json": ExportMap}
 # Where a fideslang key goes, the schema lists the default taxonomy so that editors complete it.
 _FIDES_FIELDS = {("DataCategory", "fides_key"): "data_category", ("SubjectType", "fides_key"): "data_subject",
@@ -28,14 +31,38 @@ def _with_taxonomy(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# What pydantic reads as a datetime: ISO 8601 with or without an offset (a time without one is in the
+# export's zone), or a date alone. JSON Schema's "date-time" format demands an offset: it would refuse
+# `snapshot: {at: 2026-09-30T22:00:00}`, which the model and lint accept.
+ISO_TIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|z|[+-]\d{2}(:?\d{2})?)?$"
+
+
+def _naive_times(node: Any) -> Any:
+    """``node`` with every ``format: date-time`` string made an ISO 8601 pattern that allows no offset."""
+    if isinstance(node, dict):
+        if node.get("format") == "date-time" and node.get("type") == "string":
+            node.pop("format")
+            node["pattern"] = ISO_TIME
+        for value in node.values():
+            _naive_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _naive_times(value)
+    return node
+
+
 def build_schema(model: type[Register] | type[ExportMap]) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``model``, with keys as written in YAML (aliases)."""
     schema = model.model_json_schema(by_alias=True, mode="validation")
+    from audit_lib.declaration.schema_roles import add_export_rules, add_register_rules
+
     name = "register.yaml" if model is Register else "exports.yaml"
-    ordered = {"$schema": DIALECT, "title": name, **{k: v for k, v in schema.items() if k != "title"}}
+    ordered = {"$schema": DIALECT, "$id": SCHEMA_ID.format(name=name), "title": name,
+               **{k: v for k, v in schema.items() if k != "title"}}
     ordered["description"] = (model.__doc__ or "").strip().splitlines()[0] + \
         " Generated from audit_lib/declaration by `regaudit schema`; do not edit by hand."
-    return _with_taxonomy(ordered)
+    # The roles, their fields and canonical values, from audit_lib/roles.py: as strict as `regaudit lint`.
+    return (add_register_rules if model is Register else add_export_rules)(_naive_times(_with_taxonomy(ordered)))
 
 
 def schema_text(model: type[Register] | type[ExportMap]) -> str:

@@ -69,9 +69,10 @@ def allow_outside_env(allow_outside: "list[str | os.PathLike] | None") -> dict[s
 
 def prepare(register: str | os.PathLike | None = None, exports: str | os.PathLike | None = None,
             period: str = "2026-Q3", *, work_dir: str | os.PathLike = WORK_DIR, execute: bool = True,
-            kernel: str | None = None, allow_outside: "list[str | os.PathLike] | None" = None) -> Path:
-    """Write the explore notebook into ``work_dir`` with the register's absolute paths as parameters
-    (default: the bundled sample), executed unless ``execute`` is False; return its path.
+            kernel: str | None = None, allow_outside: "list[str | os.PathLike] | None" = None,
+            lang: str = "en") -> Path:
+    """Write the explore notebook into ``work_dir`` with the register's absolute paths and ``lang`` (en
+    or fi) as parameters (default: the bundled sample), executed unless ``execute`` is False; return its path.
 
     The declaration is validated here first, with ``allow_outside`` (folders outside the folder of
     exports.yaml its paths may name), so that a bad file fails with its message, not inside the kernel.
@@ -80,13 +81,16 @@ def prepare(register: str | os.PathLike | None = None, exports: str | os.PathLik
 
     from audit_lib.declaration import load_declaration
     from audit_lib.explore import notebook as explore_notebook
+    from audit_lib.i18n import LANGUAGES
     from audit_lib.periods import parse_period
 
     parse_period(period)  # a bad period fails here with its message, not inside the kernel
+    if lang not in LANGUAGES:  # and so does a language the notebook does not speak
+        raise ValueError(f"language {lang!r}: use {' or '.join(LANGUAGES)}")
     exports_path = Path(exports) if exports else SAMPLE / "exports.yaml"
     load_declaration(register, exports_path, allow_outside=allow_outside)
     parameters: dict[str, Any] = {"register": str(Path(register).resolve()) if register else None,
-                                  "exports": str(exports_path.resolve()), "period": period}
+                                  "exports": str(exports_path.resolve()), "period": period, "lang": lang}
     if register is None and exports is None:
         parameters["register"] = str((SAMPLE / "register.yaml").resolve())
     folder = Path(work_dir)
@@ -112,9 +116,10 @@ def prepare(register: str | os.PathLike | None = None, exports: str | os.PathLik
 def launch(register: str | os.PathLike | None = None, exports: str | os.PathLike | None = None,
            period: str = "2026-Q3", *, work_dir: str | os.PathLike = WORK_DIR, browser: bool = True,
            execute: bool = True, port: int | None = None, echo: Callable[[str], None] = print,
-           allow_outside: "list[str | os.PathLike] | None" = None) -> int:
-    """Prepare the notebook and run JupyterLab on it until it stops (Ctrl-C); return its exit code."""
-    notebook = prepare(register, exports, period, work_dir=work_dir, execute=execute, allow_outside=allow_outside)
+           allow_outside: "list[str | os.PathLike] | None" = None, lang: str = "en") -> int:
+    """Prepare the notebook (in ``lang``) and run JupyterLab on it until it stops (Ctrl-C); return its exit code."""
+    notebook = prepare(register, exports, period, work_dir=work_dir, execute=execute, allow_outside=allow_outside,
+                       lang=lang)
     port = port or free_port()
     token = secrets.token_hex(16)
     open_browser = browser and has_browser()

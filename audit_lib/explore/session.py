@@ -30,9 +30,11 @@ class Session:
         return self.declaration.register.controller.timezone
 
     def params(self, period: str | None = None, *, subject_type: str | None = None,
-               channel: str | None = None) -> dict[str, Any]:
-        """The params the statistics take, for ``period`` (default: the session's period)."""
-        return params_for(period or self.period.label, self.timezone, subject_type=subject_type, channel=channel)
+               channel: str | None = None, lang: str = "en") -> dict[str, Any]:
+        """The params the statistics take, for ``period`` (default: the session's period); the figures
+        draw their words in ``lang``."""
+        return params_for(period or self.period.label, self.timezone, subject_type=subject_type, channel=channel,
+                          lang=lang)
 
     @property
     def subject_types(self) -> list[str]:
@@ -46,17 +48,21 @@ class Session:
 
 
 def params_for(period: str, timezone: str = "Europe/Helsinki", *, subject_type: str | None = None,
-               channel: str | None = None) -> dict[str, Any]:
+               channel: str | None = None, lang: str = "en") -> dict[str, Any]:
     """Params for the statistics: ``period_start``, ``period_end``, ``as_of`` (as the checks bind
-    them), plus the optional ``subject_type`` and ``channel`` filters (None: all).
+    them), plus the optional ``subject_type`` and ``channel`` filters (None: all), and ``lang``, the
+    language of the figures' words (en or fi; no query binds it).
 
     ``period`` is ``2026-Q3``, ``2026-09``, ``2026`` or ``all`` (everything up to now, as of now).
     """
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from audit_lib.i18n import LANGUAGES
     from audit_lib.periods import parse_period
 
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r}: use {' or '.join(LANGUAGES)}")
     if period == "all":
         zone = ZoneInfo(timezone)
         start, end = datetime(1900, 1, 1, tzinfo=zone), datetime.now(zone).replace(microsecond=0)
@@ -64,7 +70,7 @@ def params_for(period: str, timezone: str = "Europe/Helsinki", *, subject_type: 
         parsed = parse_period(period, timezone)
         start, end = parsed.start, parsed.end
     return {"period_start": start, "period_end": end, "as_of": end, "subject_type": subject_type,
-            "channel": channel}
+            "channel": channel, "lang": lang}
 
 
 def open_register(register: str | Path | None = None, exports: str | Path = "exports.yaml",

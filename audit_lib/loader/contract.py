@@ -55,10 +55,3 @@ def create_export_rows(con: "duckdb.DuckDBPyConnection", export: "Export", key: 
     con.execute("INSERT INTO export_files VALUES (?, ?, ?, ?, ?)",
                 [export.file, view, export.roles, subject_sql is not None, snapshot_sql is not None])
     return view
-
-
-def export_rows(con: "duckdb.DuckDBPyConnection", file: str) -> str | None:
-    """The name of the export-rows view of ``file`` (as exports.yaml names it); None if it did not load."""
-    _create_files_table(con)
-    row = con.execute("SELECT view FROM export_files WHERE file = ?", [file]).fetchone()
-    return row[0] if row else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from audit_lib.durations import parse_duration
@@ -157,6 +158,25 @@ RETENTION_MACROS = """
         ELSE start_at END;
     CREATE OR REPLACE MACRO retention_due_at(anchor, start_at, months, days) AS
       retention_counted_from(anchor, start_at) + to_months(months) + to_days(days)"""
+
+# The macros' argument and result types, for an engine that needs them declared (Spark SQL functions:
+# audit_lib/backends/spark_backend.py). Spark's TIMESTAMP is DuckDB's TIMESTAMPTZ: an instant.
+MACRO_SIGNATURES: dict[str, tuple[dict[str, str], str]] = {
+    "financial_period_end": ({"start_at": "TIMESTAMP"}, "DATE"),
+    "retention_counted_from": ({"anchor": "STRING", "start_at": "TIMESTAMP"}, "TIMESTAMP"),
+    "retention_due_at": ({"anchor": "STRING", "start_at": "TIMESTAMP", "months": "INT", "days": "INT"}, "TIMESTAMP"),
+}
+_MACRO = re.compile(r"CREATE OR REPLACE MACRO (\w+)\(([^)]*)\) AS(.*?)(?:;|$)", re.S)
+
+
+def macro_definitions(financial_period_ends: str = "12-31") -> dict[str, tuple[list[str], str]]:
+    """Each retention macro's name -> (argument names, body expression), for the financial period ending
+    on ``financial_period_ends`` (MM-DD): the one definition every engine's functions are made from."""
+    month, day = (int(part) for part in financial_period_ends.split("-"))
+    text = RETENTION_MACROS.format(m=month, d=day)
+    return {name: ([a.strip() for a in arguments.split(",")], " ".join(body.split()))
+            for name, arguments, body in _MACRO.findall(text)}
+
 
 RETENTION_DUE = """
     CREATE VIEW retention_due AS

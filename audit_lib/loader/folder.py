@@ -50,6 +50,11 @@ def unread_files(declaration: "Declaration", read: list[list[Path]]) -> list[Unr
         if path.resolve() in taken or path.name in _SYSTEM_FILES or not path.resolve().is_relative_to(root):
             continue
         name = relative_name(path, root)
+        table = next((e.table for e in declaration.exports.exports if e.table and name.startswith(e.table + "/")), None)
+        if table is not None:  # inside a lake table's folder, and not a part file: the format's own
+            unread.append(UnreadFile(name, path, "ignored", f"not data of lake table {table}: a file of the table "
+                                     "format's own (its name or folder starts with _ or .), which Spark does not read"))
+            continue
         ignored = next((entry for entry in declaration.exports.ignore
                         if fnmatch.fnmatchcase(name, entry.file) or name == entry.file), None)
         unread.append(UnreadFile(name, path, "ignored" if ignored else "not_mapped",

@@ -126,7 +126,7 @@ def load_exports(con: "duckdb.DuckDBPyConnection", declaration: "Declaration",
     resolved: list[list[Path] | LoadError] = []
     for export in declaration.exports.exports:
         try:
-            resolved.append(resolve_files(declaration.exports_dir, export.file))
+            resolved.append(resolve_files(declaration.exports_dir, export.file, export.table))
         except LoadError as exc:
             resolved.append(exc)
     timezones.warm(con, {export.timezone or declaration.exports.timezone for export in declaration.exports.exports})
@@ -751,6 +751,15 @@ def _blank_file_lines(con, source: Source, name: str, batch_rows: int = 50_000) 
     con.execute("DROP TABLE _lines")
 
 
+def _plain(value: object) -> str:
+    """A detected setting as inputs.csv shows it: a list or mapping as JSON, never a Python repr."""
+    import json
+
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
+
+
 def _reconcile(declaration, export, source: Source, staged: dict[str, int], marked: dict[str, int],
                report: LoadReport, hashes: BackgroundHashes) -> None:
     """Per file: rows read = rows staged + the reader's rejects; quarantined = marked in the stage +
@@ -764,7 +773,7 @@ def _reconcile(declaration, export, source: Source, staged: dict[str, int], mark
         ratio = quarantined / read if read else 0.0
         status = "rejected" if ratio > threshold else "loaded"
         detected = source.detected.get(name, {})
-        described = ", ".join(f"{k}={v}" for k, v in detected.items() if k not in ("renamed_columns",))
+        described = ", ".join(f"{k}={_plain(v)}" for k, v in detected.items() if k not in ("renamed_columns",))
         detail = (f"{quarantined} of {read} rows quarantined ({ratio:.1%}), above the threshold {threshold:.1%}; "
                   f"{described}" if status == "rejected" else described)
         report.inputs.append({

@@ -129,9 +129,10 @@ class Source:
             self.temp_dir = None
 
 
-def resolve_files(exports_dir: Path, pattern: str) -> list[Path]:
+def resolve_files(exports_dir: Path, pattern: str, table: str | None = None) -> list[Path]:
     """The files ``pattern`` (a name or glob) names inside ``exports_dir``, sorted; never outside it,
-    not even through a symbolic link."""
+    not even through a symbolic link. For a lake ``table`` (its folder), the part files only: a path
+    with a part that starts with ``_`` or ``.`` is the table format's own (_SUCCESS, _delta_log), not data."""
     root = exports_dir.resolve()
     try:
         matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
@@ -149,8 +150,13 @@ def resolve_files(exports_dir: Path, pattern: str) -> list[Path]:
         if not real.is_relative_to(root):
             raise LoadError(pattern, f"{match.name} resolves to a path outside the exports folder {root}; "
                                      "keep export files (and what their links point to) inside exports_dir")
+        if table is not None and any(part.startswith(("_", ".")) for part in match.relative_to(root).parts):
+            continue
         if real.is_file():
             files.append(match)
+    if not files and table is not None:
+        raise LoadError(table, f"no Parquet part file in the table folder {root / table}; check `table:` in "
+                               "exports.yaml")
     if not files:
         raise LoadError(pattern, f"no such file in {root}; check `file:` in exports.yaml")
     return files
@@ -571,12 +577,30 @@ def _parquet_source(con, export, files, names, native, key) -> Source:
         # The names as written: DuckDB has renamed a second one that differs only in case (email_1).
         check_columns(name, _parquet_names(path))
     columns = [c for c in described if c not in (_PATH_COLUMN, "file_row_number")]
+    int96 = {path: _int96_columns(Path(path)) for path in paths}
+    if any(int96.values()):
+        # INT96 is the legacy timestamp of Spark, Hive and Impala: an instant in UTC, which DuckDB reads as
+        # a zone-less time. Read as the export's local time it would move by the zone's offset.
+        described = {c: ("TIMESTAMP WITH TIME ZONE" if any(c in found for found in int96.values()) else kind)
+                     for c, kind in described.items()}
     types = {c: described[c] for c in columns}
-    select = ", ".join(ident(c) for c in columns)
+
+    def select(path: str) -> str:
+        return ", ".join(f"timezone('UTC', {ident(c)}) AS {ident(c)}" if c in int96[path] else ident(c)
+                         for c in columns)
     # Row numbers come from the stage's rowids (read in file order; a Parquet reader rejects nothing).
-    parts = [(f"SELECT {select} FROM read_parquet($file)", {"file": path}) for path in paths]
+    parts = [(f"SELECT {select(path)} FROM read_parquet($file)", {"file": path}) for path in paths]
     return Source(parts=parts, files=files, names=names, columns=columns, types=types,
                   detected={n: {"format": "parquet"} for n in names}, header_lines={n: 0 for n in names})
+
+
+def _int96_columns(path: Path) -> set[str]:
+    """Top-level columns of a Parquet file stored as INT96 timestamps."""
+    import pyarrow.parquet as pq
+
+    schema = pq.ParquetFile(path).schema
+    return {schema.column(i).path for i in range(len(schema)) if schema.column(i).physical_type == "INT96"
+            and "." not in schema.column(i).path}
 
 
 def _parquet_names(path: Path) -> list[str]:

@@ -108,7 +108,7 @@ def compare(exports: "ExportMap", exports_dir: Path) -> list[Change]:
     read: set[str] = set()
     for export in exports.exports:
         try:
-            files = resolve_files(exports_dir, export.file)
+            files = resolve_files(exports_dir, export.file, export.table)
         except LoadError:
             changes.append(Change(export.file, "vanished file", "the mapping names it, the folder has no such file"))
             continue

@@ -2,6 +2,7 @@
 
 Run ``python -m audit_lib.report.committed`` after changing the sample, a check or a report section;
 ``tests/test_notebook_nbval.py`` fails until the committed outputs match what the code now shows.
+It also writes the notebook's generated cells (parameters and audit, audit_lib/report/notebook_source.py).
 """
 
 from __future__ import annotations
@@ -9,17 +10,23 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audit_lib.outputs import atomic_write_text
+
+if TYPE_CHECKING:
+    import nbformat
 
 # Cells whose output is plotly.js itself (4 MB): not worth committing, and nbval ignores it anyway.
 STRIP_OUTPUT_TAGS = {"setup"}
 
 
-def refresh(notebook: str | Path | None = None, strip_tags: set[str] = STRIP_OUTPUT_TAGS) -> Path:
+def refresh(notebook: str | Path | None = None, strip_tags: set[str] = STRIP_OUTPUT_TAGS,
+            source: "nbformat.NotebookNode | None" = None) -> Path:
     """Execute ``notebook`` (default: notebooks/quarterly_audit.ipynb) with its default parameters
     and write it back with outputs, minus the outputs of cells tagged ``strip_tags`` (bulky plotly.js)
-    and the run metadata of papermill and widgets."""
+    and the run metadata of papermill and widgets. With ``source`` (a generator's notebook), that is
+    executed and written to ``notebook`` instead of the file's own cells."""
     import nbformat
 
     from audit_lib.report.pipeline import NOTEBOOK, execute_notebook, kernel_name
@@ -27,8 +34,12 @@ def refresh(notebook: str | Path | None = None, strip_tags: set[str] = STRIP_OUT
     path = Path(notebook).resolve() if notebook else NOTEBOOK
     with tempfile.TemporaryDirectory(prefix="regaudit-refresh-") as tmp:
         executed = Path(tmp) / path.name
-        # No parameters: the defaults of the parameters cell, relative to the notebook's folder.
-        execute_notebook(path, executed, {}, kernel_name())
+        unexecuted = path
+        if source is not None:
+            unexecuted = Path(tmp) / f"source-{path.name}"
+            nbformat.write(source, unexecuted)
+        # No parameters: the defaults of the parameters cell (audit_lib.notebook_defaults).
+        execute_notebook(unexecuted, executed, {}, kernel_name())
         nb = nbformat.read(executed, as_version=4)
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
@@ -46,4 +57,7 @@ def refresh(notebook: str | Path | None = None, strip_tags: set[str] = STRIP_OUT
 
 
 if __name__ == "__main__":
-    print(refresh(sys.argv[1] if len(sys.argv) > 1 else None))
+    from audit_lib.report.notebook_source import build
+
+    target = sys.argv[1] if len(sys.argv) > 1 else None
+    print(refresh(target, source=build(target)))

@@ -80,14 +80,15 @@ def read_previous(previous: "str | os.PathLike | pd.DataFrame | None") -> "pd.Da
 
 def _first_seen(previous: "str | os.PathLike | pd.DataFrame | None") -> dict[str, str]:
     """first_seen per fingerprint from the previous report's changes.csv, so it carries forward."""
-    import pandas as pd
+    from audit_lib.outputs import read_csv_output
 
     if not isinstance(previous, (str, os.PathLike)) or not str(previous):
         return {}
     changes = Path(previous).with_name(CHANGES)
     if not changes.is_file():
         return {}
-    frame = pd.read_csv(changes, dtype=str, keep_default_na=False)
+    # In the dialect that report was written in, which need not be this one's (--csv-dialect).
+    frame = read_csv_output(changes, dtype=str, keep_default_na=False)
     return dict(zip(frame["fingerprint"], frame["first_seen"]))
 
 

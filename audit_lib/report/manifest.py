@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from audit_lib.hashing import sha256_file
 from audit_lib.outputs import atomic_write_text
+from audit_lib.report.signing import SIGNATURE
+from audit_lib.report.sums import SUMS
 
 MANIFEST = "manifest.json"
+# The files written after the manifest, which cover it and so cannot be in it: SHA256SUMS (report/sums.py)
+# and the signature (report/signing.py).
+SEALS = (MANIFEST, SUMS, SIGNATURE)
 # 3: the pseudonym key's fingerprint (``pseudonym_key_fingerprint``), so that the next period's report
-# notices a changed key (report/diff.py).
-MANIFEST_VERSION = 3
+# notices a changed key (report/diff.py). 4: the register's ``time_zone`` (the zone the cover shows the
+# start in) and the ``signature`` (file and signing key), beside SHA256SUMS.
+MANIFEST_VERSION = 4
 PACKAGES = ("regaudit", "duckdb", "pandas", "plotly", "papermill", "nbconvert")
 
 
@@ -36,12 +42,13 @@ def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str | None]
 
 
 def output_hashes(folder: str | os.PathLike) -> list[dict[str, Any]]:
-    """Every file in ``folder`` except the manifest (and hidden temporaries): path, bytes, SHA-256."""
+    """Every file in ``folder`` except the manifest and what seals it (SEALS), and hidden temporaries:
+    path, bytes, SHA-256."""
     root = Path(folder)
     files = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
-        if relative == MANIFEST or any(part.startswith(".") for part in path.relative_to(root).parts):
+        if relative in SEALS or any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
         files.append({"file": relative, "bytes": path.stat().st_size, "sha256": sha256_file(path)})
     return files
@@ -57,8 +64,15 @@ def build_manifest(*, run_id: str, period: str, parameters: dict[str, Any], inpu
                    folder: str | os.PathLike, complete: bool | None = None,
                    catalogue_version: str | None = None, evidence_hashes: dict[str, str] | None = None,
                    incomplete_reasons: list[str] | None = None,
-                   key_fingerprint: str | None = None) -> dict[str, Any]:
+                   key_fingerprint: str | None = None, time_zone: str | None = None,
+                   signature: dict[str, Any] | None = None) -> dict[str, Any]:
     """The manifest as a dict; ``inputs`` is AuditResult.inputs (file, role, sha256, row counts).
+
+    ``started_at`` and ``finished_at`` are recorded in UTC (they sort as text); ``time_zone`` is the
+    register's, in which the cover and the PDF footer show the start. ``signature`` names the file of
+    the detached signature that will be made of this manifest and the key that makes it
+    (``{"file", "key_fingerprint", "user_id"}``), None for an unsigned report: so that a signature
+    removed later, or one made by another key, is noticed by ``regaudit verify``.
 
     ``key_fingerprint`` is audit_lib.pseudonym.key_fingerprint of the pseudonym key: a keyed hash of a
     constant, which tells whether two reports were made with one key and reveals nothing of it.
@@ -72,8 +86,10 @@ def build_manifest(*, run_id: str, period: str, parameters: dict[str, Any], inpu
         "period": period,
         "complete": complete,
         "incomplete_reasons": list(incomplete_reasons or []),
-        "started_at": started_at.isoformat(timespec="seconds"),
-        "finished_at": finished_at.isoformat(timespec="seconds"),
+        "started_at": started_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": finished_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "time_zone": time_zone,
+        "signature": signature,
         "parameters": parameters,
         "catalogue_version": catalogue_version,
         "pseudonym_key_fingerprint": key_fingerprint,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_lib.errors import ReportError
+from audit_lib.i18n import N_, language, translate
 from audit_lib.stale import temp_prefix
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -34,7 +35,7 @@ MM_PER_INCH = 25.4
 PAGE = {"paperWidth": 210 / MM_PER_INCH, "paperHeight": 297 / MM_PER_INCH,
         "marginTop": 14 / MM_PER_INCH, "marginBottom": 18 / MM_PER_INCH,
         "marginLeft": 12 / MM_PER_INCH, "marginRight": 12 / MM_PER_INCH}
-PAGE_WORD = {"en": "Page", "fi": "Sivu"}
+PAGE_WORD = N_("Page")  # the footer's "Page n / N"; its Finnish is in the catalog
 
 # Resolves when every plotly figure has its SVG (or after the timeout, so a broken figure cannot hang
 # the print) and the fonts are ready.
@@ -101,7 +102,7 @@ def chromium_command(browser: str, profile: Path) -> list[str]:
 
 def footer_template(left: str, lang: str = "en") -> str:
     """The footer Chromium draws on every page: ``left`` (escaped) and "Page n / N"."""
-    word = PAGE_WORD.get(lang, PAGE_WORD["en"])
+    word = translate(PAGE_WORD, language(lang))
     # The template has its own tiny document: it inherits no style, and a font size must be given.
     return (
         '<div style="font-family: \'DejaVu Sans\', Arial, sans-serif; font-size: 7.5pt; color: #555; '

@@ -19,6 +19,7 @@ from typing import Iterator
 
 from audit_lib.errors import OutputError, RegauditError, ReportError, ReportFailed, describe_os_error
 from audit_lib.exit_codes import ExitCode, audit_exit_code
+from audit_lib.outputs import CSV_DIALECT_ENV, csv_dialect as dialect_of
 from audit_lib.report.labels import LANGUAGES, text
 from audit_lib.report.runtime import DEMO_KEY_NAME, new_run_id, read_summary
 from audit_lib.stale import owner_tag, temp_prefix
@@ -206,6 +207,20 @@ def _kernel_progress(progress) -> Iterator[None]:
             os.unlink(path)
 
 
+@contextlib.contextmanager
+def _kernel_env(name: str, value: str) -> Iterator[None]:
+    """Set ``$name`` while the notebook runs (its kernel inherits this process's environment), then restore it."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
 def _timestamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -258,29 +273,42 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
                out_dir: str | os.PathLike, *, pseudonym_key_file: str | os.PathLike | None = None,
                lang: str = "en", pdf: bool = True, name: str | None = None,
                run_id: str | None = None, notebook: str | os.PathLike | None = None,
-               progress=None, allow_outside: "list[str | os.PathLike] | None" = None) -> Path:
+               progress=None, allow_outside: "list[str | os.PathLike] | None" = None,
+               csv_dialect: str | None = None, auditor: str | None = None, approver: str | None = None,
+               sign_key: str | None = None, engine: str = "duckdb", master: str | None = None) -> Path:
     """Audit ``register``/``exports`` for ``period`` and write the report to ``out_dir/<period>/``.
 
     ``register`` None means the register.yaml that exports.yaml names. ``allow_outside`` lists the
     folders outside exports.yaml's own that the paths it names may resolve into (None:
-    $REGAUDIT_ALLOW_OUTSIDE); it reaches the notebook as a parameter.
+    $REGAUDIT_ALLOW_OUTSIDE); it reaches the notebook as a parameter. ``csv_dialect`` is the layout of
+    every CSV (audit_lib/outputs.py: ``excel``, ``excel-fi``, ``rfc4180``; None: $REGAUDIT_CSV_DIALECT,
+    else ``excel``); it reaches the notebook's kernel as $REGAUDIT_CSV_DIALECT. ``engine`` and ``master``
+    say where the checks run (``run_audit``'s), as notebook parameters.
 
     The folder holds the executed notebook, report.html (no code, works offline), report.pdf
-    (unless ``pdf=False``), the findings and check results (CSV, Parquet, JSON), audit.json and
-    manifest.json. ``name`` replaces the folder name (``demo`` for ``regaudit demo``); ``notebook``
+    (unless ``pdf=False``; archived as PDF/A-2b by Ghostscript), the findings and check results
+    (CSV, Parquet, JSON), audit.json, manifest.json and SHA256SUMS (report/sums.py); with
+    ``sign_key`` (an OpenPGP key of GnuPG's keyring) also manifest.json.asc, a detached signature of
+    the manifest (report/signing.py). The cover names ``auditor`` and ``approver`` ("not named" when
+    None) and the run's start in the register's time zone, which the PDF's footer repeats.
+    ``name`` replaces the folder name (``demo`` for ``regaudit demo``); ``notebook``
     replaces the report notebook. ``progress`` (optional) is told each stage as an
     ``audit_lib.audit.AuditProgress``: the audit's stages and checks from inside the notebook's
-    kernel, then ``html``, ``pdf`` and ``publish``. Returns the published folder; raises ReportError
+    kernel, then ``html``, ``pdf``, ``sign`` and ``publish``. Returns the published folder; raises ReportError
     on failure.
     """
     from audit_lib.periods import parse_period
     from audit_lib.pseudonym import load_key
-    from audit_lib.report import manifest, pdf as pdf_module, render
+    from audit_lib.report import manifest, pdf as pdf_module, pdfa, render, signing, sums
+    from audit_lib.report.people import person
+    from audit_lib.report.times import zoned_iso
 
     started_at = datetime.now(timezone.utc)
     parse_period(period)  # a bad period fails here, not inside the kernel
+    auditor, approver = person(auditor, "auditor"), person(approver, "approver")
     if lang not in LANGUAGES:
         raise ReportError(f"Report language {lang!r} is not available; use one of {', '.join(LANGUAGES)}.")
+    dialect = dialect_of(csv_dialect).name  # an unknown dialect fails here, not inside the kernel
     register_path = Path(register).resolve() if register else None
     exports_path = Path(exports).resolve()
     for path in (register_path, exports_path):
@@ -293,12 +321,16 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
     # Resolved here: the kernel runs in the notebook's folder. None leaves $REGAUDIT_ALLOW_OUTSIDE to
     # the kernel, which inherits this process's environment.
     allowed = [str(Path(p).expanduser().resolve()) for p in allow_outside] if allow_outside is not None else None
-    load_declaration(register_path, exports_path, allow_outside=allowed)
+    declaration = load_declaration(register_path, exports_path, allow_outside=allowed)
+    zone = declaration.register.controller.timezone
+    started = zoned_iso(started_at, zone)  # as the cover and the PDF's footer show it
     key_path = Path(pseudonym_key_file).resolve() if pseudonym_key_file else None
     if key_path is None or key_path.name != DEMO_KEY_NAME:
         load_key(key_path)  # fails early with the message that says how to provide a key
-    if pdf:
-        pdf_module.find_browser()  # fail before a long audit, not after it
+    if pdf:  # fail before a long audit, not after it
+        pdf_module.find_browser()
+        pdfa.srgb_profile(pdfa.find_ghostscript())
+    signer = signing.signer(sign_key) if sign_key else None
     notebook_path = Path(notebook).resolve() if notebook else NOTEBOOK
     if not notebook_path.is_file():
         raise ReportError(f"Report: the notebook {notebook_path} does not exist "
@@ -324,11 +356,17 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
         "run_id": run_id,  # None: the audit derives it from its inputs
         "previous_findings": str(previous) if previous.is_file() else None,
         "allow_outside": allowed,  # folders outside exports.yaml's that its paths may name (--allow-outside)
+        "started_at": started,
+        "auditor": auditor,
+        "approver": approver,
+        "signing_key": signer.fingerprint if signer else None,
+        "engine": engine,
+        "master": master,
     }
     try:
         say = _stage_callback(progress)
         say("notebook")
-        with _kernel_progress(progress):
+        with _kernel_progress(progress), _kernel_env(CSV_DIALECT_ENV, dialect):
             execute_notebook(notebook_path, staging / EXECUTED_NOTEBOOK, parameters, kernel_name(),
                              kernel_log=staging / KERNEL_LOG)
         (staging / KERNEL_LOG).unlink(missing_ok=True)  # kept only when the run fails: not evidence
@@ -341,11 +379,18 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
         render.notebook_to_html(staging / EXECUTED_NOTEBOOK, staging / HTML, title=title, lang=lang)
         if pdf:
             say("pdf")
-            footer = f"{title} · {audit['run_id']}"
-            pdf_module.html_to_pdf(staging / HTML, staging / PDF, footer=footer, lang=lang)
+            footer = f"{title} · {audit['run_id']} · {text('footer.started', lang)} {started}"
+            _print_archived(staging / HTML, staging / PDF, footer=footer, lang=lang, info={
+                "Title": title, "Author": auditor or "", "Subject": audit["run_id"],
+                "Creator": f"regaudit {manifest.package_versions(('regaudit',))['regaudit'] or ''}".strip()})
         # The manifest records where the report is published, not the staging folder.
         say("publish")
-        recorded = dict(parameters, output_dir=str(out / name))
+        # The CSV dialect is no notebook parameter (the notebook's write_outputs takes it from the
+        # kernel's environment), but it shaped the outputs: the manifest records it with them.
+        recorded = dict(parameters, csv_dialect=dialect, output_dir=str(out / name))
+        # The start is recorded once, as started_at: a parameter that differs on every run would make
+        # the manifests of two runs of one audit differ.
+        recorded.pop("started_at")
         manifest.write_manifest(
             staging, run_id=audit["run_id"], period=period, parameters=recorded,
             inputs=_frame(audit["inputs"]), declaration_hashes=audit["declaration_hashes"],
@@ -354,7 +399,14 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
             evidence_hashes=audit.get("evidence_hashes") or {},
             incomplete_reasons=audit.get("incomplete_reasons") or [],
             key_fingerprint=audit.get("key_fingerprint"),  # the next period's report compares its key with it
+            time_zone=zone,
+            signature=({"file": signing.SIGNATURE, "key_fingerprint": signer.fingerprint, "user_id": signer.user_id}
+                       if signer else None),
         )
+        if signer:
+            say("sign")
+            signing.sign(staging / manifest.MANIFEST, signer, staging / signing.SIGNATURE)
+        sums.write_sums(staging)  # last: it lists the manifest and its signature too
         return publish(staging, out / name)
     except BaseException as exc:
         failed = _keep_failed(staging, out, name)
@@ -364,6 +416,17 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
         if isinstance(exc, OSError):  # the disk filled up, the folder went read-only, ...
             raise ReportFailed(f"Report: {describe_os_error(exc, output=True)}{note}", failed) from exc
         raise
+
+
+def _print_archived(html: Path, pdf: Path, *, footer: str, lang: str, info: dict[str, str]) -> Path:
+    """Print ``html`` with Chromium into a temporary file, then archive it as PDF/A-2b into ``pdf``."""
+    import tempfile
+
+    from audit_lib.report import pdf as pdf_module, pdfa
+
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("pdf")) as work:
+        printed = pdf_module.html_to_pdf(html, Path(work) / pdf.name, footer=footer, lang=lang)
+        return pdfa.to_pdfa(printed, pdf, info=info)
 
 
 def _stage_callback(progress):
@@ -382,7 +445,9 @@ def _frame(records: list[dict]):
     return pd.DataFrame.from_records(records)
 
 
-def demo(out_dir: str | os.PathLike = "reports", *, lang: str = "en", pdf: bool = True) -> Path:
+def demo(out_dir: str | os.PathLike = "reports", *, lang: str = "en", pdf: bool = True,
+         csv_dialect: str | None = None, auditor: str | None = None, approver: str | None = None,
+         sign_key: str | None = None) -> Path:
     """Run the report on the bundled sample for 2026-Q3 into ``<out_dir>/demo/``.
 
     Uses a demo pseudonym key at ``.regaudit/demo-pseudonym.key`` in the repository (created on
@@ -394,7 +459,8 @@ def demo(out_dir: str | os.PathLike = "reports", *, lang: str = "en", pdf: bool 
 
     key = ensure_key_file(demo_key())
     return run_report(DEMO_SAMPLE / "register.yaml", DEMO_SAMPLE / "exports.yaml", DEMO_PERIOD,
-                      demo_out_dir(out_dir), pseudonym_key_file=key, lang=lang, pdf=pdf, name="demo")
+                      demo_out_dir(out_dir), pseudonym_key_file=key, lang=lang, pdf=pdf, name="demo",
+                      csv_dialect=csv_dialect, auditor=auditor, approver=approver, sign_key=sign_key)
 
 
 def demo_out_dir(out_dir: str | os.PathLike = "reports") -> Path:

@@ -105,9 +105,11 @@ def summary(result: Any, previous_findings: str | os.PathLike | None = None) -> 
     }
 
 
-def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings: str | os.PathLike | None = None) -> Path:
+def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings: str | os.PathLike | None = None,
+                  csv_dialect: str | None = None) -> Path:
     """Write the audit's tables and ``audit.json`` into ``output_dir``; with the previous period's
-    findings.parquet, also ``changes.csv`` (new, still open, resolved by fingerprint).
+    findings.parquet, also ``changes.csv`` (new, still open, resolved by fingerprint). Every CSV is in
+    ``csv_dialect`` (audit_lib/outputs.py; None: ``excel``).
 
     Tables go to files from Python, never through cell outputs: papermill can trim a cell's output
     and still succeed (architecture, Known traps).
@@ -122,11 +124,11 @@ def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings:
     # columns of check_results.csv that differ from run to run (audit.json repeats them).
     # The quarantine too, by the one policy of audit_lib/quarantine.py (no raw text, keys pseudonymised):
     # the report's quarantine.csv and `regaudit check --out`'s are the same file.
-    result.write_tables(folder)
+    result.write_tables(folder, csv_dialect=csv_dialect)
     changes = changes_frame(result.findings, previous_findings, result.period.label,
                             getattr(result, "key_fingerprint", None))
     if changes is not None:  # none without a previous report, or with one made with another key
-        write_csv_safe(changes, folder / CHANGES)
+        write_csv_safe(changes, folder / CHANGES, csv_dialect)
     atomic_write_text(folder / SUMMARY,
                       json.dumps(summary(result, previous_findings), indent=2, ensure_ascii=False) + "\n")
     return folder

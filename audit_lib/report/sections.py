@@ -11,7 +11,9 @@ import html
 import re
 from typing import TYPE_CHECKING, Any
 
+from audit_lib.i18n import FRAMEWORK, language, translate
 from audit_lib.report.labels import FAMILIES, SEVERITIES, STATUSES, text
+from audit_lib.report.times import DEFAULT_ZONE, event_time, zone_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,11 +93,19 @@ def _family_order(values: Any) -> list[str]:
     return [f for f in FAMILIES if f in present] + sorted(present - set(FAMILIES))
 
 
-def cover(result: Any, lang: str = "en", previous: Any = None) -> str:
+def cover(result: Any, lang: str = "en", previous: Any = None, *, started_at: Any = None,
+          auditor: str | None = None, approver: str | None = None, signing_key: str | None = None) -> str:
     """The cover page: title, whether the audit is complete (and if not, why, in its first lines),
-    register, controller, business id, period and run id, and the counts; with the previous period's
-    findings (``previous``), a warning when they were made with another pseudonym key (report/diff.py)."""
+    register, controller, business id, period, run id, when the run started (in the register's zone,
+    with offset and zone name), the auditor and the approver ("not named" when absent), the signature,
+    and the counts; with the previous period's findings (``previous``), a warning when they were made
+    with another pseudonym key (report/diff.py).
+
+    ``started_at`` is an aware datetime or ISO 8601 text (None: no start row); ``signing_key`` the
+    fingerprint of the OpenPGP key that signs manifest.json (None: the report is not signed).
+    """
     from audit_lib.report.diff import compare_keys
+    from audit_lib.report.times import parse_instant, zoned_iso
 
     register = result.register
     controller = getattr(register, "controller", None)
@@ -109,6 +119,13 @@ def cover(result: Any, lang: str = "en", previous: Any = None) -> str:
             end=period.end.date().isoformat())),
         (text("cover.run_id", lang), result.run_id),
     ]
+    if started_at is not None:
+        rows.append((text("cover.started", lang), zoned_iso(parse_instant(started_at), zone_of(result))))
+    not_named = text("cover.not_named", lang)
+    rows += [(text("cover.auditor", lang), auditor or not_named),
+             (text("cover.approver", lang), approver or not_named),
+             (text("cover.signature", lang), text("cover.signed", lang, fingerprint=signing_key)
+              if signing_key else text("cover.unsigned", lang))]
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     state = "complete" if result.complete else "incomplete"
     keys = compare_keys(previous, getattr(result, "key_fingerprint", None))
@@ -155,8 +172,15 @@ def inputs_table(inputs: "pd.DataFrame", lang: str = "en") -> str:
     for column in ("rows_read", "rows_loaded", "rows_quarantined"):
         if column in frame:
             frame[column] = frame[column].map(lambda v: "" if v is None or v != v else int(v))
+    if "status" in frame:
+        frame["status"] = frame["status"].map(lambda s: input_status(s, lang))
     frame.columns = [text(f"col.{c}", lang) for c in columns]
     return heading("section.inputs", lang, "section.inputs.note") + _table(frame, "ra-inputs")
+
+
+def input_status(status: Any, lang: str = "en") -> str:
+    """An input file's status (loaded, rejected, …) as the report words it; another status as it is."""
+    return text(f"input.{status}", lang) if isinstance(status, str) else ""
 
 
 def _status_texts(checks: "pd.DataFrame", lang: str) -> list[str]:
@@ -202,28 +226,30 @@ def sorted_findings(findings: "pd.DataFrame") -> "pd.DataFrame":
     return frame.sort_values(keys, kind="stable", na_position="last").drop(columns="_s")
 
 
-def top_findings_table(findings: "pd.DataFrame", lang: str = "en", limit: int = TOP_FINDINGS) -> str:
-    """The most severe open findings: pseudonymous subject reference only, never names or e-mails."""
+def top_findings_table(findings: "pd.DataFrame", lang: str = "en", limit: int = TOP_FINDINGS,
+                       zone: str | None = None) -> str:
+    """The most severe open findings: pseudonymous subject reference only, never names or e-mails.
+
+    Event times are shown with their UTC offset in ``zone``, the register's time zone (the zone
+    audit_lib.findings wrote them in; None: its default), which the column heading names."""
     ordered = sorted_findings(findings)
     shown = ordered.head(limit).copy()
     shown["severity"] = shown["severity"].map(lambda s: text(f"severity.{s}", lang))
-    shown["event_at"] = shown["event_at"].map(_when)
+    zone = zone or DEFAULT_ZONE
+    shown["event_at"] = shown["event_at"].map(lambda value: event_time(value, zone))
     shown["message"] = shown["message"].map(redact)
     # Findings about the declaration itself concern no data subject.
     shown["subject_ref"] = shown["subject_ref"].map(lambda v: v if isinstance(v, str) and v else "–")
     columns = ["severity", "check_id", "subject_ref", "record_ref", "event_at", "message"]
     shown = shown[columns]
-    shown.columns = [text(f"col.{c}", lang) for c in columns]
-    note = heading("section.top", lang, "section.top.note", shown=len(shown), total=len(ordered))
+    shown.columns = [_column(c, lang, zone) for c in columns]
+    note = heading("section.top", lang, "section.top.note", shown=len(shown), total=len(ordered), zone=zone)
     return note + _table(shown, "ra-findings")
 
 
-def _when(value: Any) -> str:
-    """Event times to the minute: seconds add nothing to a supervisory reader."""
-    if value is None or value != value:  # None or NaN/NaT
-        return ""
-    stamp = getattr(value, "strftime", None)
-    return value.strftime("%Y-%m-%d %H:%M") if stamp else str(value)[:16]
+def _column(name: str, lang: str, zone: str) -> str:
+    """A findings table's column heading; the event time's names the zone its times are in."""
+    return text("col.event_at_in", lang, zone=zone) if name == "event_at" else text(f"col.{name}", lang)
 
 
 def not_run_section(result: Any, lang: str = "en") -> str:
@@ -255,6 +281,8 @@ def not_run_section(result: Any, lang: str = "en") -> str:
     if not rejected.empty:
         columns = [c for c in ("file", "status", "rows_read", "rows_quarantined", "detail") if c in rejected]
         frame = rejected[columns].copy()
+        if "status" in frame:
+            frame["status"] = frame["status"].map(lambda s: input_status(s, lang))
         frame.columns = [text(f"col.{c}", lang) for c in columns]
         out += f'<p>{_e(text("not_run.rejected", lang))}</p>' + _table(frame, "ra-rejected")
     if others:
@@ -287,22 +315,24 @@ def quarantine_summary(result: Any) -> "pd.DataFrame":
 
 def findings_table(findings: "pd.DataFrame", lang: str = "en", css: str = "ra-findings",
                    columns: tuple[str, ...] = ("severity", "check_id", "subject_ref", "record_ref", "event_at",
-                                               "message")) -> str:
-    """Findings as an escaped table: pseudonymous subject reference only; messages redacted."""
+                                               "message"), zone: str | None = None) -> str:
+    """Findings as an escaped table: pseudonymous subject reference only; messages redacted; event
+    times to the minute with their UTC offset in ``zone`` (the register's; None: its default)."""
+    zone = zone or DEFAULT_ZONE
     shown = findings.copy()
     if "severity" in shown:
         shown["severity"] = shown["severity"].map(lambda s: text(f"severity.{s}", lang))
     if "kind" in columns:
         shown["kind"] = shown["kind"].map(lambda k: text(f"kind.{k}", lang))
     if "event_at" in shown:
-        shown["event_at"] = shown["event_at"].map(_when)
+        shown["event_at"] = shown["event_at"].map(lambda value: event_time(value, zone))
     if "message" in shown:
         shown["message"] = shown["message"].map(redact)
     if "subject_ref" in shown:
         # Findings about the declaration itself concern no data subject.
         shown["subject_ref"] = shown["subject_ref"].map(lambda v: v if isinstance(v, str) and v else "–")
     shown = shown[list(columns)]
-    shown.columns = [text(f"col.{c}", lang) for c in columns]
+    shown.columns = [_column(c, lang, zone) for c in columns]
     return _table(shown, css)
 
 
@@ -362,19 +392,22 @@ def _split_refs(value: Any) -> list[str]:
     return [part.strip() for part in _refs(value).split(";") if part.strip()]
 
 
-def load_framework_rows(result: Any) -> "tuple[pd.DataFrame, str] | None":
+def load_framework_rows(result: Any, lang: str | None = None) -> "tuple[pd.DataFrame, str] | None":
     """Requirements of the GDPR/Finnish-law framework (audit_lib/frameworks/gdpr_fi.yaml), if that
-    module exists, as rows of provision, title and mapped check ids; None when it does not (or its
-    shape is not one this report understands, in which case the report groups by legal_refs)."""
+    module exists, as rows of provision, title and the ids of this audit's checks whose legal: headers
+    cite it, in ``lang`` (default: the audit's; a title whole, with the reason a provision cannot be
+    tested from data); None when it does not (or its shape is not one this report understands, in
+    which case the report groups by legal_refs)."""
     import pandas as pd
 
     try:
-        from audit_lib.frameworks import load_framework  # type: ignore[import-not-found]
+        from audit_lib.frameworks import framework_for, load_framework  # type: ignore[import-not-found]
 
-        framework = load_framework()
+        checks = tuple(r.check for r in getattr(result, "results", None) or ())
+        framework = framework_for(checks) if checks else load_framework()
     except Exception:  # noqa: BLE001 - a missing or unreadable framework falls back to legal_refs
         return None
-    lang = getattr(result, "lang", "en")
+    lang = lang or getattr(result, "lang", "en")
     provisions = getattr(framework, "provisions", None) or getattr(framework, "requirements", None)
     if not provisions:
         return None
@@ -383,7 +416,8 @@ def load_framework_rows(result: Any) -> "tuple[pd.DataFrame, str] | None":
         provision = getattr(item, "ref", None) or getattr(item, "id", None)
         title = getattr(item, f"title_{lang}", None) or getattr(item, "title_en", None) or getattr(item, "title", "")
         if not getattr(item, "testable_from_data", True) and getattr(item, "reason", None):
-            title = f"{title} ({item.reason})"
+            # The framework file states its reasons in English; the catalog has them in Finnish.
+            title = f"{title} ({translate(item.reason, language(lang), FRAMEWORK)})"
         if provision is None:
             return None
         rows.append({"provision": str(provision), "title": str(title or ""),
@@ -392,16 +426,27 @@ def load_framework_rows(result: Any) -> "tuple[pd.DataFrame, str] | None":
     return pd.DataFrame(rows), str(name)
 
 
+def not_in_ground_truth(check_ids: Any) -> set[str]:
+    """The ids of ``check_ids`` that no bundled sample plants a violation of, so that the end-to-end
+    ground truth does not hold them to one (audit_lib/sample/ground_truth.py)."""
+    from audit_lib.sample.ground_truth import ground_truth_checks
+
+    covered = ground_truth_checks()
+    return {str(c) for c in check_ids if str(c) not in covered}
+
+
 def provisions_section(result: Any, lang: str = "en") -> str:
     """Results read provision by provision: from the framework mapping when it exists (with the
-    provisions no check tests, so coverage stays honest), else from the checks' legal references."""
+    provisions no check tests, so coverage stays honest), else from the checks' legal references.
+    A column names the checks the end-to-end ground truth does not cover, when the audit ran any."""
     import pandas as pd
 
     checks = result.check_results.set_index("check_id")
+    uncovered = not_in_ground_truth(checks.index)
     open_findings = result.findings[result.findings["state"] != "accepted"]
     per_check = open_findings.groupby("check_id").size()
     order = {s: i for i, s in enumerate(("error", "fail", "not_run", "not_tested", "pass"))}
-    framework = load_framework_rows(result)
+    framework = load_framework_rows(result, lang)
     if framework is not None:
         requirements, name = framework
         note = text("provisions.framework_note", lang, framework=name)
@@ -423,8 +468,10 @@ def provisions_section(result: Any, lang: str = "en") -> str:
             outcome = text(f"status.{worst}", lang)
         table.append({"provision": requirement.provision, "title": requirement.title,
                       "checks": len(known), "status": outcome,
-                      "findings": int(sum(per_check.get(c, 0) for c in known))})
-    frame = pd.DataFrame(table, columns=["provision", "title", "checks", "status", "findings"])
+                      "findings": int(sum(per_check.get(c, 0) for c in known)),
+                      "no_ground_truth": ", ".join(c for c in known if c in uncovered)})
+    columns = ["provision", "title", "checks", "status", "findings"] + (["no_ground_truth"] if uncovered else [])
+    frame = pd.DataFrame(table, columns=columns)
     if framework is None:
         frame = frame.drop(columns="title")
     frame.columns = [text(f"col.{c}", lang) if c != "checks" else text("col.checks", lang) for c in frame.columns]
@@ -463,8 +510,9 @@ def family_section(result: Any, family: str, lang: str = "en", limit: int = FAMI
     findings = sorted_findings(result.findings[result.findings["family"] == family])
     if findings.empty:
         return out + f'<p>{_e(text("family.none", lang))}</p>'
-    out += f'<p class="ra-note">{_e(text("family.top", lang, shown=min(limit, len(findings)), total=len(findings)))}</p>'
-    return out + findings_table(findings.head(limit), lang)
+    zone = zone_of(result)
+    out += f'<p class="ra-note">{_e(text("family.top", lang, shown=min(limit, len(findings)), total=len(findings), zone=zone))}</p>'
+    return out + findings_table(findings.head(limit), lang, zone=zone)
 
 
 def comparison_section(findings: "pd.DataFrame", previous: "str | pd.DataFrame | None",
@@ -524,11 +572,14 @@ def catalogue_section(result: Any, lang: str = "en") -> str:
     import pandas as pd
 
     rows = []
+    uncovered = not_in_ground_truth(r.check.id for r in result.results)
     for check_result in sorted(result.results, key=lambda r: (r.check.family, r.check.id)):
         check = check_result.check
         meta = check.meta
         needs = "; ".join(f"{role}({', '.join(fields)})" for role, fields in sorted(meta.needs.items())) or "register.yaml"
         method = text("method.sql" if check.sql else "method.python", lang)
+        if check.id in uncovered:
+            needs += "; " + text("coverage.no_ground_truth", lang)
         rows.append({"check_id": meta.id, "family": text(f"family.{check.family}", lang),
                      "legal_refs": "; ".join(meta.legal), "method": f"{method}; {needs}",
                      "remediation": meta.remediation.get(lang)})
@@ -558,6 +609,7 @@ def manifest_section(result: Any, lang: str = "en") -> str:
 
 __all__ = ["STATUSES", "accepted_section", "catalogue_section", "check_results_table", "comparison_section",
            "counts", "cover", "declaration_section", "families", "family_section", "findings_table", "heading",
-           "inputs_table", "manifest_section", "not_run_section", "provisions_section", "quarantine_summary",
+           "input_status", "inputs_table", "manifest_section", "not_in_ground_truth", "not_run_section",
+           "provisions_section", "quarantine_summary",
            "redact", "scope_section", "severity_by_family", "sorted_findings", "status_counts",
            "summary_section", "top_findings_table"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from audit_lib.backends.base import relation_columns
 from audit_lib.sql import ident, literal
 
 if TYPE_CHECKING:
@@ -33,8 +34,7 @@ def _file_plans(con: "duckdb.DuckDBPyConnection") -> list[tuple[str, str, str, l
     """Per loaded export file that names subjects: (file, view, subject expression, [(column, category,
     presence expression)]) for its columns mapped to a category. A presence expression is non-NULL
     exactly when the cell holds a value: ``IS NOT NULL`` for typed columns, trimmed text otherwise."""
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'export_files'"
-                       ).fetchone()[0]:
+    if relation_columns(con, "export_files") is None:
         return []
     files = {file: (view, roles[0] if roles else None, has_subject) for file, view, roles, has_subject
              in con.execute("SELECT file, view, roles, has_subject FROM export_files").fetchall()}
@@ -61,7 +61,7 @@ def _file_plans(con: "duckdb.DuckDBPyConnection") -> list[tuple[str, str, str, l
         categorised = [r for r in rows if r[2] is not None]
         if not categorised:
             continue
-        types = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {ident(view)}").fetchall()}
+        types = relation_columns(con, view) or {}
         plans.append((file, view, subject, [
             (column, category, ident(column) if types.get(column) in _NEVER_BLANK else _text(column))
             for _, column, category, _ in categorised]))
@@ -93,8 +93,9 @@ def present_sql(con: "duckdb.DuckDBPyConnection", only_subjects: str | None = No
     return " UNION ALL ".join(parts) if parts else None
 
 
-# Categories per mask column: bit i of mask k is category k * 64 + i (UBIGINT, so any count of categories).
-MASK_BITS = 64
+# Categories per mask column: bit i of mask k is category k * 63 + i, so any count of categories. 63 bits
+# of a BIGINT, not 64 of a UBIGINT: every engine has signed 64-bit integers, and no mask is negative.
+MASK_BITS = 63
 
 
 def masks_sql(con: "duckdb.DuckDBPyConnection") -> tuple[str, dict[str, int]] | None:
@@ -113,8 +114,8 @@ def masks_sql(con: "duckdb.DuckDBPyConnection") -> tuple[str, dict[str, int]] | 
         per_mask: list[list[str]] = [[] for _ in range(masks)]
         for _, category, value in columns:
             mask, bit = divmod(bits[category], MASK_BITS)
-            per_mask[mask].append(f"CASE WHEN count({value}) > 0 THEN {1 << bit}::UBIGINT ELSE 0::UBIGINT END")
-        exprs = [" | ".join(terms) if terms else "0::UBIGINT" for terms in per_mask]
+            per_mask[mask].append(f"CASE WHEN count({value}) > 0 THEN {1 << bit}::BIGINT ELSE 0::BIGINT END")
+        exprs = [" | ".join(terms) if terms else "0::BIGINT" for terms in per_mask]
         parts.append(f"SELECT {subject} AS subject_id, "
                      + ", ".join(f"{e} AS m{k}" for k, e in enumerate(exprs))
                      + f" FROM {ident(view)} WHERE _loaded GROUP BY 1")

@@ -55,13 +55,13 @@ def _masks(context) -> tuple[str, int] | None:
         if category in bits:
             mask, bit = divmod(bits[category], MASK_BITS)
             declared.setdefault(subject_type, [0] * count)[mask] |= 1 << bit
-    rows = [f"({literal(t)}, {', '.join(f'{m}::UBIGINT' for m in values)})" for t, values in declared.items()]
+    rows = [f"({literal(t)}, {', '.join(f'{m}::BIGINT' for m in values)})" for t, values in declared.items()]
     names = ", ".join(f"d{k}" for k in range(count))
     declared_sql = (f"SELECT * FROM (VALUES {', '.join(rows)}) v(subject_type, {names})" if rows else
-                    f"SELECT NULL::VARCHAR AS subject_type, {', '.join(f'0::UBIGINT AS d{k}' for k in range(count))} "
+                    f"SELECT NULL::VARCHAR AS subject_type, {', '.join(f'0::BIGINT AS d{k}' for k in range(count))} "
                     "WHERE false")
     sql = f"""
-        SELECT p.*, s.subject_type, {', '.join(f'coalesce(d.d{k}, 0::UBIGINT) AS d{k}' for k in range(count))}
+        SELECT p.*, s.subject_type, {', '.join(f'coalesce(d.d{k}, 0::BIGINT) AS d{k}' for k in range(count))}
         FROM ({masks}) p
         JOIN subjects s ON s.subject_id = p.subject_id
         LEFT JOIN ({declared_sql}) d ON d.subject_type = s.subject_type

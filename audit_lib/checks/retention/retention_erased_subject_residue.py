@@ -89,15 +89,17 @@ def _export_sql(context, export) -> str | None:
         left_en, left_fi, where = "'the whole record'", "'koko tietue'", ""
     kept_columns = "".join(f", r.{ident(c)}" for c in tested)
     # The join with the (few) erased subjects first, materialised, so that the kept-columns test reads
-    # their rows only, not every row of the export.
-    return (f"SELECT * FROM (WITH rows_of_erased AS MATERIALIZED ("
+    # their rows only, not every row of the export. One name per export: Spark lifts nested WITHs to
+    # the top, where two of one name would clash.
+    rows = ident(f"erased_{view}")
+    return (f"SELECT * FROM (WITH {rows} AS MATERIALIZED ("
             f"SELECT r._record_key, r._source_file, r._source_row{kept_columns}, e.subject_id AS _erased_subject_id, "
             f"e.erased_at AS _erased_at, e.request_id AS _request_id "
             f"FROM {ident(view)} r JOIN {_erased(context)} e ON e.subject_id = r._subject_id "
             f"WHERE r._loaded AND (r._snapshot_at IS NULL OR r._snapshot_at > e.erased_at)) "
             f"SELECT {key} AS record_ref, r._erased_subject_id AS subject_id, r._erased_at AS event_at, "
             f"r._request_id AS request_id, {literal(role.name)} AS \"table\", {left_en} AS left_text, "
-            f"{left_fi} AS left_text_fi FROM rows_of_erased r WHERE true{where})")
+            f"{left_fi} AS left_text_fi FROM {rows} r WHERE true{where})")
 
 
 def find(context) -> list[dict[str, Any]]:

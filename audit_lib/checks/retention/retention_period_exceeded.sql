@@ -4,7 +4,10 @@ title:
   en: Record kept past its declared retention period
   fi: Tietoa säilytetään ilmoitetun säilytysajan jälkeen
 severity: high
-legal: ["GDPR Art. 5(1)(e)", "GDPR Art. 13(2)(a)", "GDPR Art. 25(2)"]
+# Each finding cites its rule's own basis (register.yaml); the bases listed here after Art. 25(2) are those
+# the framework names, so that the check is read under them too.
+legal: ["GDPR Art. 5(1)(e)", "GDPR Art. 13(2)(a)", "GDPR Art. 25(2)", "Kirjanpitolaki 1336/1997 2 luku 10 §",
+        "Vanhentumislaki 728/2003 4 §"]
 scope: as_of
 reads: [retention_items]
 message:
