@@ -70,11 +70,13 @@ def spark_session(timezone: str, master: str | None = None, app_name: str = "reg
         return active
     builder = SparkSession.builder.appName(app_name)
     chosen = master or os.environ.get("SPARK_MASTER")
+    if not chosen and "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", "") \
+            and not os.environ.get("SPARK_ENV_LOADED"):
+        chosen = DEFAULT_MASTER
     if chosen:
         builder = builder.master(chosen)
-    elif "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", "") and not os.environ.get("SPARK_ENV_LOADED"):
-        builder = builder.master(DEFAULT_MASTER)
-    local = (chosen or DEFAULT_MASTER).startswith("local")
+    # Only a master known to be local gets the one-machine settings (spark-submit's may be a cluster).
+    local = bool(chosen) and chosen.startswith("local")
     builder = (builder.config("spark.sql.session.timeZone", timezone)
                .config("spark.sql.ansi.enabled", "true")
                # Arrow batches, not pandas, carry the results and the per-value map.
@@ -86,7 +88,7 @@ def spark_session(timezone: str, master: str | None = None, app_name: str = "reg
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # Java missing, a master that does not answer
-        raise EngineUnavailable(f"--engine spark: Spark did not start on {chosen or DEFAULT_MASTER}: "
+        raise EngineUnavailable(f"--engine spark: Spark did not start on {chosen or 'the spark-submit master'}: "
                                 f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}; "
                                 f"{INSTALL_HINT}") from None
     session.conf.set("spark.sql.session.timeZone", timezone)

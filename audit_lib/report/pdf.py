@@ -14,7 +14,6 @@ import html as html_lib
 import json
 import os
 import select
-import shutil
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,7 @@ from typing import Any
 
 from audit_lib.errors import ReportError
 from audit_lib.i18n import N_, language, translate
+from audit_lib.report.programs import find_program
 from audit_lib.stale import temp_prefix
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -56,20 +56,10 @@ new Promise((resolve) => {
 
 def find_browser() -> str:
     """Path of the Chromium to print with: ``$REGAUDIT_CHROMIUM`` or the first browser on PATH."""
-    configured = os.environ.get(BROWSER_ENV)
-    if configured:
-        if shutil.which(configured):
-            return shutil.which(configured)  # type: ignore[return-value]
-        raise ReportError(f"PDF: {BROWSER_ENV}={configured!r} is not an executable program.")
-    for name in BROWSERS:
-        path = shutil.which(name)
-        if path:
-            return path
-    raise ReportError(
+    return find_program(BROWSER_ENV, BROWSERS, "PDF", (
         "PDF: Chromium was not found, so the report cannot be printed. Install it "
         "(sudo apt-get install chromium, or: make system-deps), set REGAUDIT_CHROMIUM to its path, "
-        "or run without the PDF (--no-pdf)."
-    )
+        "or run without the PDF (--no-pdf)."))
 
 
 def chromium_command(browser: str, profile: Path) -> list[str]:

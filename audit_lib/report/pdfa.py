@@ -14,13 +14,13 @@ from __future__ import annotations
 import glob
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import unicodedata
 from pathlib import Path
 
 from audit_lib.errors import ReportError
+from audit_lib.report.programs import find_program
 from audit_lib.stale import temp_prefix
 
 GHOSTSCRIPT_ENV = "REGAUDIT_GHOSTSCRIPT"
@@ -37,21 +37,10 @@ _CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>|=[\"'])\s*B\b")
 
 def find_ghostscript() -> str:
     """Path of Ghostscript: ``$REGAUDIT_GHOSTSCRIPT``, else gs on PATH; ReportError saying how to get it."""
-    configured = os.environ.get(GHOSTSCRIPT_ENV)
-    if configured:
-        found = shutil.which(configured)
-        if found:
-            return found
-        raise ReportError(f"PDF/A: {GHOSTSCRIPT_ENV}={configured!r} is not an executable program.")
-    for name in PROGRAMS:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise ReportError(
+    return find_program(GHOSTSCRIPT_ENV, PROGRAMS, "PDF/A", (
         "PDF/A: Ghostscript (gs) was not found, so report.pdf cannot be archived as PDF/A-2b. Install it "
         "(sudo apt-get install ghostscript, or: make system-deps), set REGAUDIT_GHOSTSCRIPT to its path, "
-        "or run without the PDF (--no-pdf)."
-    )
+        "or run without the PDF (--no-pdf)."))
 
 
 def srgb_profile(ghostscript: str | None = None) -> Path:

@@ -19,6 +19,7 @@ from typing import Iterator
 
 from audit_lib.errors import ReportError
 from audit_lib.outputs import atomic_write_text
+from audit_lib.report.programs import find_program
 from audit_lib.stale import temp_prefix
 
 SIGNATURE = "manifest.json.asc"
@@ -47,14 +48,8 @@ class Checked:
 
 def find_gpg() -> str:
     """Path of the gpg program: ``$REGAUDIT_GPG``, else gpg on PATH."""
-    configured = os.environ.get(GPG_ENV)
-    found = shutil.which(configured or "gpg")
-    if found:
-        return found
-    if configured:
-        raise ReportError(f"Signature: {GPG_ENV}={configured!r} is not an executable program.")
-    raise ReportError("Signature: GnuPG (gpg) was not found. Install it (sudo apt-get install gnupg) "
-                      f"or set {GPG_ENV} to its path.")
+    return find_program(GPG_ENV, ("gpg",), "Signature", "Signature: GnuPG (gpg) was not found. Install it "
+                        f"(sudo apt-get install gnupg) or set {GPG_ENV} to its path.")
 
 
 def _gnupg(home: str | os.PathLike | None = None):
