@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from audit_lib.errors import DeclarationError, Problem
+from audit_lib.i18n import T_
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,9 +55,9 @@ class Acceptance(BaseModel):
     @model_validator(mode="after")
     def _names_findings(self) -> "Acceptance":
         if not self.fingerprint and not self.check_id:
-            raise ValueError("name the findings: give a fingerprint, or a check_id (and a record_ref pattern)")
+            raise ValueError(T_("name the findings: give a fingerprint, or a check_id (and a record_ref pattern)"))
         if self.fingerprint and (self.check_id or self.record_ref != "*"):
-            raise ValueError("give either a fingerprint or check_id with record_ref, not both")
+            raise ValueError(T_("give either a fingerprint or check_id with record_ref, not both"))
         return self
 
     def matches(self, check_id: str, record_ref: str, fingerprint: str) -> bool:
@@ -98,15 +99,15 @@ def load_accepted(path: str | Path) -> AcceptedRisks:
     source = read_yaml(path)
     data = source.data if source.data is not None else {}
     if not isinstance(data, dict):
-        raise DeclarationError([Problem(str(source.path), "", "expected a mapping with the key 'accepted'", line=1,
-                                        fix="start with `schema_version: 1` and `accepted:` (a list of entries)")])
+        raise DeclarationError([Problem(str(source.path), "", T_("expected a mapping with the key 'accepted'"), line=1,
+                                        fix=T_("start with `schema_version: 1` and `accepted:` (a list of entries)"))])
     try:
         model = AcceptedFile.model_validate(data)
     except ValidationError as exc:
         problems = _problems_from_validation(source, exc, AcceptedFile)
         for problem in problems:
             if problem.fix is None and ("name the findings" in problem.message or "not both" in problem.message):
-                problem.fix = "see the example in audit_lib/accepted.py"
+                problem.fix = T_("see the example in audit_lib/accepted.py")
         raise DeclarationError(problems) from exc
     lines = [source.line_of(("accepted", i)) for i in range(len(model.accepted))]
     return AcceptedRisks(source.path, source.sha256, model.accepted, lines)

@@ -8,15 +8,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from audit_lib.checks.spec import Check, CheckResult, Status
+from audit_lib.checks.spec import Check, CheckResult
+from audit_lib.vocabulary import INCOMPLETE_STATUSES, InputStatus
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from audit_lib.accepted import AcceptedRisks
     from audit_lib.declaration import Declaration, Register
     from audit_lib.loader import LoadReport
+    from audit_lib.opening import OpenedRegister, Validated
     from audit_lib.periods import Period
+    from audit_lib.selection import Selection
 
 
 @dataclass
@@ -55,7 +59,7 @@ class AuditResult:
     @property
     def skipped_inputs(self) -> list[str]:
         """Files not read because no selected check needs them (status ``skipped``)."""
-        return [str(row["file"]) for row in self.load_report.inputs if row["status"] == "skipped"]
+        return [str(row["file"]) for row in self.load_report.inputs if row["status"] == InputStatus.SKIPPED]
 
     @property
     def accepted_findings(self) -> "pd.DataFrame":
@@ -207,6 +211,30 @@ def derive_run_id(period: str, declaration_hashes: dict[str, str], input_hashes:
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
+class _Say:
+    """Tells the audit's progress callback (or the progress file, or no one) that a stage starts."""
+
+    def __init__(self, progress: Callable[[AuditProgress], None] | None) -> None:
+        self.callback = progress or _progress_file_callback() or (lambda _event: None)
+        self.total = 0  # the checks the audit runs, known once the exports are loaded
+
+    def __call__(self, stage: str, check_id: str | None = None, done: int = 0) -> None:
+        self.callback(AuditProgress(stage, check_id, done, self.total))
+
+
+@dataclass
+class _Plan:
+    """What an audit is to do, decided before anything is loaded."""
+
+    declaration: "Declaration"
+    accepted: "AcceptedRisks | None"
+    period: "Period"
+    key: bytes
+    selected: tuple[Check, ...]
+    selection: "Selection | None"  # ``--only``: the exports and retention rules its checks need
+    catalogue_size: int
+
+
 def run_audit(register: str | Path | None = None, exports: str | Path = "exports.yaml", period: str = "2026-Q3", *,
               pseudonym_key: bytes | None = None, run_id: str | None = None, lang: str = "en",
               checks: tuple[Check, ...] | None = None, memory_limit: str | None = None,
@@ -214,131 +242,176 @@ def run_audit(register: str | Path | None = None, exports: str | Path = "exports
               accepted: str | Path | bool | None = True,
               allow_outside: list[str | Path] | None = None,
               only: "list[str] | tuple[str, ...] | None" = None,
-              engine: str = "duckdb", master: str | None = None) -> AuditResult:
+              engine: str = "duckdb", master: str | None = None,
+              declaration: "Validated | None" = None) -> AuditResult:
     """Audit the exports of ``exports`` (and its ``register``) for ``period``; never raises for findings.
 
-    Raises DeclarationError when register.yaml, exports.yaml or the accepted-risks file is invalid. A
-    pseudonym key is needed for the subject references; without one, ``audit_lib.pseudonym.load_key()``
-    is asked. ``accepted``: True (default) applies accepted.yaml beside exports.yaml if there is one, a
-    path applies that file (which must exist), False or None applies none. Acceptances are judged on
-    the last day of the period (see ``audit_lib.accepted``).
+    Raises DeclarationError when register.yaml, exports.yaml or the accepted-risks file is invalid.
+    ``declaration``: the declaration already validated instead (a Declaration, or the path of its
+    snapshot, which the report notebook gets from ``regaudit run``: audit_lib/opening.py). A pseudonym
+    key is needed for the subject references; without one, ``audit_lib.pseudonym.load_key()`` is
+    asked. ``accepted``: True (default) applies accepted.yaml beside exports.yaml if there is one, a
+    path applies that file (which must exist), False or None applies none; acceptances are judged on
+    the last day of the period (``audit_lib.accepted``).
 
     ``progress`` is told each stage as an AuditProgress (stage, the check that starts, checks done,
     checks in all); without one, and with $REGAUDIT_PROGRESS_FILE set, the events go to that file.
-    ``memory_limit`` caps DuckDB's memory (default ``audit_lib.loader.DEFAULT_MEMORY_LIMIT``); beyond
-    it DuckDB spills to a temporary folder. ``allow_outside`` lists the folders outside exports.yaml's
-    own that the paths it names may resolve into (None: $REGAUDIT_ALLOW_OUTSIDE; see
-    ``audit_lib.declaration.confine``).
-
-    ``only``: check ids (repeated or comma-separated, as ``regaudit check --only``) to run of
-    ``checks`` (default: the catalogue); only the exports they read are loaded, the others are listed
-    as ``skipped`` (audit_lib/selection.py). An unknown id raises UnknownCheckError (a usage error).
-
-    ``engine``: where the checks run, ``duckdb`` (default) or ``spark`` (on ``master``, default
-    ``local[2]``: audit_lib/backends/spark_backend.py); the loader, the findings and the outputs are the
-    same either way. Spark that cannot start raises EngineUnavailable.
+    ``memory_limit`` caps DuckDB's memory; ``allow_outside`` lists the folders outside exports.yaml's
+    own that its paths may resolve into (``audit_lib.declaration.confine``). ``only``: check ids (as
+    ``regaudit check --only``) to run of ``checks`` (default: the catalogue); only the exports they
+    read are loaded (audit_lib/selection.py); an unknown id raises UnknownCheckError. ``engine``:
+    ``duckdb`` (default) or ``spark`` (on ``master``: audit_lib/backends/spark_backend.py); Spark that
+    cannot start raises EngineUnavailable.
     """
-    from audit_lib.checks.registry import catalogue
-    from audit_lib.checks.runner import CheckContext, run_checks
-    from audit_lib.declaration import load_declaration
-    from audit_lib.findings import build_findings, build_results
-    from audit_lib.loader import connect, load_exports
-    from audit_lib.loader.declaration_tables import create_declaration_tables
-    from audit_lib.periods import parse_period
-    from audit_lib.pseudonym import key_fingerprint, load_key, require_strong_key
-
     from audit_lib.backends import check_engine
+    from audit_lib.backends.lake_plan import split_loaders
+    from audit_lib.opening import open_register
 
     check_engine(engine)
-    callback = progress or _progress_file_callback() or (lambda _event: None)
-    total = 0
-
-    def say(stage: str, check_id: str | None = None, done: int = 0) -> None:
-        callback(AuditProgress(stage, check_id, done, total))
-    from audit_lib.accepted import apply_accepted, default_accepted_path, load_accepted, unmatched
-
+    say = _Say(progress)
     say("declaration")
-    declaration = load_declaration(register, exports, allow_outside=allow_outside)
-    accepted_path = default_accepted_path(exports) if accepted is True else (Path(accepted) if accepted else None)
+    plan = _plan(register, exports, period, declaration=declaration, allow_outside=allow_outside,
+                 accepted=accepted, pseudonym_key=pseudonym_key, checks=checks, only=only)
+    say("load")
+    # --engine spark: the lake tables are read by Spark's own loader (audit_lib/backends/lake_plan.py), in _run_checks.
+    opened = open_register(declaration=plan.declaration, memory_limit=memory_limit,
+                           only=split_loaders(engine, plan.declaration, _needed(plan)).duckdb)
+    try:
+        say.total = len(plan.selected)
+        results = _run_checks(plan, opened, engine, master, say)
+        return _result(plan, opened, results, run_id=run_id, label=period, lang=lang, engine=engine, say=say)
+    except BaseException:
+        opened.close()  # nothing will query it: the connection is not left to the garbage collector
+        raise
+
+
+def _plan(register: str | Path | None, exports: str | Path, period: str, *, declaration: "Validated | None",
+          allow_outside: list[str | Path] | None, accepted: str | Path | bool | None, pseudonym_key: bytes | None,
+          checks: tuple[Check, ...] | None, only: "list[str] | tuple[str, ...] | None") -> _Plan:
+    """Validate what the audit reads besides the exports, in this order: the declaration, the accepted
+    risks, the period, the key, the checks selected (an unknown id fails before anything is loaded)."""
+    from audit_lib.accepted import default_accepted_path, load_accepted
+    from audit_lib.checks.registry import catalogue
+    from audit_lib.opening import read_declaration
+    from audit_lib.periods import parse_period
+    from audit_lib.pseudonym import load_key, require_strong_key
+
+    validated = read_declaration(register, exports, allow_outside=allow_outside, declaration=declaration)
+    # Beside the exports.yaml that was validated (a snapshot knows where it was).
+    beside = validated.exports_source.path
+    accepted_path = default_accepted_path(beside) if accepted is True else (Path(accepted) if accepted else None)
     accepted_risks = load_accepted(accepted_path) if accepted_path is not None else None
-    timezone = declaration.register.controller.timezone
-    audit_period = parse_period(period, timezone)
+    audit_period = parse_period(period, validated.register.controller.timezone)
     key = require_strong_key(pseudonym_key, "pseudonym_key") if pseudonym_key is not None else load_key()
     pool = tuple(checks) if checks is not None else catalogue()
-    selection, pool_size = None, len(pool)
+    selected, selection = pool, None
     if only is not None:
         from audit_lib.selection import needed_exports, select_checks
 
-        pool = select_checks(only, pool)  # an unknown id fails before anything is loaded
-        selection = needed_exports(pool, declaration)
-    con = connect(timezone=timezone, memory_limit=memory_limit)
-    say("load")
-    load_report = load_exports(con, declaration, only=selection.exports if selection is not None else None)
-    create_declaration_tables(con, declaration.register, load_report.available)
-    selected = pool
-    total = len(selected)
-    params: dict[str, Any] = {"period_start": audit_period.start, "period_end": audit_period.end,
-                              "as_of": audit_period.as_of}
-    engine_con, close_engine = con, (lambda: None)
+        selected = select_checks(only, pool)
+        selection = needed_exports(selected, validated)
+    return _Plan(validated, accepted_risks, audit_period, key, selected, selection, len(pool))
+
+
+def _needed(plan: _Plan) -> "frozenset[int] | None":
+    """The entries of exports.yaml the selected checks read (``--only``), None for all."""
+    return plan.selection.exports if plan.selection is not None else None
+
+
+def _run_checks(plan: _Plan, opened: "OpenedRegister", engine: str, master: str | None, say: _Say) -> list[CheckResult]:
+    """Run the selected checks on ``engine`` over the loaded register, telling ``say`` each one."""
+    from audit_lib.checks.runner import CheckContext, run_checks
+
+    period = plan.period
+    params: dict[str, Any] = {"period_start": period.start, "period_end": period.end, "as_of": period.as_of}
+    engine_con, close_engine = opened.con, (lambda: None)
     if engine == "spark":
         from audit_lib.backends.spark_backend import spark_connection
 
         say("engine")
-        engine_con = spark_connection(con, timezone, declaration.register.controller.financial_period_ends, master,
-                                      checks=selected)
+        controller = plan.declaration.register.controller
+        from audit_lib.backends.lake_plan import split_loaders
+        from audit_lib.backends.spark_loader import lake_loader
+
+        lake = lake_loader(opened.con, plan.declaration, opened.load_report,
+                           split_loaders(engine, plan.declaration, _needed(plan)).spark)
+        engine_con = spark_connection(opened.con, controller.timezone, controller.financial_period_ends, master,
+                                      checks=plan.selected, lake=lake)
         close_engine = engine_con.backend.close
-    context = CheckContext(con=engine_con, params=params, available=load_report.available, declaration=declaration)
-    started = iter(range(total))
+    context = CheckContext(con=engine_con, params=params, available=opened.load_report.available,
+                           declaration=plan.declaration)
+    started = iter(range(say.total))
     try:
-        results = run_checks(selected, context, progress=lambda check: say("check", check.id, next(started)))
+        return run_checks(plan.selected, context, progress=lambda check: say("check", check.id, next(started)))
     finally:
         close_engine()
-    incomplete = _incomplete_reasons(declaration, load_report, results,
-                                     retention=selection.retention if selection is not None else True)
-    version = catalogue_version(tuple(selected))
-    hashes = dict(declaration.hashes)
-    if accepted_risks is not None:  # an accepted-risks file changes the states, so it is part of the run
-        hashes[accepted_risks.path.name] = accepted_risks.sha256
-    run = run_id or derive_run_id(period, hashes, [row["sha256"] for row in load_report.inputs], version)
-    say("findings", done=total)
-    findings = build_findings(results, run_id=run, period=period, key=key, lang=lang, timezone=timezone)
-    stale: list[str] = []
-    if accepted_risks is not None:
-        from datetime import timedelta
 
-        last_day = (audit_period.end - timedelta(microseconds=1)).date()
-        findings = apply_accepted(findings, accepted_risks, last_day)
-        stale = unmatched(findings, accepted_risks)
-        if selection is not None:  # --only: an entry of a check not run is not stale, only not judged
-            ran = {check.id for check in selected}
-            judged = {f"{accepted_risks.path.name}:{line}" for entry, line
-                      in zip(accepted_risks.entries, accepted_risks.lines) if entry.check_id in ran}
-            stale = [entry for entry in stale if entry in judged]
-    return AuditResult(period=audit_period, run_id=run, declaration=declaration, load_report=load_report,
-                       results=results, findings=findings, check_results=build_results(results, lang), con=con,
-                       lang=lang, incomplete_reasons=incomplete,
-                       accepted_path=accepted_risks.path if accepted_risks else None,
-                       accepted_sha256=accepted_risks.sha256 if accepted_risks else None,
-                       accepted_unmatched=stale, pseudonym_key=key, key_fingerprint=key_fingerprint(key),
-                       only=tuple(c.id for c in selected) if selection is not None else None,
-                       catalogue_size=pool_size if selection is not None else None, engine=engine)
+
+def _result(plan: _Plan, opened: "OpenedRegister", results: list[CheckResult], *, run_id: str | None, label: str,
+            lang: str, engine: str, say: _Say) -> AuditResult:
+    """The findings of ``results`` (with the accepted risks applied) and everything the outputs need."""
+    from audit_lib.findings import build_findings, build_results
+    from audit_lib.pseudonym import key_fingerprint
+
+    declaration, load_report, accepted = plan.declaration, opened.load_report, plan.accepted
+    incomplete = _incomplete_reasons(declaration, load_report, results,
+                                     retention=plan.selection.retention if plan.selection is not None else True)
+    hashes = dict(declaration.hashes)
+    if accepted is not None:  # an accepted-risks file changes the states, so it is part of the run
+        hashes[accepted.path.name] = accepted.sha256
+    run = run_id or derive_run_id(label, hashes, [row["sha256"] for row in load_report.inputs],
+                                  catalogue_version(plan.selected))
+    say("findings", done=say.total)
+    findings = build_findings(results, run_id=run, period=label, key=plan.key, lang=lang,
+                              timezone=declaration.register.controller.timezone)
+    findings, stale = _accept(findings, plan)
+    partial = plan.selection is not None
+    return AuditResult(period=plan.period, run_id=run, declaration=declaration, load_report=load_report,
+                       results=results, findings=findings, check_results=build_results(results, lang),
+                       con=opened.con, lang=lang, incomplete_reasons=incomplete,
+                       accepted_path=accepted.path if accepted else None,
+                       accepted_sha256=accepted.sha256 if accepted else None, accepted_unmatched=stale,
+                       pseudonym_key=plan.key, key_fingerprint=key_fingerprint(plan.key),
+                       only=tuple(c.id for c in plan.selected) if partial else None,
+                       catalogue_size=plan.catalogue_size if partial else None, engine=engine)
+
+
+def _accept(findings: "pd.DataFrame", plan: _Plan) -> tuple["pd.DataFrame", list[str]]:
+    """``findings`` with the accepted risks in force on the period's last day applied, and the entries
+    of the accepted-risks file that matched no finding (for ``--only``: of the checks that ran)."""
+    from datetime import timedelta
+
+    from audit_lib.accepted import apply_accepted, unmatched
+
+    accepted = plan.accepted
+    if accepted is None:
+        return findings, []
+    last_day = (plan.period.end - timedelta(microseconds=1)).date()
+    findings = apply_accepted(findings, accepted, last_day)
+    stale = unmatched(findings, accepted)
+    if plan.selection is not None:  # --only: an entry of a check not run is not stale, only not judged
+        ran = {check.id for check in plan.selected}
+        judged = {f"{accepted.path.name}:{line}" for entry, line in zip(accepted.entries, accepted.lines)
+                  if entry.check_id in ran}
+        stale = [entry for entry in stale if entry in judged]
+    return findings, stale
 
 
 def _incomplete_reasons(declaration: "Declaration", load_report: "LoadReport", results: list[CheckResult],
                         retention: bool = True) -> list[str]:
     """Why the audit is incomplete. ``retention``: whether the retention rules are judged (False for
     an ``--only`` audit whose checks read none of them: their roles may not even have been read)."""
+    from audit_lib.incomplete import check_reason, input_reason, retention_reason
     from audit_lib.loader.folder import COMPLETE_STATUSES
 
-    reasons = [f"input {row['file']}: {row['status']} ({row['detail']})"
+    reasons = [input_reason(row["file"], row["status"], row["detail"])
                for row in load_report.inputs if row["status"] not in COMPLETE_STATUSES]
-    reasons += [f"check {r.check.id}: {r.status.value} ({r.reason})" for r in results
-                if r.status in (Status.ERROR, Status.NOT_RUN) and not r.out_of_scope]
+    reasons += [check_reason(r.check.id, r.status.value, r.reason) for r in results
+                if r.status in INCOMPLETE_STATUSES and not r.out_of_scope]
     for rule in declaration.register.retention.rules if retention else ():
         if rule.role in declaration.exports.not_exported:
             continue  # nothing of the role is held, by declaration: nothing to keep or delete
         fields = load_report.available.get(rule.role, set())
         if not any(start in fields for start in rule.start_fields):
-            reasons.append(f"retention rule {rule.id}: not evaluated, no export provides "
-                           f"{rule.role}.{'/'.join(rule.start_fields)}")
+            reasons.append(retention_reason(rule.id, rule.role, rule.start_fields))
     return reasons

@@ -1,5 +1,7 @@
 """The exit codes of ``regaudit``, one enum for the command line and the report pipeline alike.
 
+Part of regaudit's vocabulary: ``audit_lib.vocabulary`` re-exports ``ExitCode``.
+
 Scripts and CI branch on these numbers, so they are documented (``regaudit --help``, the README's
 table, which tests/test_cli_exit_codes.py holds to this enum) and never reused for another meaning.
 """
@@ -64,11 +66,11 @@ def audit_exit_code(complete: bool, open_severities: Iterable[str] | Mapping[str
     severity to count. INCOMPLETE wins over FINDINGS: an audit that could not look everywhere
     must not pass for one that looked and found only what it reports.
     """
-    from audit_lib.checks.spec import SEVERITY_RANK
+    from audit_lib.vocabulary import FAIL_ON_NOTHING, SEVERITY_RANK  # it imports this module
 
     if not complete:
         return ExitCode.INCOMPLETE
-    if not fail_on or fail_on == "none":
+    if not fail_on or fail_on == FAIL_ON_NOTHING:
         return ExitCode.OK
     if isinstance(open_severities, Mapping):
         open_severities = [severity for severity, count in open_severities.items() if count]

@@ -11,6 +11,7 @@ audit_lib/fides_import.py.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,8 @@ DATASET_FILE, SYSTEM_FILE = "dataset.yml", "system.yml"
 NOT_PERSONAL_KEY = "system.operations"
 # The key of the dataset's ``meta`` that holds regaudit's mapping, and the version of its layout.
 MAPPING_META, MAPPING_VERSION = "regaudit", 1
+# Fides' own identities for e-mail and phone: of an identifier (by its normalise) or a subjects field.
+_FIDES_IDENTITIES = {"email": "email", "phone": "phone_number"}
 _LEGAL_BASIS = {"consent": "Consent", "contract": "Contract", "legal_obligation": "Legal obligations",
                 "vital_interests": "Vital interests", "public_task": "Public interest",
                 "legitimate_interests": "Legitimate interests"}
@@ -73,7 +76,7 @@ def collection_names(exports: "ExportMap") -> list[str]:
 def identity_type(name: str, identifier: Any) -> str:
     """The Fides identity an identifier of register.yaml is: Fides' own ``email`` and ``phone_number``
     for e-mail and phone identifiers, else a custom identity named as the identifier."""
-    return {"email": "email", "phone": "phone_number"}.get(identifier.normalise, name)
+    return _FIDES_IDENTITIES.get(identifier.normalise, name)
 
 
 def entry_settings(export: Any) -> dict[str, Any]:
@@ -112,6 +115,18 @@ def _mapping_meta(declaration: "Declaration", names: list[str]) -> dict[str, Any
     return {MAPPING_META: {"version": MAPPING_VERSION, "exports": top, "collections": collections}}
 
 
+@dataclass(frozen=True)
+class _DatasetKeys:
+    """What the fields of every collection are described with: the dataset's key, the fideslang key of
+    each category id, the Fides identity of each identifier, the master identifier and its column."""
+
+    dataset: str
+    categories: dict[str, str]
+    identities: dict[str, str]
+    master: str | None
+    master_at: str | None
+
+
 def export_dataset(declaration: "Declaration") -> dict[str, Any]:
     """The export map as a Fides dataset (a dict validated by ``fideslang.models.Dataset``).
 
@@ -127,46 +142,11 @@ def export_dataset(declaration: "Declaration") -> dict[str, Any]:
     from fideslang.models import Dataset
 
     register, exports = declaration.register, declaration.exports
-    keys = {c.id: c.fides_key for c in register.data_categories}
     names = collection_names(exports)
-    dataset_key = f"{_system_key(register)}_exports"
-    master = register.master_identifier
-    identities = {name: identity_type(name, identifier) for name, identifier in register.identifier_map.items()}
-    master_at = next((f"{name}.{column}" for name, export in zip(names, exports.exports) if export.role == "subjects"
-                      for column in [export.subject_columns(master).get(master)] if column in export.columns), None)
-    collections = []
-    for name, export in zip(names, exports.exports):
-        subject = export.subject_columns(master)
-        own = export.role == "subjects"
-        fields = []
-        for column, spec in export.columns.items():
-            item: dict[str, Any] = {"name": column}
-            if spec.category is not None:
-                item["data_categories"] = [keys[spec.category]]
-            elif spec.not_personal is not None:
-                item["data_categories"] = [NOT_PERSONAL_KEY]
-            notes = [f"canonical field {spec.field}"] if spec.field else []
-            if spec.not_personal:
-                notes.append(f"not personal: {spec.not_personal}")
-            if notes:
-                item["description"] = "; ".join(notes)
-            meta: dict[str, Any] = {}
-            if export.key == column:
-                meta["primary_key"] = True
-            identity = next((identities[i] for i, c in subject.items() if c == column and (own or i != master)), None)
-            if identity is None and own and spec.field in ("email", "phone"):
-                identity = {"email": "email", "phone": "phone_number"}[spec.field]
-            if identity is not None:
-                meta["identity"] = identity
-            if not own and subject.get(master) == column and master_at is not None:
-                meta["references"] = [{"dataset": dataset_key, "field": master_at, "direction": "from"}]
-            if meta:
-                item["fides_meta"] = meta
-            fields.append(item)
-        role = ", ".join(export.roles) or "none"
-        collections.append({"name": name, "description": f"regaudit role {role}: {export.file}", "fields": fields})
+    keys = _dataset_keys(register, exports, names)
+    collections = [_collection(name, export, keys) for name, export in zip(names, exports.exports)]
     dataset = {
-        "fides_key": dataset_key,
+        "fides_key": keys.dataset,
         "name": f"{register.register_info.name.en}: exports",
         "description": f"Export files of {register.register_info.name.en}, mapped by regaudit's exports.yaml",
         "meta": _mapping_meta(declaration, names),
@@ -176,32 +156,68 @@ def export_dataset(declaration: "Declaration") -> dict[str, Any]:
     return _validated(Dataset, dataset, "Fides dataset")
 
 
+def _dataset_keys(register: "Register", exports: "ExportMap", names: list[str]) -> _DatasetKeys:
+    """The keys the dataset's fields refer to; the master id's column is ``<collection>.<column>`` of
+    the first subjects entry that maps it."""
+    master = register.master_identifier
+    master_at = next((f"{name}.{column}" for name, export in zip(names, exports.exports) if export.role == "subjects"
+                      for column in [export.subject_columns(master).get(master)] if column in export.columns), None)
+    return _DatasetKeys(dataset=f"{_system_key(register)}_exports",
+                        categories={c.id: c.fides_key for c in register.data_categories},
+                        identities={name: identity_type(name, identifier)
+                                    for name, identifier in register.identifier_map.items()},
+                        master=master, master_at=master_at)
+
+
+def _collection(name: str, export: Any, keys: _DatasetKeys) -> dict[str, Any]:
+    """One export entry as a Fides collection: a field per column, described by the entry's roles and file."""
+    subject = export.subject_columns(keys.master)
+    fields = [_field(column, spec, export, subject, keys) for column, spec in export.columns.items()]
+    role = ", ".join(export.roles) or "none"
+    return {"name": name, "description": f"regaudit role {role}: {export.file}", "fields": fields}
+
+
+def _field(column: str, spec: Any, export: Any, subject: dict[str, str], keys: _DatasetKeys) -> dict[str, Any]:
+    """One column as a Fides field: its category's fideslang key, a description of its canonical field
+    or why it is not personal, and its ``fides_meta``."""
+    item: dict[str, Any] = {"name": column}
+    if spec.category is not None:
+        item["data_categories"] = [keys.categories[spec.category]]
+    elif spec.not_personal is not None:
+        item["data_categories"] = [NOT_PERSONAL_KEY]
+    notes = [f"canonical field {spec.field}"] if spec.field else []
+    if spec.not_personal:
+        notes.append(f"not personal: {spec.not_personal}")
+    if notes:
+        item["description"] = "; ".join(notes)
+    meta = _field_meta(column, spec, export, subject, keys)
+    if meta:
+        item["fides_meta"] = meta
+    return item
+
+
+def _field_meta(column: str, spec: Any, export: Any, subject: dict[str, str], keys: _DatasetKeys) -> dict[str, Any]:
+    """A column's ``fides_meta``: primary key, identity, and the reference to the master register's id."""
+    own = export.role == "subjects"
+    meta: dict[str, Any] = {}
+    if export.key == column:
+        meta["primary_key"] = True
+    identity = next((keys.identities[i] for i, c in subject.items() if c == column and (own or i != keys.master)),
+                    None)
+    if identity is None and own and spec.field in _FIDES_IDENTITIES:
+        identity = _FIDES_IDENTITIES[spec.field]
+    if identity is not None:
+        meta["identity"] = identity
+    if not own and subject.get(keys.master) == column and keys.master_at is not None:
+        meta["references"] = [{"dataset": keys.dataset, "field": keys.master_at, "direction": "from"}]
+    return meta
+
+
 def export_system(register: "Register", dataset_key: str | None = None) -> dict[str, Any]:
     """The purposes as a Fides system with one privacy declaration per purpose (validated by ``System``)."""
     from fideslang.models import System
 
-    keys = {c.id: c.fides_key for c in register.data_categories}
-    special = set(register.special_categories.revealed_by)
-    special |= {c.id for c in register.data_categories
-                if c.fides_key.startswith(("user.health_and_medical", "user.biometric"))}
-    condition = (register.special_categories.art9_condition or "").lower()
-    declarations = []
-    for purpose in register.purposes:
-        subjects = sorted({s.fides_key for s in register.subject_types if set(s.categories) & set(purpose.categories)})
-        declaration: dict[str, Any] = {
-            "name": purpose.label.en,
-            "data_use": purpose.fides_use,
-            "data_categories": sorted({keys[c] for c in purpose.categories}),
-            "data_subjects": subjects,
-            "processes_special_category_data": bool(special & set(purpose.categories)),
-        }
-        if purpose.lawful_basis:
-            declaration["legal_basis_for_processing"] = _LEGAL_BASIS[purpose.lawful_basis]
-        if declaration["processes_special_category_data"] and ("9(2)(a)" in condition or "consent" in condition):
-            declaration["special_category_legal_basis"] = "Explicit consent"
-        if dataset_key:
-            declaration["dataset_references"] = [dataset_key]
-        declarations.append(declaration)
+    declarations = _privacy_declarations(register, dataset_key)
     controller = register.controller
     address = controller.address
     system: dict[str, Any] = {
@@ -227,6 +243,33 @@ def export_system(register: "Register", dataset_key: str | None = None) -> dict[
     if dataset_key:
         system["dataset_references"] = [dataset_key]
     return _validated(System, system, "Fides system")
+
+
+def _privacy_declarations(register: "Register", dataset_key: str | None) -> list[dict[str, Any]]:
+    """One Fides privacy declaration per purpose: its use, categories, subjects, legal bases and dataset."""
+    keys = {c.id: c.fides_key for c in register.data_categories}
+    special = set(register.special_categories.revealed_by)
+    special |= {c.id for c in register.data_categories
+                if c.fides_key.startswith(("user.health_and_medical", "user.biometric"))}
+    condition = (register.special_categories.art9_condition or "").lower()
+    declarations = []
+    for purpose in register.purposes:
+        subjects = sorted({s.fides_key for s in register.subject_types if set(s.categories) & set(purpose.categories)})
+        declaration: dict[str, Any] = {
+            "name": purpose.label.en,
+            "data_use": purpose.fides_use,
+            "data_categories": sorted({keys[c] for c in purpose.categories}),
+            "data_subjects": subjects,
+            "processes_special_category_data": bool(special & set(purpose.categories)),
+        }
+        if purpose.lawful_basis:
+            declaration["legal_basis_for_processing"] = _LEGAL_BASIS[purpose.lawful_basis]
+        if declaration["processes_special_category_data"] and ("9(2)(a)" in condition or "consent" in condition):
+            declaration["special_category_legal_basis"] = "Explicit consent"
+        if dataset_key:
+            declaration["dataset_references"] = [dataset_key]
+        declarations.append(declaration)
+    return declarations
 
 
 def _dump(top: str, item: dict[str, Any]) -> str:

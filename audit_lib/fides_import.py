@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audit_lib.errors import DeclarationError, Problem
+from audit_lib.errors import DeclarationError, Problem, validation_message
 from audit_lib.fides import MAPPING_META, MAPPING_VERSION, NOT_PERSONAL_KEY
+from audit_lib.i18n import T_
 
 if TYPE_CHECKING:
     from audit_lib.declaration.register import Register
@@ -73,16 +74,17 @@ def read_dataset(path: str | Path) -> Dataset:
     data, at = source.data, ()
     if isinstance(data, dict) and isinstance(data.get("dataset"), list):
         if len(data["dataset"]) != 1:
-            raise DeclarationError([Problem(str(source.path), "dataset", f"{len(data['dataset'])} datasets in the file",
+            raise DeclarationError([Problem(str(source.path), "dataset", T_("{count} datasets in the file",
+                                                                            count=len(data["dataset"])),
                                             line=source.line_of(("dataset",)),
-                                            fix="import one dataset at a time: keep one entry under dataset")])
+                                            fix=T_("import one dataset at a time: keep one entry under dataset"))])
         data, at = data["dataset"][0], ("dataset", 0)
     try:
         FidesDataset.model_validate(data)
     except ValidationError as exc:
-        raise DeclarationError([Problem(str(source.path), format_location(at + tuple(e["loc"])), e["msg"],
-                                        line=source.line_of(at + tuple(e["loc"])),
-                                        fix="correct the Fides dataset (fideslang rejects it)")
+        raise DeclarationError([Problem(str(source.path), format_location(at + tuple(e["loc"])),
+                                        validation_message(e), line=source.line_of(at + tuple(e["loc"])),
+                                        fix=T_("correct the Fides dataset (fideslang rejects it)"))
                                 for e in exc.errors()]) from exc
     return Dataset(data, source, at)
 
@@ -179,9 +181,10 @@ def _mapping(dataset: Dataset) -> tuple[dict[str, Any], dict[str, Any]]:
         return {}, {}
     if not isinstance(meta, dict) or meta.get("version") != MAPPING_VERSION:
         raise DeclarationError([Problem(str(dataset.source.path), f"meta.{MAPPING_META}",
-                                        f"regaudit's mapping in the dataset's meta is not of version {MAPPING_VERSION}",
+                                        T_("regaudit's mapping in the dataset's meta is not of version {version}",
+                                           version=MAPPING_VERSION),
                                         line=dataset.line("meta", MAPPING_META),
-                                        fix="export it again with this regaudit (`regaudit fides export`)")])
+                                        fix=T_("export it again with this regaudit (`regaudit fides export`)"))])
     return dict(meta.get("exports") or {}), dict(meta.get("collections") or {})
 
 

@@ -1,6 +1,8 @@
 """Every text of regaudit the catalog must hold, extracted with Babel; ``python -m audit_lib.i18n_extract``.
 
-Babel's Python extractor reads the texts marked with ``N_``/``NC_``/``N_plural`` in audit_lib/**.py.
+Babel's Python extractor reads the texts marked with ``N_``/``NC_``/``N_plural`` (words looked up
+later) and ``T_``/``Tn_`` (messages filled in now and shown later: errors, the command line's result
+lines, the audit's reasons for being incomplete) in audit_lib/**.py.
 Extractors of its plug-in kind add what no marker can reach: :func:`extract_cli`, the help of
 every command, option and argument of the command line (read from the command tree typer builds,
 split as audit_lib/cli_language.py looks it up); :func:`extract_check_sql`, the words a check's SQL
@@ -23,7 +25,7 @@ from typing import IO, Any, Iterator
 from audit_lib.i18n import DOMAIN, EVIDENCE, EVIDENCE_WORDS, FRAMEWORK, LANGUAGES, SOURCE_LANGUAGE, catalog_path
 
 PACKAGE = Path(__file__).resolve().parent
-KEYWORDS = {"N_": None, "NC_": ((1, "c"), 2), "N_plural": (1, 2), "ngettext": (1, 2)}
+KEYWORDS = {"N_": None, "NC_": ((1, "c"), 2), "N_plural": (1, 2), "ngettext": (1, 2), "T_": None, "Tn_": (1, 2)}
 # First match wins (Babel's order): the CLI module, the checks' SQL, then every Python module.
 METHODS = [
     ("cli.py", "audit_lib.i18n_extract:extract_cli"),

@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from audit_lib.errors import DeclarationError, Problem
+from audit_lib.vocabulary import ExitCode, Severity
 
 if TYPE_CHECKING:
     from audit_lib.checks.spec import Check, CheckResult
     from audit_lib.declaration.register import Register
     from audit_lib.declaration.yaml_source import YamlSource
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_INVALID = 0, 1, 3
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INVALID = ExitCode.OK, ExitCode.FINDINGS, ExitCode.INVALID_DECLARATION
 _PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
@@ -141,31 +142,41 @@ def lint(path: str | Path, lang: str = "en", allow_outside: list[str | Path] | N
     return LintResult(Path(path), kind, findings=findings, results=results)
 
 
-def render(result: LintResult, console: Any) -> None:
-    """Print ``result`` to a rich console: problems as a list, findings as a table, then a summary."""
+def render(result: LintResult, console: Any, say: Callable[[object], str] = str) -> None:
+    """Print ``result`` to a rich console: problems as a list, findings as a table, then a summary.
+
+    ``say`` shows a message (a ``T_`` text, a Problem) in the reader's language: the CLI's gives its own.
+    """
+    from rich.markup import escape
     from rich.table import Table
 
+    from audit_lib.i18n import T_, Tn_
+
     if result.problems:
-        console.print(f"[bold red]{result.path}: {len(result.problems)} problem"
-                      f"{'s' if len(result.problems) != 1 else ''}; the file is invalid[/]", highlight=False)
+        count = len(result.problems)
+        invalid = Tn_("{path}: {count} problem; the file is invalid", "{path}: {count} problems; the file is invalid",
+                      count, path=result.path, count=count)
+        console.print(f"[bold red]{escape(say(invalid))}[/]", highlight=False)
         for problem in result.problems:
-            console.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+            console.print(f"  {say(problem)}", highlight=False, markup=False, soft_wrap=True)
         return
     ran = len(result.results)
     if not result.findings:
-        console.print(f"[green]{result.path}: valid; {ran} notice checks, no findings[/]", highlight=False)
+        valid = T_("{path}: valid; {ran} notice checks, no findings", path=result.path, ran=ran)
+        console.print(f"[green]{escape(say(valid))}[/]", highlight=False)
         return
-    colours = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
-    table = Table(title=f"Notice findings in {result.path}")
-    for column in ("line", "check", "kind", "severity", "provision", "finding"):
-        table.add_column(column, overflow="fold")
+    colours = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan"}
+    table = Table(title=escape(say(T_("Notice findings in {path}", path=result.path))))
+    for column in (T_("line"), T_("check"), T_("kind"), T_("severity"), T_("provision"), T_("finding")):
+        table.add_column(say(column), overflow="fold")
     for finding in result.findings:
         table.add_row("" if finding.line is None else str(finding.line), finding.check_id,
-                      "breach" if finding.kind == "breach" else "[magenta]verify[/]",
+                      say(T_("breach")) if finding.kind == "breach" else f"[magenta]{escape(say(T_('verify')))}[/]",
                       f"[{colours.get(finding.severity, '')}]{finding.severity}[/]", finding.legal[0],
-                      finding.message)
+                      escape(finding.message))
     console.print(table)
     failed = sum(1 for r in result.results if r.rows)
     verify = len(result.findings) - len(result.breaches)
-    console.print(f"{result.path}: valid; {len(result.breaches)} breaches and {verify} items to verify from "
-                  f"{failed} of {ran} notice checks", highlight=False)
+    console.print(escape(say(T_("{path}: valid; {breaches} breaches and {verify} items to verify from {failed} of "
+                                "{ran} notice checks", path=result.path, breaches=len(result.breaches),
+                                verify=verify, failed=failed, ran=ran))), highlight=False)

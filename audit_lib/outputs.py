@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class CsvDialect:
-    """How a CSV is laid out for the program that opens it: separator, decimal mark, byte-order mark, line end."""
+    """How a CSV is laid out for the program that opens it: separator, decimal mark, byte-order mark, line
+    end, and the words for true and false (Excel reads its own locale's words as a boolean cell)."""
 
     name: str
     delimiter: str
@@ -27,6 +28,8 @@ class CsvDialect:
     bom: bool
     lineterminator: str
     description: str
+    true: str = "True"
+    false: str = "False"
 
 
 # Excel decodes a CSV as UTF-8 only when it starts with a byte-order mark (otherwise as the system's
@@ -35,9 +38,11 @@ class CsvDialect:
 CSV_DIALECTS: dict[str, CsvDialect] = {d.name: d for d in (
     CsvDialect("excel", ",", ".", True, "\n",
                "commas, UTF-8 with a byte-order mark; for Excel in English, LibreOffice, pandas"),
+    # Finnish Excel takes TOSI and EPÄTOSI, its TRUE and FALSE, as boolean cells; True stays text to it.
     CsvDialect("excel-fi", ";", ",", True, "\n",
-               "semicolons and decimal commas, UTF-8 with a byte-order mark; for Excel in Finnish, or any "
-               "locale whose list separator is the semicolon"),
+               "semicolons, decimal commas and TOSI/EPÄTOSI for true/false, UTF-8 with a byte-order mark; for "
+               "Excel in Finnish, or any locale whose list separator is the semicolon",
+               true="TOSI", false="EPÄTOSI"),
     CsvDialect("rfc4180", ",", ".", False, "\r\n",
                "RFC 4180 as written: commas, CRLF line ends, no byte-order mark"),
 )}
@@ -50,14 +55,17 @@ def csv_dialect(dialect: "str | CsvDialect | None" = None) -> CsvDialect:
     """The dialect named ``dialect``; None: ``$REGAUDIT_CSV_DIALECT``, else ``excel``. An unknown name
     is a RegauditError naming the choices."""
     from audit_lib.errors import RegauditError
+    from audit_lib.i18n import T_
 
     if isinstance(dialect, CsvDialect):
         return dialect
-    origin = ""
+    origin: object = ""
     if dialect is None:
-        dialect, origin = os.environ.get(CSV_DIALECT_ENV) or DEFAULT_CSV_DIALECT, f" (from ${CSV_DIALECT_ENV})"
+        dialect = os.environ.get(CSV_DIALECT_ENV) or DEFAULT_CSV_DIALECT
+        origin = T_(" (from ${variable})", variable=CSV_DIALECT_ENV)
     if dialect not in CSV_DIALECTS:
-        raise RegauditError(f"unknown CSV dialect {dialect!r}{origin}; use one of {', '.join(CSV_DIALECTS)}")
+        raise RegauditError(T_("unknown CSV dialect {dialect!r}{origin}; use one of {dialects}", dialect=dialect,
+                               origin=origin, dialects=", ".join(CSV_DIALECTS)))
     return CSV_DIALECTS[dialect]
 
 
@@ -173,6 +181,37 @@ def spreadsheet_safe(frame: "pd.DataFrame") -> "pd.DataFrame":
     return safe
 
 
+class _BareWord:
+    """A true or false the csv module writes bare (it has ``__float__``, so QUOTE_NONNUMERIC leaves it
+    unquoted) as the dialect's word for it (its ``str``): Excel reads an unquoted TOSI as a boolean cell."""
+
+    __slots__ = ("value", "word")
+
+    def __init__(self, value: bool, word: str) -> None:
+        self.value, self.word = value, word
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __str__(self) -> str:
+        return self.word
+
+
+def _boolean_words(frame: "pd.DataFrame", layout: CsvDialect) -> "pd.DataFrame":
+    """``frame`` with every true and false cell written as ``layout``'s words (``excel-fi``: TOSI, EPÄTOSI)."""
+    import numpy as np
+    import pandas as pd
+
+    words = {True: _BareWord(True, layout.true), False: _BareWord(False, layout.false)}
+    changed = frame.copy()
+    for index in range(changed.shape[1]):
+        series = changed.iloc[:, index]
+        if pd.api.types.is_bool_dtype(series.dtype) or series.dtype == object:
+            cells = series.astype(object)
+            changed.isetitem(index, cells.map(lambda v: words[bool(v)] if isinstance(v, (bool, np.bool_)) else v))
+    return changed
+
+
 class _DecimalComma:
     """A number the csv module writes bare (it has ``__float__``) with a decimal comma (its ``str``)."""
 
@@ -243,6 +282,8 @@ def csv_text(frame: "pd.DataFrame", *, header: bool = True, dialect: "str | CsvD
     if layout.decimal != ".":
         # Before neutralising, so that a negative number is neutralised as the text it is written as.
         cells = _decimal_commas(cells)
+    if (layout.true, layout.false) != ("True", "False"):
+        cells = _boolean_words(cells, layout)
     safe = spreadsheet_safe(cells)
     buffer = io.StringIO()
     # The csv module, not DataFrame.to_csv: same cells, several times faster on a long quarantine.
@@ -296,4 +337,6 @@ def read_csv_output(path: str | os.PathLike, **options: Any) -> "pd.DataFrame":
     import pandas as pd
 
     layout = sniff_csv_dialect(path)
+    if (layout.true, layout.false) != ("True", "False"):
+        options = {"true_values": [layout.true], "false_values": [layout.false], **options}
     return pd.read_csv(path, sep=layout.delimiter, decimal=layout.decimal, encoding="utf-8-sig", **options)

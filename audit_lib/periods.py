@@ -37,6 +37,7 @@ class Period:
 def parse_period(label: str, timezone: str = "Europe/Helsinki") -> Period:
     """Parse ``YYYY-Qn``, ``YYYY-MM`` or ``YYYY`` (ASCII, nothing before or after) into a Period in ``timezone``."""
     from audit_lib.errors import RegauditError
+    from audit_lib.i18n import T_
 
     zone = ZoneInfo(timezone)
     try:
@@ -54,7 +55,7 @@ def parse_period(label: str, timezone: str = "Europe/Helsinki") -> Period:
     except (ValueError, OverflowError):  # year 0000, or a period that ends after 9999
         match = None
     if match is None:
-        raise RegauditError(f"Period {label!r} is not understood: write 2026-Q3, 2026-09 or 2026.")
+        raise RegauditError(T_("Period {label!r} is not understood: write 2026-Q3, 2026-09 or 2026.", label=label))
     return Period(label=label, start=start, end=end)
 
 

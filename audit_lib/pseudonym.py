@@ -37,6 +37,8 @@ import secrets
 import string
 from pathlib import Path
 
+from audit_lib.i18n import T_
+
 KEY_ENV = "REGAUDIT_PSEUDONYM_KEY"
 KEY_FILE_ENV = "REGAUDIT_PSEUDONYM_KEY_FILE"
 PREFIX = "S-"
@@ -80,15 +82,16 @@ def _checked(material: bytes, origin: str) -> bytes:
     bits = key_bits(material)
     if bits >= MIN_KEY_BITS:
         return material
-    what = "is empty" if not material else f"carries about {int(bits)} bits"
-    raise RegauditError(
-        f"The pseudonym key from {origin} {what}; at least {MIN_KEY_BITS} bits are needed (64 hexadecimal "
-        f"digits), or anyone could find the subject behind every S-… reference by trying ids. Make a key "
-        f"and keep it outside the reports folder: {MAKE_KEY}; then pass --key-file pseudonym.key, or set "
-        f"{KEY_FILE_ENV}. (Pseudonyms change with the key: keep using one key across quarters.)")
+    what = T_("is empty") if not material else T_("carries about {bits} bits", bits=int(bits))
+    raise RegauditError(T_(
+        "The pseudonym key from {origin} {what}; at least {minimum} bits are needed (64 hexadecimal digits), or "
+        "anyone could find the subject behind every S-… reference by trying ids. Make a key and keep it outside "
+        "the reports folder: {make_key}; then pass --key-file pseudonym.key, or set {variable}. (Pseudonyms "
+        "change with the key: keep using one key across quarters.)", origin=origin, what=what, minimum=MIN_KEY_BITS,
+        make_key=MAKE_KEY, variable=KEY_FILE_ENV))
 
 
-def require_strong_key(material: bytes, origin: str = "the caller") -> bytes:
+def require_strong_key(material: bytes, origin: str = T_("the caller")) -> bytes:
     """Return ``material`` if it carries at least MIN_KEY_BITS bits; raise RegauditError otherwise."""
     return _checked(bytes(material), origin)
 
@@ -118,10 +121,11 @@ def load_key(key_file: str | os.PathLike | None = None) -> bytes:
         return require_strong_key(os.environ[KEY_ENV].encode("utf-8"), f"${KEY_ENV}")
     path = key_file or os.environ.get(KEY_FILE_ENV)
     if path and Path(path).is_file():
-        return require_strong_key(Path(path).read_bytes().strip(), f"the key file {path}")
-    raise RegauditError(
-        f"No pseudonym key: set {KEY_ENV}, or pass --key-file / set {KEY_FILE_ENV} to a file kept outside the "
-        f"reports folder (create one with: {MAKE_KEY}).")
+        return require_strong_key(Path(path).read_bytes().strip(), T_("the key file {path}", path=path))
+    raise RegauditError(T_(
+        "No pseudonym key: set {variable}, or pass --key-file / set {file_variable} to a file kept outside the "
+        "reports folder (create one with: {make_key}).", variable=KEY_ENV, file_variable=KEY_FILE_ENV,
+        make_key=MAKE_KEY))
 
 
 def ensure_key_file(path: str | os.PathLike) -> Path:

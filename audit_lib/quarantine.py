@@ -1,7 +1,8 @@
 """The quarantine as it leaves an audit: one policy, one streaming writer, a summary counted in DuckDB.
 
 Policy, the same for ``regaudit check --out`` and the report folder: every quarantined row is
-written, with where it is and why it was set aside (file, row, line, column, reason code, reason);
+written, with where it is and why it was set aside (file, row, line, column, reason code, reason; the
+codes are ``audit_lib.vocabulary.QuarantineReason``);
 a duplicate key only as its keyed pseudonym (``key_ref``: for a subjects export it is the subject's
 reference ``S-…``, as the findings show it), never as the key; the row's raw text (names, e-mails,
 phones, streets) and the values that failed (``value``) only on explicit request (``include_raw``: internal use, ``regaudit check

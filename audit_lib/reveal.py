@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from audit_lib.errors import RegauditError
+from audit_lib.i18n import T_
 from audit_lib.pseudonym import LENGTH, PREFIX, pseudonym
 
 _REFERENCE = re.compile(rf"^{re.escape(PREFIX)}[0-9a-f]{{{LENGTH}}}$")
@@ -45,30 +46,26 @@ def reveal(reference: str, exports: str | os.PathLike, *, register: str | os.Pat
     wins there): it must be the key the report was made with, or nothing matches. ``allow_outside``:
     folders outside exports.yaml's own that its paths may name (see ``load_declaration``).
     """
-    from audit_lib.declaration import load_declaration
-    from audit_lib.loader import connect, load_exports
+    from audit_lib.opening import open_register
     from audit_lib.pseudonym import load_key
     from audit_lib.sql import ident
 
     wanted = reference.strip()
     if not _REFERENCE.match(wanted):
-        raise RegauditError(f"{reference!r} is not a subject reference: they look like {PREFIX}"
-                            f"{'0' * LENGTH} (S- and {LENGTH} hexadecimal digits).")
+        raise RegauditError(T_("{reference!r} is not a subject reference: they look like {example} (S- and "
+                               "{length} hexadecimal digits).", reference=reference, example=PREFIX + "0" * LENGTH,
+                               length=LENGTH))
     secret = key if key is not None else load_key(key_file)
-    declaration = load_declaration(register, exports, allow_outside=allow_outside)
-    con = connect(timezone=declaration.register.controller.timezone)
-    try:
-        report = load_exports(con, declaration)
+    with open_register(register, exports, allow_outside=allow_outside) as opened:
+        con = opened.con
         found: dict[str, list[str]] = {}
-        for role in subject_views(con, report.available):
+        for role in subject_views(con, opened.load_report.available):
             ids = con.execute(f"SELECT DISTINCT CAST(subject_id AS VARCHAR) FROM {ident(role)} "
                               "WHERE subject_id IS NOT NULL").fetchall()
             for (subject_id,) in ids:
                 if pseudonym(subject_id, secret) == wanted:
                     found.setdefault(subject_id, []).append(role)
         return Revealed(wanted, dict(sorted(found.items())))
-    finally:
-        con.close()
 
 
 __all__ = ["Revealed", "reveal", "subject_views"]

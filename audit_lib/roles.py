@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Canonical value sets, re-exported. A text field with a vocabulary loads only these values (an export's
+# own words are translated with `values:` in exports.yaml); any other value is quarantined.
+from audit_lib.vocabulary import (ACCESS_ACTIONS, CHANNELS, CONSENT_ACTIONS, COOKIE_PURPOSES, REQUEST_KINDS,
+                                  REQUEST_OUTCOMES)
+
 # DuckDB types the loader casts canonical fields to.
 TEXT = "VARCHAR"
 TIMESTAMP = "TIMESTAMPTZ"
@@ -12,16 +17,6 @@ DECIMAL = "DECIMAL(14,2)"
 INTEGER = "BIGINT"
 
 
-# Canonical value sets. A text field with a vocabulary loads only these values (an export's own words
-# are translated with `values:` in exports.yaml); any other value is quarantined, never loaded as-is.
-CHANNELS = ("email", "sms", "post", "phone", "push")
-CONSENT_ACTIONS = ("granted", "withdrawn")
-REQUEST_KINDS = ("access", "rectification", "erasure", "restriction", "objection", "objection_to_marketing",
-                 "portability")
-REQUEST_OUTCOMES = ("data_provided", "data_exported", "rectified", "erased", "restricted", "marketing_ban_set",
-                    "objection_upheld", "refused", "withdrawn_by_subject")
-COOKIE_PURPOSES = ("necessary", "preferences", "analytics", "marketing")
-ACCESS_ACTIONS = ("read", "update", "export", "delete", "create")
 # Vocabularies that come from register.yaml, named by what they list there.
 SUBJECT_TYPES = "register:subject_types"
 

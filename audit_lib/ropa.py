@@ -9,117 +9,39 @@ record is itself something the controller must fix. The quarterly report include
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit_lib.durations import parse_duration
-from audit_lib.i18n import N_, N_plural, ngettext, translate
+from audit_lib.report.labels import plural, text
+from audit_lib.vocabulary import LANGUAGES, Language, eea_countries
 
 if TYPE_CHECKING:
     import pandas as pd
+    from markupsafe import Markup
 
     from audit_lib.declaration.exports import ExportMap
-    from audit_lib.declaration.register import Label, Register, RetentionRule
+    from audit_lib.declaration.register import DataCategory, Recipient, Register, RetentionRule
 
-LANGS = ("fi", "en")
-EEA = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK IS LI NO".split())
-
-# key: the English text, the catalog's msgid (its Finnish is in audit_lib/locale/fi/LC_MESSAGES/regaudit.po).
-_T = {
-    "title": N_("Record of processing activities"),
-    "subtitle": N_("GDPR Article 30(1)"),
-    "source": N_("Generated from"),
-    "gap_legend": N_("Highlighted lines are gaps: the register description does not say it, or says too "
-                     "little. They need fixing."),
-    # The headings of points (a)–(g) follow the wording of Art. 30(1) in the Regulation's Finnish and
-    # English texts (the point's closing qualifications left out).
-    "a": N_("Name and contact details of the controller and, where applicable, the joint controller, the "
-            "controller's representative and the data protection officer"),
-    "b": N_("Purposes of the processing"),
-    "c": N_("Description of the categories of data subjects and of the categories of personal data"),
-    "d": N_("Categories of recipients"),
-    "e": N_("Transfers of personal data to a third country or an international organisation, and the "
-            "documentation of suitable safeguards"),
-    "f": N_("Envisaged time limits for erasure of the different categories of data"),
-    "g": N_("General description of the technical and organisational security measures referred to in "
-            "Article 32(1)"),
-    "not_stated": N_("not stated"),
-    "controller": N_("Controller"),
-    "business_id": N_("Business id"),
-    "address": N_("Address"),
-    "contact": N_("Contact"),
-    "contact_person": N_("Contact person"),
-    "dpo": N_("Data protection officer"),
-    "dpo_none": N_("none appointed (stated)"),
-    "joint": N_("Joint controllers"),
-    "none_declared": N_("none declared"),
-    "representative": N_("Representative"),
-    "representative_eu": N_("not required: the controller is established in the EU/EEA"),
-    "register": N_("Register"),
-    "basis": N_("lawful basis"),
-    "interest": N_("legitimate interest"),
-    "data": N_("data"),
-    "subjects": N_("Categories of data subjects"),
-    "categories": N_("Categories of personal data"),
-    "not_in_notice": N_("not listed in the published notice"),
-    "special": N_("Special categories of data"),
-    "special_condition": N_("Art. 9(2) condition"),
-    "special_revealed": N_("may be revealed by"),
-    "special_none": N_("none declared"),
-    "third_parties": N_("Disclosures to third parties"),
-    "yes": N_("yes"),
-    "no": N_("no"),
-    "kind": N_("role"),
-    "country": N_("country"),
-    "art28": N_("Art. 28 processing agreement"),
-    "listed": N_("listed in the notice"),
-    "purposes": N_("purposes"),
-    "transfers": N_("Transfers outside the EU/EEA"),
-    "safeguards": N_("safeguards"),
-    "notice_statement": N_("What the notice says"),
-    "rule": N_("Rule"),
-    # Where a period counts from (RetentionRule.anchor); the bookkeeping ones in the words of
-    # kirjanpitolaki 2:10 § 1 and 2 mom.
-    "anchor.none": N_("from the event"),
-    "anchor.end_of_year": N_("from the end of the calendar year"),
-    "anchor.end_of_financial_period": N_("from the end of the financial period"),
-    "anchor.end_of_year_financial_period_ended": N_("from the end of the year in which the financial period "
-                                                    "ended"),
-    "at_least": N_("at least"),
-    "period_ends": N_("the financial period ends on"),
-    "period_default": N_("default, not stated"),
-    "action.delete": N_("then deleted"),
-    "action.anonymise": N_("then anonymised"),
-    "action.keep": N_("no erasure time is declared beyond the minimum"),
-    "table": N_("table"),
-    "via_table": N_("no rule of its own: the rule of table {role}"),
-    "rule_categories_none": N_("no categories named"),
-    "internal": N_("internal rule, not stated in the notice"),
-    "legal": N_("basis"),
-    "no_period": N_("No retention period is declared: no retention rule covers this category"),
-    "measures": N_("Measures"),
-    "processor": N_("processor"),
-    "joint_controller": N_("joint controller"),
-    "authority": N_("authority"),
-    "unknown": N_("not known"),
+# The record's languages, Finnish first: the language of the Finnish controller and its supervisory authority.
+LANGS = tuple(sorted(LANGUAGES, key=lambda lang: lang != Language.FI))
+# The point of Art. 6(1) each lawful basis is (cited by finnish_citation in Finnish); its name is a label
+# (``ropa.lawful_basis.<basis>`` in audit_lib/report/labels.py).
+LAWFUL_BASIS_POINTS = {
+    "consent": "Art. 6(1)(a)",
+    "contract": "Art. 6(1)(b)",
+    "legal_obligation": "Art. 6(1)(c)",
+    "vital_interests": "Art. 6(1)(d)",
+    "public_task": "Art. 6(1)(e)",
+    "legitimate_interests": "Art. 6(1)(f)",
 }
-# Lawful bases of Art. 6(1): the name (in the catalog) and the point (cited by finnish_citation in Finnish).
-_BASES = {
-    "consent": (N_("consent"), "Art. 6(1)(a)"),
-    "contract": (N_("contract"), "Art. 6(1)(b)"),
-    "legal_obligation": (N_("legal obligation"), "Art. 6(1)(c)"),
-    "vital_interests": (N_("vital interests"), "Art. 6(1)(d)"),
-    "public_task": (N_("public task"), "Art. 6(1)(e)"),
-    "legitimate_interests": (N_("legitimate interests"), "Art. 6(1)(f)"),
-}
-_KINDS = {"controller": N_("controller")}
 
 
-def _t(key: str, lang: str) -> str:
-    return translate(_T.get(key) or _KINDS[key], lang)
+def _t(key: str, lang: str, **values: object) -> str:
+    """The record's word ``key`` in ``lang``, from the report's one label store."""
+    return text(f"ropa.{key}", lang, **values)
 
 
 # Statutes the project cites by number alone ("917/2014 200 § 1 mom."), by their Finnish name.
@@ -180,8 +102,8 @@ def finnish_citation(citation: str) -> str:
     lain (917/2014) 200 §:n 1 momentti'. A citation of any other form is returned unchanged, never
     half-translated.
     """
-    text = " ".join(citation.split())
-    match = _GDPR.fullmatch(text)
+    cleaned = " ".join(citation.split())
+    match = _GDPR.fullmatch(cleaned)
     if match:
         parts = [(match["art"].replace(" ", ""), "artikla")]
         if match["par"]:
@@ -189,10 +111,10 @@ def finnish_citation(citation: str) -> str:
         if match["sub"]:
             parts.append((match["sub"], "alakohta"))
         return ("tietosuoja-asetuksen " if match["gdpr"] else "") + _provision(parts)
-    match = _RECITAL.fullmatch(text)
+    match = _RECITAL.fullmatch(cleaned)
     if match:
         return f"tietosuoja-asetuksen johdanto-osan {match['n']} kappale"
-    match = _STATUTE.fullmatch(text)
+    match = _STATUTE.fullmatch(cleaned)
     if not match:
         return citation
     name = match["name"] or _STATUTES.get(match["number"])
@@ -260,29 +182,26 @@ class RopaSection:
         return _cite(self.article, self.lang)
 
 
-# The units of a period, singular and plural (the catalog gives both in Finnish).
-_UNITS = (N_plural("{n} year", "{n} years"), N_plural("{n} month", "{n} months"), N_plural("{n} day", "{n} days"))
+# The units of a period, as labels with a count (the catalog gives singular and plural in Finnish).
+_UNITS = ("ropa.years", "ropa.months", "ropa.days")
 
 
-def human_duration(text: str, lang: str) -> str:
+def human_duration(duration_text: str, lang: str) -> str:
     """``P6Y`` -> '6 years' / '6 vuotta'; ``P1Y6M`` -> '1 year 6 months'."""
-    duration = parse_duration(text)
+    duration = parse_duration(duration_text)
     years, months = divmod(duration.months, 12)
-    parts = [ngettext(singular, plural, n, lang).format(n=n)
-             for n, (singular, plural) in zip((years, months, duration.days), _UNITS) if n]
-    return " ".join(parts) or text
-
-
-def _label(label: "Label | None", lang: str) -> str:
-    return label.get(lang) if label is not None else ""
+    parts = [plural(unit, n, lang) for n, unit in zip((years, months, duration.days), _UNITS) if n]
+    return " ".join(parts) or duration_text
 
 
 def _gap(label: str, lang: str) -> RopaEntry:
+    """An entry whose value the declaration does not state."""
     return RopaEntry(label, [Gap(_t("not_stated", lang))])
 
 
-def _line(text: str, gap: bool) -> str:
-    return Gap(text) if gap else text
+def _line(line: str, gap: bool) -> str:
+    """``line``, marked as a gap when ``gap``."""
+    return Gap(line) if gap else line
 
 
 def _day_month(month_day: str, lang: str) -> str:
@@ -329,6 +248,218 @@ def category_roles(exports: "ExportMap | None") -> dict[str, list[str]]:
     return held
 
 
+@dataclass(frozen=True)
+class _Record:
+    """What every point of the record is built from: the register, the language, and exports.yaml if given."""
+
+    register: "Register"
+    lang: str
+    exports: "ExportMap | None" = None
+
+    def t(self, key: str, **values: object) -> str:
+        """The record's word ``key`` in the record's language."""
+        return _t(key, self.lang, **values)
+
+    def category(self, category_id: str) -> str:
+        """A declared category's label (an undeclared id as it is)."""
+        found = next((c for c in self.register.data_categories if c.id == category_id), None)
+        return found.label.get(self.lang) if found is not None else category_id
+
+    def categories(self, category_ids: list[str]) -> str:
+        """Categories' labels, comma-separated."""
+        return ", ".join(self.category(cid) for cid in category_ids)
+
+    def yes_no(self, value: bool | None) -> str:
+        """'yes', 'no', or 'not known' for None."""
+        return self.t("unknown") if value is None else self.t("yes" if value else "no")
+
+    def section(self, letter: str, entries: list[RopaEntry]) -> RopaSection:
+        """Point ``letter`` of Art. 30(1) with its heading and ``entries``."""
+        return RopaSection(letter, self.t(letter), entries, self.lang)
+
+
+def _joined(*values: str | None) -> str:
+    """The values given, comma-separated."""
+    return ", ".join(v for v in values if v)
+
+
+def _point_a(record: _Record) -> RopaSection:
+    """(a) the controller, joint controllers, the representative and the data protection officer."""
+    t, register = record.t, record.register
+    controller, address = register.controller, register.controller.address
+    entries = [RopaEntry(t("controller"), [controller.name + (f" ({controller.trade_name})"
+                                                             if controller.trade_name else "")])]
+    if controller.business_id:
+        entries.append(RopaEntry(t("business_id"), [controller.business_id]))
+    entries.append(RopaEntry(t("address"), [f"{address.street}, {address.postal_code} {address.city}, "
+                                            f"{address.country}"]))
+    contact = [v for v in (controller.email, controller.phone) if v]
+    entries.append(RopaEntry(t("contact"), contact) if contact else _gap(t("contact"), record.lang))
+    person = register.contact_person
+    if person is not None:
+        entries.append(RopaEntry(t("contact_person"), [_joined(person.name, person.phone, person.email)]))
+    entries.append(_dpo(record))
+    joint = [r.label.get(record.lang) for r in register.recipients if r.kind == "joint_controller"]
+    entries.append(RopaEntry(t("joint"), joint or [t("none_declared")]))
+    in_eea = address.country.upper() in eea_countries()
+    entries.append(RopaEntry(t("representative"), [t("representative_eu")]) if in_eea
+                   else _gap(t("representative"), record.lang))
+    return record.section("a", entries)
+
+
+def _dpo(record: _Record) -> RopaEntry:
+    """The data protection officer: contact details, none appointed (so stated), or a gap."""
+    dpo, t = record.register.dpo, record.t
+    if dpo is not None and (dpo.email or dpo.phone):
+        return RopaEntry(t("dpo"), [_joined(dpo.name, dpo.phone, dpo.email)])
+    if dpo is None and record.register.dpo_appointed is False:
+        return RopaEntry(t("dpo"), [t("dpo_none")])
+    return _gap(t("dpo"), record.lang)
+
+
+def _point_b(record: _Record) -> RopaSection:
+    """(b) the purposes, each with its lawful basis (Art. 6(1)) and the interest where it is legitimate interests."""
+    t, lang = record.t, record.lang
+    entries = [RopaEntry(t("register"), [record.register.register_info.name.get(lang)])]
+    for purpose in record.register.purposes:
+        basis = None
+        if purpose.lawful_basis:
+            basis = (f"{t('lawful_basis.' + purpose.lawful_basis)} "
+                     f"({_cite(LAWFUL_BASIS_POINTS[purpose.lawful_basis], lang)})")
+        lines = [_line(f"{t('basis')}: {basis or t('not_stated')}", basis is None)]
+        if purpose.legitimate_interest is not None:
+            lines.append(f"{t('interest')}: {purpose.legitimate_interest.get(lang)}")
+        elif purpose.lawful_basis == "legitimate_interests":
+            lines.append(Gap(f"{t('interest')}: {t('not_stated')}"))
+        if purpose.categories:
+            lines.append(f"{t('data')}: {record.categories(purpose.categories)}")
+        entries.append(RopaEntry(purpose.label.get(lang), lines))
+    return record.section("b", entries)
+
+
+def _point_c(record: _Record) -> RopaSection:
+    """(c) the categories of data subjects and of personal data, and the special categories."""
+    t, lang, register = record.t, record.lang, record.register
+    entries = [RopaEntry(f"{t('subjects')}: {subject.label.get(lang)}", [record.categories(subject.categories)])
+               for subject in register.subject_types]
+    entries.append(RopaEntry(t("categories"), [
+        f"{category.label.get(lang)} ({category.fides_key})"
+        + ("" if category.stated_in_notice else f" — {t('not_in_notice')}")
+        for category in register.data_categories]))
+    special = register.special_categories
+    revealed = f"{t('special_revealed')}: {record.categories(special.revealed_by)}"
+    if special.art9_condition:
+        lines = [f"{t('special_condition')}: {_cite(special.art9_condition, lang)}"]
+        entries.append(RopaEntry(t("special"), lines + ([revealed] if special.revealed_by else [])))
+    elif special.revealed_by:
+        entries.append(RopaEntry(t("special"), [revealed, Gap(f"{t('special_condition')}: {t('not_stated')}")]))
+    else:
+        entries.append(RopaEntry(t("special"), [t("special_none")]))
+    return record.section("c", entries)
+
+
+def _point_d(record: _Record) -> RopaSection:
+    """(d) the recipients, processors included."""
+    t, register = record.t, record.register
+    entries = [RopaEntry(t("third_parties"), [record.yes_no(register.disclosures.to_third_parties)])]
+    entries += [_recipient(record, recipient) for recipient in register.recipients]
+    if not register.recipients:
+        entries.append(RopaEntry(t("d"), [t("none_declared")]))
+    return record.section("d", entries)
+
+
+def _recipient(record: _Record, recipient: "Recipient") -> RopaEntry:
+    """One recipient: its role, country, Art. 28 agreement (a processor), listing in the notice, purposes, data."""
+    t, lang = record.t, record.lang
+    purposes = {p.id: p for p in record.register.purposes}
+    lines = [f"{t('kind')}: {t('kind.' + recipient.kind)}",
+             _line(f"{t('country')}: {recipient.country or t('not_stated')}", recipient.country is None)]
+    if recipient.kind == "processor":
+        lines.append(_line(f"{t('art28')}: {record.yes_no(recipient.art28_contract)}",
+                           recipient.art28_contract is not True))
+    lines.append(_line(f"{t('listed')}: {record.yes_no(recipient.listed_in_notice_as_recipient)}",
+                       not recipient.listed_in_notice_as_recipient))
+    if recipient.purposes:
+        lines.append(f"{t('purposes')}: " + ", ".join(purposes[p].label.get(lang) if p in purposes else p
+                                                      for p in recipient.purposes))
+    if recipient.categories:
+        lines.append(f"{t('data')}: {record.categories(recipient.categories)}")
+    return RopaEntry(recipient.label.get(lang), lines)
+
+
+def _point_e(record: _Record) -> RopaSection:
+    """(e) transfers outside the EU/EEA: what the register declares, then each recipient in a third country."""
+    t, lang, disclosures = record.t, record.lang, record.register.disclosures
+    if disclosures.transfers_outside_eea is None:
+        entries = [_gap(t("transfers"), lang)]
+    else:
+        lines = [record.yes_no(disclosures.transfers_outside_eea)]
+        if disclosures.transfers_outside_eea:
+            lines.append(_line(f"{t('safeguards')}: {disclosures.transfer_safeguards or t('not_stated')}",
+                               not disclosures.transfer_safeguards))
+        entries = [RopaEntry(t("transfers"), lines)]
+    for recipient in record.register.recipients:
+        if recipient.country and recipient.country.upper() not in eea_countries():
+            safeguard = recipient.safeguards or disclosures.transfer_safeguards
+            entries.append(RopaEntry(recipient.label.get(lang), [
+                f"{t('country')}: {recipient.country}",
+                _line(f"{t('safeguards')}: {safeguard or t('not_stated')}", not safeguard)]))
+    return record.section("e", entries)
+
+
+def _point_f(record: _Record) -> RopaSection:
+    """(f) time limits for erasure: what the notice says, the limit of each declared category, then each rule."""
+    retention = record.register.retention
+    if retention.notice_statement is not None:
+        entries = [RopaEntry(record.t("notice_statement"), [retention.notice_statement.get(record.lang)])]
+    else:
+        entries = [_gap(record.t("notice_statement"), record.lang)]
+    held = category_roles(record.exports)
+    entries += [_category_limit(record, category, held) for category in record.register.data_categories]
+    entries += [_rule(record, rule) for rule in retention.rules]
+    return record.section("f", entries)
+
+
+def _category_limit(record: _Record, category: "DataCategory", held: dict[str, list[str]]) -> RopaEntry:
+    """A category's time limits: from the rules that name it or, where exports.yaml says which tables hold
+    it, from the rules of those tables that name no categories; a gap when no rule covers it."""
+    t, lang, rules = record.t, record.lang, record.register.retention.rules
+
+    def limit(rule: "RetentionRule", via: str = "") -> str:
+        """The rule's limit for this category, marked as a gap when the notice does not state it."""
+        worded = f"{rule.label.get(lang)}: {retention_period(rule, record.register, lang)}{via}"
+        return _line(worded + ("" if rule.stated_in_notice else f" — {t('internal')}"), not rule.stated_in_notice)
+
+    lines = [limit(rule) for rule in rules if category.id in rule.categories]
+    if not lines:
+        lines = [limit(rule, f" ({t('via_table', role=rule.role)})") for rule in rules
+                 if not rule.categories and rule.role in held.get(category.id, ())]
+    return RopaEntry(category.label.get(lang), lines or [Gap(t("no_period"))])
+
+
+def _rule(record: _Record, rule: "RetentionRule") -> RopaEntry:
+    """A retention rule: its limit, its table and categories, its legal basis, and whether the notice states it."""
+    t, lang = record.t, record.lang
+    lines = [retention_period(rule, record.register, lang),
+             f"{t('table')}: {rule.role}; {t('data')}: "
+             + (record.categories(rule.categories) if rule.categories else t("rule_categories_none"))]
+    if rule.basis:
+        lines.append(f"{t('legal')}: " + "; ".join(_cite(c, lang) for c in rule.basis))
+    if not rule.stated_in_notice:
+        lines.append(Gap(t("internal")))
+    return RopaEntry(f"{t('rule')}: {rule.label.get(lang)}", lines)
+
+
+def _point_g(record: _Record) -> RopaSection:
+    """(g) the security measures."""
+    measures = [m.get(record.lang) for m in record.register.security_measures]
+    entry = RopaEntry(record.t("measures"), measures) if measures else _gap(record.t("measures"), record.lang)
+    return record.section("g", [entry])
+
+
+_POINTS = (_point_a, _point_b, _point_c, _point_d, _point_e, _point_f, _point_g)
+
+
 def build_ropa(register: "Register", lang: str = "en", *, exports: "ExportMap | None" = None) -> list[RopaSection]:
     """The record of processing as sections (a)–(g) of Art. 30(1), in ``lang`` ('fi' or 'en').
 
@@ -336,157 +467,8 @@ def build_ropa(register: "Register", lang: str = "en", *, exports: "ExportMap | 
     retention rule names is then shown under the rules of those tables (rules that name no categories)."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r}: use fi or en")
-    t = lambda key: _t(key, lang)  # noqa: E731
-    categories = {c.id: c for c in register.data_categories}
-    purposes = {p.id: p for p in register.purposes}
-    cat = lambda cid: categories[cid].label.get(lang) if cid in categories else cid  # noqa: E731
-
-    # (a) controller, joint controllers, representative, DPO
-    controller = register.controller
-    a = RopaSection("a", t("a"))
-    name = controller.name + (f" ({controller.trade_name})" if controller.trade_name else "")
-    a.entries.append(RopaEntry(t("controller"), [name]))
-    if controller.business_id:
-        a.entries.append(RopaEntry(t("business_id"), [controller.business_id]))
-    address = controller.address
-    a.entries.append(RopaEntry(t("address"), [f"{address.street}, {address.postal_code} {address.city}, "
-                                              f"{address.country}"]))
-    contact = [v for v in (controller.email, controller.phone) if v]
-    a.entries.append(RopaEntry(t("contact"), contact) if contact else _gap(t("contact"), lang))
-    person = register.contact_person
-    if person is not None:
-        a.entries.append(RopaEntry(t("contact_person"), [", ".join(v for v in (person.name, person.phone,
-                                                                                person.email) if v)]))
-    dpo = register.dpo
-    if dpo is not None and (dpo.email or dpo.phone):
-        a.entries.append(RopaEntry(t("dpo"), [", ".join(v for v in (dpo.name, dpo.phone, dpo.email) if v)]))
-    elif dpo is None and register.dpo_appointed is False:
-        a.entries.append(RopaEntry(t("dpo"), [t("dpo_none")]))
-    else:
-        a.entries.append(_gap(t("dpo"), lang))
-    joint = [r.label.get(lang) for r in register.recipients if r.kind == "joint_controller"]
-    a.entries.append(RopaEntry(t("joint"), joint or [t("none_declared")]))
-    a.entries.append(RopaEntry(t("representative"), [t("representative_eu")]) if address.country.upper() in EEA
-                     else _gap(t("representative"), lang))
-
-    # (b) purposes, with their lawful basis (Art. 6(1)) and the interest where it is legitimate interests
-    b = RopaSection("b", t("b"))
-    b.entries.append(RopaEntry(t("register"), [register.register_info.name.get(lang)]))
-    for purpose in register.purposes:
-        basis = None
-        if purpose.lawful_basis:
-            name, point = _BASES[purpose.lawful_basis]
-            basis = f"{translate(name, lang)} ({_cite(point, lang)})"
-        lines = [_line(f"{t('basis')}: {basis or t('not_stated')}", basis is None)]
-        if purpose.legitimate_interest is not None:
-            lines.append(f"{t('interest')}: {purpose.legitimate_interest.get(lang)}")
-        elif purpose.lawful_basis == "legitimate_interests":
-            lines.append(Gap(f"{t('interest')}: {t('not_stated')}"))
-        if purpose.categories:
-            lines.append(f"{t('data')}: " + ", ".join(cat(c) for c in purpose.categories))
-        b.entries.append(RopaEntry(purpose.label.get(lang), lines))
-
-    # (c) categories of data subjects and of personal data, special categories
-    c = RopaSection("c", t("c"))
-    for subject in register.subject_types:
-        c.entries.append(RopaEntry(f"{t('subjects')}: {subject.label.get(lang)}",
-                                   [", ".join(cat(cid) for cid in subject.categories)]))
-    c.entries.append(RopaEntry(t("categories"), [
-        f"{category.label.get(lang)} ({category.fides_key})"
-        + ("" if category.stated_in_notice else f" — {t('not_in_notice')}")
-        for category in register.data_categories]))
-    special = register.special_categories
-    if special.art9_condition:
-        lines = [f"{t('special_condition')}: {_cite(special.art9_condition, lang)}"]
-        if special.revealed_by:
-            lines.append(f"{t('special_revealed')}: " + ", ".join(cat(cid) for cid in special.revealed_by))
-        c.entries.append(RopaEntry(t("special"), lines))
-    elif special.revealed_by:
-        c.entries.append(RopaEntry(t("special"), [
-            f"{t('special_revealed')}: " + ", ".join(cat(cid) for cid in special.revealed_by),
-            Gap(f"{t('special_condition')}: {t('not_stated')}")]))
-    else:
-        c.entries.append(RopaEntry(t("special"), [t("special_none")]))
-
-    # (d) recipients, processors included
-    d = RopaSection("d", t("d"))
-    yes_no = lambda value: t("unknown") if value is None else (t("yes") if value else t("no"))  # noqa: E731
-    d.entries.append(RopaEntry(t("third_parties"), [t("yes") if register.disclosures.to_third_parties else t("no")]))
-    for recipient in register.recipients:
-        lines = [f"{t('kind')}: {_t(recipient.kind, lang)}",
-                 _line(f"{t('country')}: {recipient.country or t('not_stated')}", recipient.country is None)]
-        if recipient.kind == "processor":
-            lines.append(_line(f"{t('art28')}: {yes_no(recipient.art28_contract)}", recipient.art28_contract is not True))
-        lines.append(_line(f"{t('listed')}: {yes_no(recipient.listed_in_notice_as_recipient)}",
-                           not recipient.listed_in_notice_as_recipient))
-        if recipient.purposes:
-            lines.append(f"{t('purposes')}: " + ", ".join(purposes[p].label.get(lang) if p in purposes else p
-                                                          for p in recipient.purposes))
-        if recipient.categories:
-            lines.append(f"{t('data')}: " + ", ".join(cat(cid) for cid in recipient.categories))
-        d.entries.append(RopaEntry(recipient.label.get(lang), lines))
-    if not register.recipients:
-        d.entries.append(RopaEntry(t("d"), [t("none_declared")]))
-
-    # (e) transfers outside the EU/EEA
-    e = RopaSection("e", t("e"))
-    disclosures = register.disclosures
-    if disclosures.transfers_outside_eea is None:
-        e.entries.append(_gap(t("transfers"), lang))
-    else:
-        lines = [t("yes") if disclosures.transfers_outside_eea else t("no")]
-        if disclosures.transfers_outside_eea:
-            lines.append(_line(f"{t('safeguards')}: {disclosures.transfer_safeguards or t('not_stated')}",
-                               not disclosures.transfer_safeguards))
-        e.entries.append(RopaEntry(t("transfers"), lines))
-    for recipient in register.recipients:
-        if recipient.country and recipient.country.upper() not in EEA:
-            safeguard = recipient.safeguards or disclosures.transfer_safeguards
-            e.entries.append(RopaEntry(recipient.label.get(lang), [
-                f"{t('country')}: {recipient.country}",
-                _line(f"{t('safeguards')}: {safeguard or t('not_stated')}", not safeguard)]))
-
-    # (f) time limits for erasure: per declared category, from the rules that name it (or, where exports.yaml
-    # says which tables hold it, the rules of those tables); then each rule, its table and legal basis.
-    f = RopaSection("f", t("f"))
-    retention = register.retention
-    if retention.notice_statement is not None:
-        f.entries.append(RopaEntry(t("notice_statement"), [retention.notice_statement.get(lang)]))
-    else:
-        f.entries.append(_gap(t("notice_statement"), lang))
-    held = category_roles(exports)
-    for category in register.data_categories:
-        own = [rule for rule in retention.rules if category.id in rule.categories]
-        lines = []
-        for rule in own:
-            lines.append(_line(f"{rule.label.get(lang)}: {retention_period(rule, register, lang)}"
-                               + ("" if rule.stated_in_notice else f" — {t('internal')}"), not rule.stated_in_notice))
-        if not own:
-            for rule in retention.rules:
-                if not rule.categories and rule.role in held.get(category.id, ()):
-                    via = t("via_table").format(role=rule.role)
-                    lines.append(_line(f"{rule.label.get(lang)}: {retention_period(rule, register, lang)} ({via})"
-                                       + ("" if rule.stated_in_notice else f" — {t('internal')}"),
-                                       not rule.stated_in_notice))
-        f.entries.append(RopaEntry(category.label.get(lang), lines or [Gap(t("no_period"))]))
-    for rule in retention.rules:
-        lines = [retention_period(rule, register, lang),
-                 f"{t('table')}: {rule.role}; {t('data')}: "
-                 + (", ".join(cat(cid) for cid in rule.categories) if rule.categories else t("rule_categories_none"))]
-        if rule.basis:
-            lines.append(f"{t('legal')}: " + "; ".join(_cite(c, lang) for c in rule.basis))
-        if not rule.stated_in_notice:
-            lines.append(Gap(t("internal")))
-        f.entries.append(RopaEntry(f"{t('rule')}: {rule.label.get(lang)}", lines))
-
-    # (g) security measures
-    g = RopaSection("g", t("g"))
-    measures = [m.get(lang) for m in register.security_measures]
-    g.entries.append(RopaEntry(t("measures"), measures) if measures else _gap(t("measures"), lang))
-    sections = [a, b, c, d, e, f, g]
-    for section in sections:
-        section.lang = lang
-    return sections
+    record = _Record(register, lang, exports)
+    return [point(record) for point in _POINTS]
 
 
 def ropa_frame(register: "Register", lang: str = "en", *, exports: "ExportMap | None" = None) -> "pd.DataFrame":
@@ -521,72 +503,29 @@ def ropa_markdown(register: "Register", lang: str = "en", source_sha256: str | N
     return "\n".join(out)
 
 
-ROPA_CSS = """
-.ropa { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1a1a1a;
-        line-height: 1.4; max-width: 60rem; }
-.ropa h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
-.ropa .ropa-sub { color: #555; margin: 0 0 1rem; }
-.ropa .ropa-legend { font-size: .9rem; border-left: 4px solid #b45309; padding: .3rem .6rem; background: #fff7ed; }
-.ropa section.ropa-point { margin: 1.2rem 0; break-inside: avoid; page-break-inside: avoid; }
-.ropa h2, .ropa h3 { font-size: 1.15rem; margin: 0 0 .1rem; }
-.ropa .ropa-article { font-size: .8rem; color: #555; margin: 0 0 .4rem; }
-.ropa table { border-collapse: collapse; width: 100%; font-size: .92rem; }
-.ropa th, .ropa td { border: 1px solid #c8c8c8; padding: .35rem .5rem; text-align: left; vertical-align: top; }
-.ropa th { width: 30%; background: #f3f4f6; font-weight: 600; }
-.ropa td ul { margin: 0; padding-left: 1.1rem; }
-.ropa tr.ropa-gap td { background: #fff7ed; }
-.ropa .ropa-gap-mark { font-weight: 700; color: #9a3412; }
-.ropa code { font-size: .85em; overflow-wrap: anywhere; }
-@media print {
-  .ropa { max-width: none; font-size: 10.5pt; }
-  .ropa tr { break-inside: avoid; page-break-inside: avoid; }
-  .ropa tr.ropa-gap td, .ropa .ropa-legend, .ropa th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
-
-
 def ropa_html_section(register: "Register", lang: str = "en", *, heading_level: int = 2, include_style: bool = True,
-                      source_sha256: str | None = None, exports: "ExportMap | None" = None) -> str:
-    """The record as an HTML fragment (``<div class="ropa">``) for the quarterly report; every value escaped.
+                      source_sha256: str | None = None, exports: "ExportMap | None" = None) -> "Markup":
+    """The record as an HTML fragment (``<div class="ropa">``) for the quarterly report; every value escaped
+    (templates/ropa/record.html.j2).
 
     ``heading_level`` is the level of the record's title (points (a)–(g) use the next level);
     ``include_style`` adds a ``<style>`` scoped to ``.ropa`` so the fragment looks right on its own.
     """
-    e = html.escape
-    h, h2 = f"h{heading_level}", f"h{min(heading_level + 1, 6)}"
-    parts = [f"<style>{ROPA_CSS}</style>"] if include_style else []
-    parts.append(f'<div class="ropa" lang="{lang}">')
-    parts.append(f"<{h}>{e(_t('title', lang))}: {e(register.register_info.name.get(lang))}</{h}>")
-    parts.append(f'<p class="ropa-sub">{e(_t("subtitle", lang))}</p>')
-    if source_sha256:
-        parts.append(f'<p class="ropa-sub">{e(_t("source", lang))} register.yaml, SHA-256 '
-                     f'<code>{e(source_sha256)}</code></p>')
-    parts.append(f'<p class="ropa-legend">{e(_t("gap_legend", lang))}</p>')
-    for section in build_ropa(register, lang, exports=exports):
-        parts.append(f'<section class="ropa-point" id="ropa-{section.letter}">')
-        parts.append(f"<{h2}>({section.letter}) {e(section.title)}</{h2}>")
-        parts.append(f'<p class="ropa-article">{e(section.provision)}</p><table>')
-        for entry in section.entries:
-            lines = [f'<span class="ropa-gap-mark">{e(line)}</span>' if isinstance(line, Gap) else e(line)
-                     for line in entry.lines]
-            value = lines[0] if len(lines) == 1 else "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
-            row_class = ' class="ropa-gap"' if entry.gap else ""
-            parts.append(f'<tr{row_class}><th scope="row">{e(entry.label)}</th><td>{value}</td></tr>')
-        parts.append("</table></section>")
-    parts.append("</div>")
-    return "\n".join(parts)
+    from audit_lib.report.templating import render
+
+    return render("ropa/record.html.j2", lang=lang, name=register.register_info.name.get(lang),
+                  sections=build_ropa(register, lang, exports=exports), level=heading_level,
+                  sublevel=min(heading_level + 1, 6), include_style=include_style, source_sha256=source_sha256,
+                  is_gap=lambda line: isinstance(line, Gap))
 
 
 def ropa_html(register: "Register", lang: str = "en", source_sha256: str | None = None, *,
               exports: "ExportMap | None" = None) -> str:
     """The record as a self-contained HTML document (no scripts, no external resources), print-friendly."""
-    title = html.escape(f"{_t('title', lang)}: {register.register_info.name.get(lang)}")
+    from audit_lib.report.templating import render
+
     body = ropa_html_section(register, lang, heading_level=1, source_sha256=source_sha256, exports=exports)
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
-            '<style>body { margin: 2rem; } @page { size: A4; margin: 18mm 15mm; } '
-            '@media print { body { margin: 0; } }</style>\n'
-            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+    return str(render("ropa/document.html.j2", lang=lang, name=register.register_info.name.get(lang), body=body))
 
 
 def write_ropa(register: "Register", out_dir: str | Path, langs: tuple[str, ...] = LANGS,

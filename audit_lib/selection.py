@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from audit_lib.errors import RegauditError
 from audit_lib.exit_codes import ExitCode
+from audit_lib.i18n import Joined, T_, Text
 from audit_lib.checks.shared import SHARED_READS
 from audit_lib.roles import ROLES
 
@@ -62,21 +63,22 @@ def select_checks(ids: Iterable[str], checks: Sequence["Check"]) -> tuple["Check
     catalogue lacks raises UnknownCheckError naming the closest ids."""
     wanted = split_ids(ids)
     if not wanted:
-        raise UnknownCheckError("--only names no check")
+        raise UnknownCheckError(T_("--only names no check"))
     known = {check.id: check for check in checks}
     unknown = [i for i in wanted if i not in known]
     if unknown:
-        raise UnknownCheckError("; ".join(unknown_message(i, list(known)) for i in unknown))
+        raise UnknownCheckError(Joined("; ", [unknown_message(i, list(known)) for i in unknown]))
     return tuple(check for check in checks if check.id in wanted)
 
 
-def unknown_message(check_id: str, known: Sequence[str]) -> str:
+def unknown_message(check_id: str, known: Sequence[str]) -> Text:
     """``unknown check 'x'`` with the closest known ids (difflib), or how to list them."""
     close = difflib.get_close_matches(check_id, known, n=3, cutoff=0.6)
     if not close:  # a family or a fragment: the ids that hold it
         close = [k for k in known if check_id.lower() in k][:5]
-    hint = f"did you mean {', '.join(close)}?" if close else "see docs or audit_lib/checks/<family>/ for the ids"
-    return f"unknown check {check_id!r}: {hint}"
+    if close:
+        return T_("unknown check {check!r}: did you mean {ids}?", check=check_id, ids=", ".join(close))
+    return T_("unknown check {check!r}: see docs or audit_lib/checks/<family>/ for the ids", check=check_id)
 
 
 def relations(checks: Iterable["Check"]) -> list[str]:

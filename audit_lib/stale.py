@@ -99,14 +99,17 @@ def sweep_temp_and(*folders: str | os.PathLike | None) -> list[Removed]:
 
 
 def summary(removed: list[Removed], shown: int = 3) -> str | None:
-    """One line naming what ``sweep`` removed and how much, or None when it removed nothing."""
+    """One line naming what ``sweep`` removed and how much (a ``T_`` text), or None when it removed nothing."""
+    from audit_lib.i18n import T_, Tn_
+
     if not removed:
         return None
     names = ", ".join(str(r.path) for r in removed[:shown])
-    more = f" and {len(removed) - shown} more" if len(removed) > shown else ""
+    more = T_(" and {count} more", count=len(removed) - shown) if len(removed) > shown else ""
     count = len(removed)
-    return (f"regaudit: removed {count} leftover{'s' if count != 1 else ''} of killed regaudit runs "
-            f"({human_size(sum(r.size for r in removed))}): {names}{more}")
+    return Tn_("regaudit: removed {count} leftover of killed regaudit runs ({size}): {names}{more}",
+               "regaudit: removed {count} leftovers of killed regaudit runs ({size}): {names}{more}", count,
+               count=count, size=human_size(sum(r.size for r in removed)), names=names, more=more)
 
 
 def human_size(size: int) -> str:

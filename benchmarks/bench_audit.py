@@ -18,6 +18,10 @@ For each size it generates the sample register as Parquet into ``benchmarks/data
 - ``report`` (only if asked with ``--steps``): the whole report without PDF (``run_report(...,
   pdf=False)``); its "findings" column is the size of report.html in bytes.
 
+With ``--format csv`` the register is converted once to CSV (``benchmarks/data/audit-<n>-csv/``), so
+that the load's ratio to the floor (then a ``read_csv`` of every column) is measured for CSV too; the
+pandas baseline reads Parquet only.
+
 A step that fails (out of memory, for instance) is reported as FAILED with the memory it reached.
 
 It prints wall and CPU seconds (CPU of the child process, DuckDB's threads included: the steadier
@@ -65,13 +69,47 @@ def sample_dir(subjects: int) -> Path:
     return folder
 
 
+def csv_dir(subjects: int) -> Path:
+    """The same register with every export as CSV (``--format csv``), converted once from its Parquet form.
+
+    Times are written as ISO text with their offset where the Parquet column has a zone, as a system
+    writing CSV does; the mapping is the Parquet one with every file renamed.
+    """
+    import duckdb
+
+    source = sample_dir(subjects)
+    folder = HERE / "data" / f"audit-{subjects}-csv"
+    if (folder / "exports.yaml").exists():
+        return folder
+    (folder / "exports").mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for path in sorted((source / "exports").glob("*.parquet")):
+        target = folder / "exports" / (path.stem + ".csv")
+        con.execute(f"COPY (SELECT * FROM read_parquet('{path}')) TO '{target}' (HEADER, DELIMITER ',')")
+    mapping = (source / "exports.yaml").read_text(encoding="utf-8").replace(".parquet\n", ".csv\n")
+    for name in ("register.yaml", "expected_findings.csv"):
+        (folder / name).write_bytes((source / name).read_bytes())
+    (folder / "exports.yaml").write_text(mapping, encoding="utf-8")
+    return folder
+
+
+def input_files(folder: Path) -> list[Path]:
+    """The register's input files (Parquet or CSV)."""
+    return sorted(p for p in (folder / "exports").iterdir() if p.suffix in (".parquet", ".csv"))
+
+
+def _reader(path: Path) -> str:
+    return "read_parquet" if path.suffix == ".parquet" else "read_csv"
+
+
 def total_rows(folder: Path) -> int:
     """Rows in every input file of the register."""
     import duckdb
 
     con = duckdb.connect()
-    return sum(con.execute("SELECT count(*) FROM read_parquet(?)", [str(p)]).fetchone()[0]
-               for p in sorted((folder / "exports").glob("*.parquet")))
+    return sum(con.execute(f"SELECT count(*) FROM {_reader(p)}(?)", [str(p)]).fetchone()[0]
+               for p in input_files(folder))
 
 
 def run_step(step: str, folder: Path, memory_limit: str) -> dict:
@@ -88,12 +126,13 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
         import duckdb
 
         con = duckdb.connect()
-        for path in sorted((folder / "exports").glob("*.parquet")):
-            columns = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
+        for path in input_files(folder):
+            reader = _reader(path)
+            columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}(?)", [str(path)]).fetchall()]
             # A hash of every column of every row forces every value to be read and decoded once.
             # (min() per column does not: DuckDB answers it from the Parquet statistics.)
             hashed = ", ".join(f'"{c}"' for c in columns)
-            con.execute(f"SELECT count(*), bit_xor(hash({hashed})) FROM read_parquet(?)", [str(path)]).fetchall()
+            con.execute(f"SELECT count(*), bit_xor(hash({hashed})) FROM {reader}(?)", [str(path)]).fetchall()
         findings = None
     elif step in ("audit", "heavy", "load"):
         from audit_lib.audit import run_audit
@@ -156,6 +195,8 @@ def main() -> None:
     parser.add_argument("--pandas-cap-mb", type=int, default=None,
                         help="address-space limit for the pandas step (a MemoryError is then its result)")
     parser.add_argument("--steps", nargs="+", default=["floor", "audit", "load", "heavy", "pandas"])
+    parser.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                        help="the register's exports as Parquet (as generated) or as CSV (converted from it)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of every step, interleaved; medians compared")
     parser.add_argument("--per-check", type=int, default=None, metavar="SIZE",
                         help="print the audit's seconds per check at this size, sorted")
@@ -188,7 +229,7 @@ def main() -> None:
           f"{'peak RSS MiB':>13} {'findings':>9}")
     previous: dict[str, tuple[int, float, float]] = {}
     for size in args.sizes:
-        folder = sample_dir(size)
+        folder = sample_dir(size) if args.format == "parquet" else csv_dir(size)
         rows = total_rows(folder)
         plan = [(step, tag) for step in args.steps for tag in scripts
                 if tag == "" or step in ("audit", "load", "heavy")]

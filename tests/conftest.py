@@ -1,10 +1,11 @@
-"""Fixtures shared by the test modules: one report of the bundled sample for the whole session.
+"""Fixtures shared by the test modules: one report of the bundled sample for the whole session, and the
+audits (AuditResult) the tests of the report's sections read: the bundled sample's, and an incomplete one.
 
 A report takes tens of seconds (the notebook's kernel, nbconvert, Chromium, Ghostscript, GnuPG), so the
 tests that read a finished report read this one: tests/test_report_pipeline.py, tests/test_report_signing.py
 and tests/test_no_pii.py. A test that needs a report of its own (a second run to compare with, a run that
 fails, hostile data) still makes it. Tests only read the shared folder; one that changes files changes a copy.
-Every test that uses the report is marked slow here (`make test-fast` leaves it out).
+Every test that uses the report or one of the audits is marked slow here (`make test-fast` leaves it out).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Iterator
 import pytest
 
 from gpgkit import Keyring, throwaway_keyring
-from reportkit import PREVIOUS, REPORT_KEY, SAMPLE, SampleReport, run_sample, written_folder
+from reportkit import PERIOD, PREVIOUS, REPORT_KEY, SAMPLE, SampleReport, incomplete_sample, run_sample, written_folder
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +45,46 @@ def sample_report(tmp_path_factory, report_keyring) -> SampleReport:
                         keyring=report_keyring, began=began, ended=ended)
 
 
+@pytest.fixture(scope="session")
+def sample_audit(tmp_path_factory):
+    """The audit of 2026-Q3 of a copy of the bundled sample (complete; one finding accepted), with REPORT_KEY.
+    Tests read it; one that needs other data makes a changed copy (``dataclasses.replace``)."""
+    from audit_lib.audit import run_audit
+
+    sample = tmp_path_factory.mktemp("sample-audit") / "sample"
+    shutil.copytree(SAMPLE, sample)
+    return run_audit(None, sample / "exports.yaml", PERIOD, pseudonym_key=REPORT_KEY.encode())
+
+
+@pytest.fixture(scope="session")
+def incomplete_audit(tmp_path_factory):
+    """The audit of 2026-Q3 of the bundled sample made incomplete (reportkit.incomplete_sample): an input in
+    error, one rejected, one not mapped, one ignored, and the checks that needed the missing one not run."""
+    from audit_lib.audit import run_audit
+
+    exports = incomplete_sample(tmp_path_factory.mktemp("incomplete-audit") / "sample")
+    return run_audit(None, exports, PERIOD, pseudonym_key=REPORT_KEY.encode())
+
+
+_SLOW_FIXTURES = {"sample_report", "sample_audit", "incomplete_audit"}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark of two threads for the Spark suites (test_spark_parity.py, test_spark_loader.py): it
+    starts once (5-15 s); one shuffle partition, as fits registers of a few thousand rows."""
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("regaudit-tests")
+               .config("spark.sql.shuffle.partitions", "1").config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    yield session
+    session.stop()
+
+
 def pytest_collection_modifyitems(items) -> None:
-    """A test that reads the session's report (through any fixture) is slow: it waits for the report."""
+    """A test that reads the session's report or one of its audits (through any fixture) is slow: it waits
+    for the report, or audits a whole sample."""
     for item in items:
-        if "sample_report" in getattr(item, "fixturenames", ()):
+        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)

@@ -54,6 +54,26 @@ class SampleReport:
         return run_sample(self.root, self.keyring, out, *options)
 
 
+def incomplete_sample(folder: Path) -> Path:
+    """Make ``folder`` a copy of the bundled sample whose audit is incomplete, and return its exports.yaml:
+    staff_accounts.csv is missing (an input in error, the access checks not run), every row of
+    support_contacts.csv is broken (the file rejected), and the exports folder holds a file no entry reads
+    (``notes.csv``) and one listed under ``ignore:`` (``README.txt``)."""
+    import shutil
+
+    shutil.copytree(SAMPLE, folder)
+    exports = folder / "exports"
+    (exports / "staff_accounts.csv").unlink()
+    contacts = exports / "support_contacts.csv"
+    header, *rows = contacts.read_text(encoding="utf-8").splitlines()
+    contacts.write_text("\n".join([header] + [row + ',extra,"open' for row in rows]) + "\n", encoding="utf-8")
+    (exports / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (exports / "README.txt").write_text("notes of the export tool\n", encoding="utf-8")
+    with (folder / "exports.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\nignore:\n  - file: README.txt\n    reason: the export tool's own notes\n")
+    return folder / "exports.yaml"
+
+
 def run_sample(root: Path, keyring: Keyring, out: Path, *options: str):
     """``regaudit run`` as the shared report was made (see SampleReport.run)."""
     from typer.testing import CliRunner

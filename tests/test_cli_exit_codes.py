@@ -6,13 +6,16 @@ Every case names the class of input it stands for; the table of codes is ``audit
 from __future__ import annotations
 
 import errno
+import inspect
 import re
 import subprocess
 import sys
+import textwrap
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from audit_lib.cli import app
@@ -181,3 +184,54 @@ def test_a_full_disk_while_the_report_runs_gives_5_and_keeps_what_it_made(tmp_pa
     assert "Traceback" not in result.output
     kept = [p.name for p in out.iterdir()]
     assert len(kept) == 1 and kept[0].startswith("2026-Q3.failed-") and kept[0] in result.output.replace("\n", "")
+
+
+def _commands():
+    """Every command of the tree as (name, the function typer registered)."""
+    yield from ((c.name or c.callback.__name__, c.callback) for c in app.registered_commands)
+    for group in app.registered_groups:
+        yield from ((f"{group.name} {c.name}", c.callback) for c in group.typer_instance.registered_commands)
+
+
+def test_every_command_is_a_plain_function_under_the_one_error_handler():
+    """One decorator, @_handled, turns failures into exit codes: no command keeps a body of its own."""
+    import ast
+
+    from audit_lib import cli
+
+    handled = cli._handled(lambda: None).__code__
+    commands = dict(_commands())
+    assert len(commands) >= 13
+    for name, callback in commands.items():
+        assert callback.__code__ is handled, name  # registered through @_handled
+        source = ast.parse(textwrap.dedent(inspect.getsource(callback.__wrapped__)))
+        inner = [n.name for n in ast.walk(source) if isinstance(n, ast.FunctionDef)][1:]
+        assert inner == [], (name, inner)
+    assert not hasattr(cli, "_guard")
+
+
+def test_no_function_of_the_command_line_reaches_60_lines():
+    import ast
+
+    from audit_lib import cli
+
+    tree = ast.parse(Path(cli.__file__).read_text(encoding="utf-8"))
+    long = {node.name: node.end_lineno - min([node.lineno, *(d.lineno for d in node.decorator_list)]) + 1
+            for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    assert {name: lines for name, lines in long.items() if lines >= 60} == {}
+    assert long["check"] < 60
+
+
+def test_a_command_keeps_its_exit_code_and_the_sweep_of_its_reports_folder(tmp_path, monkeypatch):
+    """An int a command returns is its exit code; ``sweep`` names the folder whose leftovers go first."""
+    from audit_lib import cli, stale
+
+    swept = []
+    monkeypatch.setattr(stale, "sweep_temp_and", lambda out: swept.append(out) or [])
+    result = _invoke("map", "--check", "--exports", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == ExitCode.INVALID_DECLARATION and swept == [None]
+    assert "Traceback" not in result.output
+    wrapped = cli._handled(sweep=lambda options: options["out"])(lambda out: 7)
+    with pytest.raises(typer.Exit) as raised:
+        wrapped(out=tmp_path)
+    assert raised.value.exit_code == 7 and swept[-1] == tmp_path

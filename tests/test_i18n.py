@@ -1,24 +1,29 @@
 """Finnish complete, one label store: every text regaudit shows has its Finnish in one gettext catalog.
 
-What is checked (the scope): every text the code marks (N_, NC_, N_plural) in audit_lib, which covers
-the report's words (report/labels.py, the PDF footer), the Art. 30 record (ropa.py), the explore
-notebook (explore/words.py, explore/figures.py, its filters), the words the quality checks quote as
-evidence and the reasons the framework file gives; and the whole help of the command line (every
-command, group, option and argument, the exit-code tables, and the words click writes around them).
-Babel's extractor collects them (audit_lib/i18n_extract.py); an entry that is missing, empty or fuzzy
-fails here. Not in scope: the check files' titles, messages and remediations (each file has both
-languages), the command line's error and result lines, and the texts of the audit's reasons for being
-incomplete, which stay English.
+What is checked (the scope): every text the code marks (N_, NC_, N_plural for words looked up later;
+T_, Tn_ for messages filled in now and shown later) in audit_lib, which covers the report's words
+(report/labels.py, the PDF footer, the Art. 30 record's), the explore notebook (explore/words.py,
+explore/figures.py, its filters), the words the quality checks quote as evidence and the reasons the
+framework file gives; the whole help of the command line (every command, group, option and argument,
+the exit-code tables, and the words click writes around them); the command line's result and error
+lines, the errors regaudit raises (audit_lib/errors.py and every exception raised with a message for
+a person, the problems of a declaration file) and the audit's reasons for being incomplete. Babel's
+extractor collects them (audit_lib/i18n_extract.py); an entry that is missing, empty or fuzzy fails
+here, and so does a message written as a plain string or f-string where a person reads it (the scan
+below), except in the modules PENDING lists. Not in scope: the check files' titles, messages and
+remediations (each file has both languages), and click's own usage-error words.
 """
 
 from __future__ import annotations
 
 import ast
+import csv
 import html
+import io
 import re
+import string
 import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -59,8 +64,8 @@ def test_the_catalog_holds_no_text_the_code_no_longer_shows(template, finnish):
 
 def test_extraction_reaches_every_part_that_shows_text(template):
     files = {location[0] for message in template if message.id for location in message.locations}
-    for part in ("report/labels.py", "report/pdf.py", "ropa.py", "explore/words.py", "explore/figures.py",
-                 "cli.py", "cli_language.py", "checks/quality/_phones.py",
+    for part in ("report/labels.py", "report/pdf.py", "explore/words.py", "explore/figures.py",
+                 "cli.py", "cli_language.py", "errors.py", "incomplete.py", "checks/quality/_phones.py",
                  "checks/quality/quality_invalid_email.sql", "checks/quality/quality_invalid_postal_code.sql",
                  "frameworks/gdpr_fi.yaml"):
         assert f"audit_lib/{part}" in files, part
@@ -72,29 +77,32 @@ def test_extraction_reaches_every_part_that_shows_text(template):
 
 def test_markers_are_written_with_literal_texts():
     """Babel reads a marker's arguments as written: a name or an expression there extracts nothing (or
-    a text without its context) while the code still looks it up."""
+    a text without its context) while the code still looks it up. T_ and Tn_ take the values to fill
+    in after their literal texts (T_'s one, Tn_'s two)."""
+    texts = {"N_": None, "NC_": None, "N_plural": None, "T_": 1, "Tn_": 2}
     wrong = []
     for path in PACKAGE.rglob("*.py"):
         if "_bundled" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
-                    "N_", "NC_", "N_plural"):
-                if node.keywords or not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
-                                            for a in node.args):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in texts:
+                count = texts[node.func.id]
+                literal = node.args if count is None else node.args[:count]
+                if (count is None and node.keywords) or len(literal) != (count or len(node.args)) or not all(
+                        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in literal):
                     wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                elif count is not None and len(node.args) != (1 if count == 1 else 3):
+                    wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")  # values go by name
     assert wrong == []
 
 
 def test_one_label_store_holds_english_texts_only():
     """The report's and the record's keys map to the English text, whose Finnish is in the catalog
     (a pair of English and Finnish written in the code would be a second store)."""
-    from audit_lib import ropa
     from audit_lib.report import labels
 
     assert all(isinstance(v, str) for v in labels._TEXT.values())
-    assert all(isinstance(v, str) for v in ropa._T.values())
-    assert all(isinstance(name, str) and isinstance(point, str) for name, point in ropa._BASES.values())
+    assert labels.text("ropa.b", "fi") == "Käsittelyn tarkoitukset"  # the record's words are the report's store
     assert labels.text("cover.register", "fi") == "Rekisteri" == i18n.translate("Register", "fi")
     assert labels.text("col.accepted_reason", "fi") == "Peruste" and labels.text("col.reason", "fi") == "Syy"
 
@@ -129,23 +137,23 @@ def test_an_unknown_language_is_refused():
 
 # --- the report -------------------------------------------------------------------------------------
 
-@pytest.fixture
-def result() -> SimpleNamespace:
-    """A small audit result: one input file of each status, the framework's checks as passed."""
-    from audit_lib.frameworks import load_framework
-    from audit_lib.periods import parse_period
-    from audit_lib.report.labels import INPUT_STATUSES
+@pytest.fixture(scope="module")
+def result(incomplete_audit):
+    """The incomplete audit of the bundled sample (tests/conftest.py), in Finnish, whose inputs hold a file of
+    each status: the files it lists (in error, rejected, not mapped, ignored), then those the same exports
+    audited for one check only skip."""
+    import dataclasses
 
-    check_ids = sorted({c for p in load_framework().provisions for c in p.checks})
-    checks = pd.DataFrame([dict(check_id=c, family=c.split("_")[0], title=c, severity="low", legal_refs="",
-                                status="pass", population=1, failures=0, reason=None, duration_s=0.0)
-                           for c in check_ids])
-    inputs = pd.DataFrame([dict(file=f"{status}.csv", role="subjects", format="csv", sha256="ab" * 32, bytes=1,
-                                rows_read=1, rows_loaded=1, rows_quarantined=0, status=status, detail="")
-                           for status in INPUT_STATUSES])
-    findings = pd.DataFrame(columns=["check_id", "family", "severity", "state", "message"])
-    return SimpleNamespace(period=parse_period("2026-Q3"), check_results=checks, inputs=inputs, findings=findings,
-                           complete=False, incomplete_reasons=[], results=(), lang="fi")
+    from audit_lib.audit import run_audit
+    from audit_lib.vocabulary import INPUT_STATUSES
+
+    partial = run_audit(None, incomplete_audit.declaration.exports_source.path, "2026-Q3",
+                        pseudonym_key=incomplete_audit.pseudonym_key, only=["quality_invalid_email"])
+    skipped = [row for row in partial.load_report.inputs if row["status"] == "skipped"]
+    report = dataclasses.replace(incomplete_audit.load_report, inputs=incomplete_audit.load_report.inputs + skipped)
+    audit = dataclasses.replace(incomplete_audit, load_report=report, lang="fi")
+    assert set(audit.inputs["status"]) == set(INPUT_STATUSES)
+    return audit
 
 
 def _cells(fragment: str) -> list[str]:
@@ -155,7 +163,8 @@ def _cells(fragment: str) -> list[str]:
 def test_the_finnish_report_words_input_statuses_and_framework_reasons(result):
     from audit_lib.frameworks import load_framework
     from audit_lib.report import sections
-    from audit_lib.report.labels import INPUT_STATUSES, text
+    from audit_lib.report.labels import text
+    from audit_lib.vocabulary import INPUT_STATUSES
 
     shown = _cells(sections.inputs_table(result.inputs, "fi")) + _cells(sections.not_run_section(result, "fi"))
     for status in INPUT_STATUSES:
@@ -360,3 +369,273 @@ def test_a_language_the_command_line_does_not_speak_is_a_usage_error():
 
     done = CliRunner().invoke(app, ["--help"], env={"REGAUDIT_LANG": "sv"})
     assert done.exit_code == 64 and "REGAUDIT_LANG='sv': use en or fi" in done.output
+
+
+# --- messages made now, shown later: errors, the command line's lines, the audit's reasons ----------
+
+# Modules whose messages for a person are not marked yet, each with what they hold. The scan below fails
+# on a plain string or f-string anywhere else, and on a module listed here that has none left (then the
+# entry goes).
+PENDING = {
+    "declaration/load.py": "the cross-reference problems of register.yaml and exports.yaml, and their fixes",
+    "fides.py": "a declaration fideslang rejects",
+    **{f"loader/{name}.py": "the loader's errors about an export file" for name in (
+        "encoding", "headers", "load", "readers", "snapshots", "xlsx")},
+    **{f"report/{name}.py": "the report's errors (rendering, PDF, PDF/A, signature, verification)" for name in (
+        "pdf", "pdfa", "people", "pipeline", "programs", "render", "signing", "verify")},
+}
+# Calls whose text a person reads: an error's message, a declaration problem's message and fix, a
+# validator's ValueError (it becomes a problem), a result line of the command line.
+_ECHO_FILES = {"cli.py", "lint.py", "explore/launch.py"}
+_ECHO_CALLS = {"echo", "_echo", "print", "_fail", "_usage_error", "BadParameter", "note"}
+# Rich markup and the program's name are no words to translate.
+_NOT_WORDS = re.compile(r"\[/?[a-z ]*\]|regaudit")
+
+
+def _call_name(func: ast.expr) -> str | None:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _is_written_text(node: ast.expr) -> bool:
+    """A plain string or f-string with words in it (or one added to or formatted into another)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return any(c.isalpha() for c in _NOT_WORDS.sub("", node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_is_written_text(part) for part in node.values if isinstance(part, ast.Constant))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _is_written_text(node.left) or _is_written_text(node.right)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _is_written_text(node.func.value)
+    return False
+
+
+def _modules() -> list[tuple[str, ast.Module]]:
+    return [(path.relative_to(PACKAGE).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+            for path in sorted(PACKAGE.rglob("*.py")) if "_bundled" not in path.parts]
+
+
+def _error_classes(modules: list[tuple[str, ast.Module]]) -> set[str]:
+    """RegauditError and every class of audit_lib that derives from it (by name, read from the source),
+    and the two ValueError and YAMLError kinds whose message becomes a declaration problem."""
+    bases = {node.name: {_call_name(b) for b in node.bases} for _, tree in modules for node in ast.walk(tree)
+             if isinstance(node, ast.ClassDef)}
+    found = {"RegauditError", "RefusedYaml", "UnknownPreset"}
+    while more := {name for name, of in bases.items() if of & found} - found:
+        found |= more
+    return found
+
+
+def unmarked_messages() -> list[str]:
+    """``module:line:call`` of every message for a person written as plain text instead of ``T_``."""
+    modules = _modules()
+    errors = _error_classes(modules)
+    found = []
+    for module, tree in modules:
+        validators = module.startswith("declaration/") or module == "accepted.py"
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _call_name(node.func)
+            if name in errors:
+                texts = [*node.args, *(k.value for k in node.keywords)]
+            elif name == "ValueError" and validators:
+                texts = node.args[:1]
+            elif name == "Problem":
+                texts = [*node.args[2:3], *node.args[4:5], *(k.value for k in node.keywords if k.arg in ("message",
+                                                                                                          "fix"))]
+            elif name == "add" and module.startswith("declaration/"):
+                texts = node.args[1:3]
+            elif name in _ECHO_CALLS and module in _ECHO_FILES:
+                texts = node.args[:1]
+            else:
+                continue
+            if any(_is_written_text(text) for text in texts):
+                found.append(f"{module}:{node.lineno}:{name}")
+    return found
+
+
+def test_every_message_a_person_reads_is_marked_for_the_catalog():
+    """A message written as a plain string or f-string has no entry in the catalog, so no Finnish: an
+    error, a declaration problem or a result line of the command line is written with T_ (or Tn_)."""
+    found = unmarked_messages()
+    unmarked = [item for item in found if item.split(":")[0] not in PENDING]
+    assert unmarked == [], "write these with T_(\"... {value}\", value=...) (audit_lib/i18n.py): " + "; ".join(unmarked)
+    done = sorted(set(PENDING) - {item.split(":")[0] for item in found})
+    assert done == [], f"no unmarked message is left in {done}: remove them from PENDING"
+
+
+def test_the_scan_sees_every_way_a_message_is_written():
+    """The scan's own cases: what it must report and what it must leave alone."""
+    reported = ['raise LoadError(path, f"cannot read {x}")', 'raise OutputError("disk" + " full")',
+                'raise RegauditError("no key: {0}".format(x))', 'Problem(f, "p", "is wrong", fix="do it")']
+    left = ['raise LoadError(path, T_("cannot read {x}", x=x))', 'raise RegauditError(str(exc))',
+            'Problem(f, "dataset", T_("wrong"), fix=T_("fix"))', 'raise KeyError(f"no {name}")']
+    errors = _error_classes(_modules()) | {"Problem"}
+    assert {"LoadError", "OutputError", "ReportFailed", "UnknownCheckError", "EngineUnavailable"} <= errors
+    for source, expected in [(line, True) for line in reported] + [(line, False) for line in left]:
+        call = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call))
+        name = _call_name(call.func)
+        texts = [*call.args, *(k.value for k in call.keywords)] if name != "Problem" else \
+            [*call.args[2:3], *(k.value for k in call.keywords)]
+        assert (name in errors and any(map(_is_written_text, texts))) is expected, source
+    assert not _is_written_text(ast.parse('f"[bold red]{x}[/] {y}"').body[0].value)  # markup, no words
+
+
+def _placeholders(text: str) -> set[tuple[str, str, str | None]]:
+    return {(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None}
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english(finnish):
+    """A Finnish text that dropped, renamed or reformatted a ``{placeholder}`` would break filling it in."""
+    wrong = []
+    for message in finnish:
+        if not message.id:
+            continue
+        english = [message.id] if isinstance(message.id, str) else list(message.id)
+        translated = [message.string] if isinstance(message.string, str) else list(message.string)
+        for index, text in enumerate(translated):
+            source = english[min(index, len(english) - 1)]
+            try:
+                same = _placeholders(text) == _placeholders(source)
+            except ValueError:  # a brace that is no placeholder: the same brace on both sides is fine
+                same = text.count("{") == source.count("{") and text.count("}") == source.count("}")
+            if not same:
+                wrong.append(_msgid(message.id))
+    assert wrong == []
+
+
+def test_a_message_is_english_as_written_and_finnish_when_asked():
+    import pickle
+
+    from audit_lib.errors import DeclarationError, LoadError, Problem, RegauditError, describe_os_error
+    from audit_lib.i18n import Joined, T_, Tn_, localise
+
+    nested = T_("cannot write {where}: {cause}.", where="/tmp/x", cause=T_("the disk is full"))
+    assert nested == "cannot write /tmp/x: the disk is full." and isinstance(nested, str)
+    assert localise(nested, "fi") == "kohteeseen /tmp/x ei voi kirjoittaa: levy on täynnä."
+    assert localise(nested, "en") == nested and localise("plain data", "fi") == "plain data"
+    assert pickle.loads(pickle.dumps(nested)).in_language("fi") == localise(nested, "fi")
+    assert [Tn_("{count} problem in the declaration:", "{count} problems in the declaration:", n, count=n)
+            .in_language("fi") for n in (1, 2)] == ["1 ongelma selosteessa:", "2 ongelmaa selosteessa:"]
+    assert Joined("; ", [T_("file not found"), "x"]).in_language("fi") == "tiedostoa ei löydy; x"
+    error = DeclarationError([Problem("r.yaml", "controller", T_("file not found"), line=3,
+                                      fix=T_("check the path (relative paths are resolved from the current folder)"))])
+    assert str(error) == ("1 problem in the declaration:\n  r.yaml:3: controller: file not found — check the path "
+                          "(relative paths are resolved from the current folder)")
+    assert error.in_language("fi") == ("1 ongelma selosteessa:\n  r.yaml:3: controller: tiedostoa ei löydy — "
+                                       "tarkista polku (suhteelliset polut ratkaistaan nykyisestä kansiosta)")
+    assert LoadError("a.csv", T_("cannot tell its format from its name"), row=2).in_language("fi") == \
+        "a.csv, rivi 2: sen muotoa ei voi päätellä nimestä"
+    assert RegauditError("written before T_ existed").in_language("fi") == "written before T_ existed"
+    import errno
+
+    full = OSError(errno.ENOSPC, "No space left on device", "/r/out")
+    assert localise(describe_os_error(full, output=True), "fi") == \
+        "kohteeseen /r/out ei voi kirjoittaa: levy on täynnä — vapauta tilaa levyltä tai valitse toinen kansio " \
+        "valinnalla --out."
+
+
+def test_a_validators_message_and_pydantics_own_reach_the_problem_translatable(tmp_path):
+    from audit_lib.accepted import load_accepted
+    from audit_lib.errors import DeclarationError
+
+    accepted = tmp_path / "accepted.yaml"
+    accepted.write_text("accepted:\n  - reason: no target\n    approved_by: A\n    expires: 2026-12-31\n"
+                        "  - check_id: x\n", encoding="utf-8")
+    with pytest.raises(DeclarationError) as raised:
+        load_accepted(accepted)
+    english, finnish = str(raised.value), raised.value.in_language("fi")
+    assert "name the findings: give a fingerprint" in english and "Field required" in english
+    assert "nimeä havainnot: anna fingerprint" in finnish and "Kenttä puuttuu" in finnish
+    assert "lisää avain 'reason' kohdan accepted[1] alle" in finnish
+    assert "Field required" not in finnish and "add the key" not in finnish and "4 ongelmaa selosteessa" in finnish
+
+
+def test_the_audits_reasons_for_being_incomplete_are_english_in_data_and_finnish_when_shown():
+    from audit_lib.incomplete import check_reason, input_reason, retention_reason
+
+    reasons = [input_reason("a.csv", "rejected", "bad header"), check_reason("rights_request_late", "not_run",
+                                                                             "needs requests"),
+               retention_reason("inactive_accounts", "subjects", ["last_active_at"])]
+    assert reasons == ["input a.csv: rejected (bad header)", "check rights_request_late: not_run (needs requests)",
+                       "retention rule inactive_accounts: not evaluated, no export provides subjects.last_active_at"]
+    import json
+
+    assert json.loads(json.dumps(reasons)) == reasons  # audit.json holds the English
+    assert [i18n.localise(r, "fi") for r in reasons] == [
+        "aineisto a.csv: hylätty (bad header)", "tarkastus rights_request_late: ajamatta (needs requests)",
+        "säilytyssääntö inactive_accounts: arvioimatta, mikään vientitiedosto ei sisällä kenttää "
+        "subjects.last_active_at"]
+
+
+def _run(args: list[str], **env: str | None):
+    from typer.testing import CliRunner
+
+    from audit_lib.cli import app
+
+    # No language from this machine's locale: each case names its own.
+    quiet = {"REGAUDIT_LANG": None, "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8",
+             "COLUMNS": "200", "REGAUDIT_DEBUG": None}
+    return CliRunner().invoke(app, args, env={**quiet, **env})
+
+
+def test_the_command_line_writes_its_lines_in_the_language_of_its_help_english_by_default(tmp_path):
+    from audit_lib.resources import SAMPLE
+
+    period = ["check", "--exports", str(SAMPLE / "exports.yaml"), "--period", "2026-Q5"]
+    english = _run(period)
+    assert english.exit_code == 4 and "error: Period '2026-Q5' is not understood: write 2026-Q3" in english.output
+    for env in ({"REGAUDIT_LANG": "fi"}, {"LANG": "fi_FI.UTF-8"}):
+        finnish = _run(period, **env)
+        assert finnish.exit_code == 4, finnish.output
+        assert "virhe: Jaksoa '2026-Q5' ei ymmärretä: kirjoita 2026-Q3, 2026-09 tai 2026." in finnish.output
+        assert "error" not in finnish.output and "Period" not in finnish.output
+    missing = _run(["lint", str(tmp_path / "register.yaml")], REGAUDIT_LANG="fi")
+    assert missing.exit_code == 3 and "1 ongelma; tiedosto on virheellinen" in missing.output
+    assert "tiedostoa ei löydy — tarkista polku" in missing.output
+    assert "file not found" in _run(["lint", str(tmp_path / "register.yaml")]).output
+    usage = _run(["ropa", "--register", "r.yaml", "--out", str(tmp_path), "--lang", "sv"], REGAUDIT_LANG="fi")
+    assert usage.exit_code == 64 and "'sv' ei ole mikään seuraavista: fi, en, both" in usage.output
+
+
+def test_check_speaks_finnish_and_writes_booleans_as_finnish_excel_reads_them(tmp_path):
+    from checkkit import KEY, write_register
+
+    exports = write_register(tmp_path, {"staff_accounts": [
+        {"user_id": "tkoski98", "role": "administrator", "valid_from": "2025-10-01 08:00:00"}]})
+    out = tmp_path / "out"
+    done = _run(["check", "--exports", str(exports), "--period", "2026-Q3", "--out", str(out), "--csv-dialect",
+                 "excel-fi"], REGAUDIT_LANG="fi", REGAUDIT_PSEUDONYM_KEY=KEY.decode())
+    assert done.exit_code == 2, done.output
+    lines = done.output.splitlines()
+    assert any("Tarkastusten tulokset, 2026-Q3 (ajo " in line for line in lines)
+    assert any(line.startswith("keskeneräinen: tarkastus access_bulk_read: ajamatta (tarvitsee: access_log (yhtään "
+                               "vientitiedostoa ei ole kuvattu") for line in lines)
+    assert any(line.startswith("keskeneräinen: säilytyssääntö inactive_accounts: arvioimatta") for line in lines)
+    assert f"Havainnot kirjoitettu kansioon {out}" in done.output.replace("\n", "")
+    assert not {"incomplete:", "Check results", "not_run", "Findings written"} & set(re.split(r"[ (]", done.output))
+    text = (out / "check_results.csv").read_text(encoding="utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    flags = [(row[header.index("tested_nothing")], row[header.index("out_of_scope")]) for row in rows]
+    assert flags and set(flags) <= {("EPÄTOSI", "EPÄTOSI"), ("EPÄTOSI", "TOSI"), ("TOSI", "EPÄTOSI")}
+    assert ";EPÄTOSI;" in text and '"EPÄTOSI"' not in text  # bare, so Finnish Excel reads a boolean cell
+    assert "needs access_log (no export is mapped to it" in text  # a file's texts stay English
+    assert not re.search(r"(^|;)(True|False)(;|$)", text, re.M)
+
+
+# --- Finnish Excel ------------------------------------------------------------------------------------
+
+def test_excel_fi_writes_true_and_false_as_tosi_and_epatosi_and_reads_them_back(tmp_path):
+    from audit_lib.outputs import CSV_DIALECTS, csv_text, read_csv_output, write_csv_safe
+
+    frame = pd.DataFrame({"flag": [True, False], "maybe": pd.array([True, None], dtype="boolean"),
+                          "mixed": ["=x", True], "n": [1.5, -2.0]})
+    assert csv_text(frame, dialect="excel-fi").splitlines() == [
+        '"flag";"maybe";"mixed";"n"', "TOSI;TOSI;\"'=x\";1,5", 'EPÄTOSI;"";TOSI;"\'-2,0"']
+    for name in ("excel", "rfc4180"):  # the other dialects as before: Python's words, which Excel in English reads
+        rows = csv_text(frame, dialect=name).splitlines()
+        assert rows[1].startswith("True,True,") and rows[2].startswith("False,")
+    assert (CSV_DIALECTS["excel-fi"].true, CSV_DIALECTS["excel-fi"].false) == ("TOSI", "EPÄTOSI")
+    back = read_csv_output(write_csv_safe(frame, tmp_path / "flags.csv", "excel-fi"))
+    assert back["flag"].tolist() == [True, False] and back["flag"].dtype == bool

@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 from audit_lib.cli import app
 from audit_lib.errors import RegauditError, ReportError, VerificationError
 from audit_lib.exit_codes import ExitCode
-from audit_lib.findings import FINDING_COLUMNS, RESULT_COLUMNS
 from audit_lib.periods import parse_period
 from audit_lib.report import manifest, pdfa, pipeline, sections, signing, sums
 from audit_lib.report.people import MAX_LENGTH, person
@@ -78,25 +77,8 @@ def test_zone_of_reads_the_register_then_the_period():
 
 # --- the cover and the findings tables -------------------------------------------------------------
 
-@pytest.fixture
-def result() -> SimpleNamespace:
-    """A fake AuditResult of a register in Helsinki, with one finding in summer."""
-    checks = pd.DataFrame([dict(check_id="consent_a", family="consent", title="T", severity="high",
-                                legal_refs="GDPR Art. 6(1)(a)", status="fail", population=1, failures=1,
-                                reason=None, duration_s=0.1)], columns=RESULT_COLUMNS)
-    finding = dict.fromkeys(FINDING_COLUMNS)
-    finding.update(run_id="r1", period="2026-Q3", check_id="consent_a", family="consent", severity="high",
-                   legal_refs="GDPR Art. 6", record_ref="R1", subject_ref="S-0000000000000001",
-                   event_at="2026-08-01 10:00", message="Record R1 broke the rule.", evidence="{}",
-                   fingerprint="f" * 24, state="open")
-    register = SimpleNamespace(register_info=SimpleNamespace(name=SimpleNamespace(fi="Rekisteri", en="Register")),
-                               controller=SimpleNamespace(name="Oy", business_id="1234567-8", timezone=HELSINKI))
-    return SimpleNamespace(period=parse_period("2026-Q3", HELSINKI), run_id="run-1", register=register,
-                           check_results=checks, findings=pd.DataFrame([finding], columns=FINDING_COLUMNS),
-                           inputs=pd.DataFrame(), complete=True, declaration_hashes={}, incomplete_reasons=[])
-
-
-def test_cover_dates_and_names_in_english(result):
+def test_cover_dates_and_names_in_english(sample_audit):
+    result = sample_audit
     started = datetime(2026, 11, 25, 12, 19, tzinfo=timezone.utc)
     html = sections.cover(result, "en", started_at=started, auditor="Aino <b>Virtanen</b> & co",
                           signing_key="A" * 40)
@@ -109,7 +91,8 @@ def test_cover_dates_and_names_in_english(result):
         result, "en", started_at="2026-11-25T14:19:00+02:00[Europe/Helsinki]")
 
 
-def test_cover_says_not_named_in_finnish(result):
+def test_cover_says_not_named_in_finnish(sample_audit):
+    result = sample_audit
     html = sections.cover(result, "fi", started_at="2026-07-01T09:00:00+00:00", approver="Pekka Hyväksyjä")
     assert "<tr><th>Ajo aloitettu</th><td>2026-07-01T12:00:00+03:00[Europe/Helsinki]</td></tr>" in html
     assert "<tr><th>Tarkastaja</th><td>ei nimetty</td></tr>" in html
@@ -117,15 +100,20 @@ def test_cover_says_not_named_in_finnish(result):
     assert "<th>Allekirjoitus</th><td>ei allekirjoitettu" in html
 
 
-def test_findings_tables_name_the_zone(result):
-    top = sections.top_findings_table(result.findings, "en", zone=HELSINKI)
-    assert "<th>Event time (Europe/Helsinki)</th>" in top and "<td>2026-08-01 10:00 +03:00</td>" in top
-    assert "Times are local times in Europe/Helsinki." in top
-    family = sections.family_section(result, "consent", "fi")
-    assert "<th>Tapahtuma-aika (Europe/Helsinki)</th>" in family and "<td>2026-08-01 10:00 +03:00</td>" in family
+def test_findings_tables_name_the_zone(sample_audit):
+    """The bundled sample's register is in Helsinki: its summer findings show +03:00, or +09:00 in Tokyo."""
+    assert zone_of(sample_audit) == HELSINKI
+    top = sections.top_findings_table(sample_audit.findings, "en", zone=HELSINKI)
+    first = sections.sorted_findings(sample_audit.findings).head(sections.TOP_FINDINGS)["event_at"].dropna().iloc[0]
+    assert "<th>Event time (Europe/Helsinki)</th>" in top and f"<td>{event_time(first, HELSINKI)}</td>" in top
+    assert event_time(first, HELSINKI).endswith("+03:00") and "Times are local times in Europe/Helsinki." in top
+    family = sections.family_section(sample_audit, "consent", "fi")
+    consent = sections.sorted_findings(sample_audit.findings[sample_audit.findings["family"] == "consent"])
+    assert "<th>Tapahtuma-aika (Europe/Helsinki)</th>" in family
+    assert f"<td>{event_time(consent['event_at'].iloc[0], HELSINKI)}</td>" in family
     assert "Ajat ovat aikavyöhykkeen Europe/Helsinki paikallisaikoja." in family
-    tokyo = sections.top_findings_table(result.findings, "en", zone="Asia/Tokyo")
-    assert "<td>2026-08-01 10:00 +09:00</td>" in tokyo and "(Asia/Tokyo)" in tokyo
+    tokyo = sections.top_findings_table(sample_audit.findings, "en", zone="Asia/Tokyo")
+    assert f"<td>{event_time(first, 'Asia/Tokyo')}</td>" in tokyo and "+09:00</td>" in tokyo and "(Asia/Tokyo)" in tokyo
 
 
 # --- names on the cover ----------------------------------------------------------------------------

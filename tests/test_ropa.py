@@ -101,6 +101,19 @@ def test_html_is_escaped_self_contained_and_printable(sample):
     assert "@media print" in document and 'lang="en"' in document
 
 
+def test_html_escapes_quotes_as_the_record_always_did(sample):
+    """The templates escape as html.escape does (``&quot;``, ``&#x27;``): the record's HTML stays the same
+    byte for byte across the move to templates, quotes included."""
+    document = ropa_html(_hostile(sample), "en")
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in document
+    assert "Targeting advertising within the webshop&#x27;s own registers" in document
+    assert document.startswith('<!DOCTYPE html>\n<html lang="en">\n') and document.endswith("</body>\n</html>\n")
+    fragment = ropa_html_section(sample, "en", include_style=True)
+    assert fragment.startswith("<style>\n.ropa { font-family: system-ui") and "}\n</style>\n<div" in fragment
+    gap_rows = [row for row in fragment.split("\n") if row.startswith('<tr class="ropa-gap">')]
+    assert gap_rows and all('<span class="ropa-gap-mark">' in row for row in gap_rows)
+
+
 def test_fragment_for_the_report(sample):
     fragment = ropa_html_section(sample, "fi", heading_level=3, include_style=False)
     assert fragment.startswith('<div class="ropa" lang="fi">') and fragment.endswith("</div>")

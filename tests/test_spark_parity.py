@@ -2,7 +2,8 @@
 byte for byte, on the bundled sample (both periods) and on a small hostile register.
 
 Spark is part of the test environment (the Makefile installs the ``spark`` extra, scripts/install-system-deps.sh
-Java 17): without it this module fails, it is not skipped. One ``local[2]`` session serves the module.
+Java 17): without it this module fails, it is not skipped. One ``local[2]`` session (conftest.py's ``spark``)
+serves the Spark suites.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from checkkit import KEY, SAMPLE, write_register
-from pyspark.sql import SparkSession
 
 from audit_lib.audit import run_audit
 from audit_lib.backends.spark_backend import (PortError, SparkBackend, SparkConnection, define_functions, ship,
@@ -22,16 +22,6 @@ from audit_lib.checks.runner import CheckContext, run_check
 from audit_lib.checks.spec import Status
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def spark():
-    """One local Spark of two threads; one shuffle partition, as fits registers of a few thousand rows."""
-    session = (SparkSession.builder.master("local[2]").appName("regaudit-tests")
-               .config("spark.sql.shuffle.partitions", "1").config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false").getOrCreate())
-    yield session
-    session.stop()
 
 
 def _files(folder: Path) -> dict[str, str]:

@@ -28,6 +28,7 @@ from audit_lib.backends.base import (DEFAULT_BATCH_SIZE, Backend, Relation, Valu
                                     distinct_values_sql, map_batches)
 from audit_lib.backends.port import port
 from audit_lib.errors import RegauditError
+from audit_lib.i18n import T_
 from audit_lib.sql import bind, ident
 
 if TYPE_CHECKING:
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 DEFAULT_MASTER = "local[2]"
 # Where the relations are staged as Parquet for Spark: on a cluster, a folder every executor reads.
 STAGING_ENV = "REGAUDIT_SPARK_STAGING"
-INSTALL_HINT = "install the spark extra (pip install 'regaudit[spark]') and Java 17 (apt-get install openjdk-17-jre-headless)"
+INSTALL_HINT = T_("install the spark extra (pip install 'regaudit[spark]') and Java 17 (apt-get install "
+                  "openjdk-17-jre-headless)")
 
 _CREATE_AS = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+TABLE\s+(\"(?:[^\"]|\"\")+\"|\w+)\s+AS\s+(.*)$",
                         re.I | re.S)
@@ -61,7 +63,8 @@ def spark_session(timezone: str, master: str | None = None, app_name: str = "reg
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
-        raise EngineUnavailable(f"--engine spark: pyspark is not installed ({exc}); {INSTALL_HINT}") from None
+        raise EngineUnavailable(T_("--engine spark: pyspark is not installed ({error}); {hint}", error=exc,
+                                   hint=INSTALL_HINT)) from None
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
         # A session already running (spark-submit, a notebook on a cluster, a test's): used as it is
@@ -88,9 +91,10 @@ def spark_session(timezone: str, master: str | None = None, app_name: str = "reg
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # Java missing, a master that does not answer
-        raise EngineUnavailable(f"--engine spark: Spark did not start on {chosen or 'the spark-submit master'}: "
-                                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}; "
-                                f"{INSTALL_HINT}") from None
+        raise EngineUnavailable(T_("--engine spark: Spark did not start on {master}: {error}; {hint}",
+                                   master=chosen or T_("the spark-submit master"),
+                                   error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+                                   hint=INSTALL_HINT)) from None
     session.conf.set("spark.sql.session.timeZone", timezone)
     session.sparkContext.setLogLevel("ERROR")
     return session
@@ -124,7 +128,7 @@ class SparkBackend(Backend):
         parameters, a sequence for ``?``."""
         ported = self.overrides.get(sql) or port(sql, "spark")
         if not ported.executable:
-            raise PortError(f"not portable to Spark SQL: {ported.reason}")
+            raise PortError(T_("not portable to Spark SQL: {reason}", reason=ported.reason))
         if isinstance(params, dict):
             names = (set(_SPARK_PARAMETER.findall(ported.sql)) if ported.origin == "override"
                      else set(bind(sql, params)))
@@ -158,6 +162,11 @@ class SparkBackend(Backend):
     def read_parquet(self, name: str, path: str) -> None:
         """The Parquet file (or folder) ``path`` readable as relation ``name``; zone-less times stay zone-less."""
         self.session.read.option("inferTimestampNTZ", "true").parquet(path).createOrReplaceTempView(name)
+        self._views.add(name)
+
+    def view(self, name: str, frame: "DataFrame") -> None:
+        """``frame`` readable as relation ``name`` (a temporary view, dropped at close)."""
+        frame.createOrReplaceTempView(name)
         self._views.add(name)
 
     def create_view(self, name: str, sql: str, params: dict[str, Any] | Sequence[Any] | None = None) -> None:
@@ -366,10 +375,11 @@ def define_functions(backend: SparkBackend, financial_period_ends: str = "12-31"
     for name, (arguments, body) in macro_definitions(financial_period_ends).items():
         types, returns = MACRO_SIGNATURES[name]
         if tuple(arguments) != tuple(types):
-            raise PortError(f"macro {name}: its arguments {arguments} are not those of MACRO_SIGNATURES {list(types)}")
+            raise PortError(T_("macro {name}: its arguments {arguments} are not those of MACRO_SIGNATURES {types}",
+                               name=name, arguments=arguments, types=list(types)))
         ported = port(f"SELECT {body} AS value", "spark")
         if not ported.executable:
-            raise PortError(f"macro {name} does not port to Spark SQL: {ported.reason}")
+            raise PortError(T_("macro {name} does not port to Spark SQL: {reason}", name=name, reason=ported.reason))
         expression = re.sub(r"(?is)^\s*SELECT\s+(.*)\s+AS\s+value\s*$", r"\1", ported.sql)
         signature = ", ".join(f"{argument} {kind}" for argument, kind in types.items())
         backend.session.sql(f"CREATE OR REPLACE TEMPORARY FUNCTION {name}({signature}) RETURNS {returns} "
@@ -379,11 +389,19 @@ def define_functions(backend: SparkBackend, financial_period_ends: str = "12-31"
 
 
 def spark_connection(con: "duckdb.DuckDBPyConnection", timezone: str, financial_period_ends: str = "12-31",
-                     master: str | None = None, checks: Sequence[Any] = ()) -> SparkConnection:
+                     master: str | None = None, checks: Sequence[Any] = (), lake: Any = None) -> SparkConnection:
     """A Spark session in the register's zone holding what the loader made on ``con`` (every relation,
-    shipped) and the loader's functions: the connection the checks are given on ``--engine spark``."""
+    shipped) and the loader's functions: the connection the checks are given on ``--engine spark``.
+
+    ``lake``: the Spark loader of the lake tables the DuckDB loader left to Spark (spark_loader.py), or
+    None. It reads them before the relations are shipped (what it records in DuckDB ships with them)
+    and adds their rows to the shipped relations after."""
     backend = SparkBackend(spark_session(timezone, master), timezone)
     define_functions(backend, financial_period_ends)
     backend.use_overrides(checks)
+    if lake is not None:
+        lake.stage(backend)
     ship(con, backend, staging=os.environ.get(STAGING_ENV) or None)
+    if lake is not None:
+        lake.publish(backend)
     return SparkConnection(backend)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from audit_lib.checks.spec import Check, CheckResult, Status
+from audit_lib.i18n import Joined, T_
 from audit_lib.roles import DERIVED_RELATIONS, DERIVED_SOURCES, ROLES
 from audit_lib.sql import bind, ident, literal
 
@@ -95,8 +96,11 @@ def missing_inputs(check: Check, available: dict[str, set[str]]) -> list[str]:
     missing = []
     for role, fields in check.meta.needs.items():
         if role not in available:
-            built_from = f"built from {DERIVED_RELATIONS[role]}: " if role in DERIVED_RELATIONS else ""
-            missing.append(f"{role} ({built_from}no export is mapped to it or it failed to load)")
+            if role in DERIVED_RELATIONS:
+                missing.append(T_("{role} (built from {sources}: no export is mapped to it or it failed to load)",
+                                  role=role, sources=DERIVED_RELATIONS[role]))
+            else:
+                missing.append(T_("{role} (no export is mapped to it or it failed to load)", role=role))
             continue
         missing += [f"{role}.{f}" for f in fields if f not in available[role]]
     return missing
@@ -115,7 +119,8 @@ def not_exported_reasons(check: Check, context: CheckContext) -> str | None:
     roles = [role for name in absent for role in DERIVED_SOURCES.get(name, (name,))]
     if not all(role in declared for role in roles):
         return None
-    return "; ".join(f"{role} is not exported: {declared[role]}" for role in dict.fromkeys(roles))
+    return Joined("; ", [T_("{role} is not exported: {reason}", role=role, reason=declared[role])
+                         for role in dict.fromkeys(roles)])
 
 
 def _subject_relations(check: Check, context: CheckContext) -> list[str]:
@@ -147,9 +152,10 @@ def join_problem(check: Check, context: CheckContext) -> str | None:
                 "SELECT count(*), count(*) FILTER (WHERE in_master) FROM (SELECT subject_id, bool_or(in_master) "
                 f"AS in_master FROM {index} WHERE role = ? GROUP BY subject_id)", name)
             if total and held / total < minimum:
-                return (f"only {held} of the {total} subjects of {name} resolve to the master register (at least "
-                        f"{minimum:.0%} are required): its joins would miss most people; name the export's subject "
-                        "by an identifier register.yaml declares (subject: in exports.yaml)")
+                return T_("only {held} of the {total} subjects of {name} resolve to the master register (at least "
+                          "{minimum:.0%} are required): its joins would miss most people; name the export's subject "
+                          "by an identifier register.yaml declares (subject: in exports.yaml)", held=held,
+                          total=total, name=name, minimum=minimum)
     if len(relations) < 2:
         return None
     def subjects_of(name: str) -> str:
@@ -162,8 +168,9 @@ def join_problem(check: Check, context: CheckContext) -> str | None:
     if all(counts):
         shared = " INTERSECT ".join(subjects_of(name) for name in sorted(relations))
         if not context.count(f"SELECT count(*) FROM ({shared})")[0]:
-            return (f"{' and '.join(relations)} hold {' and '.join(map(str, counts))} subjects but share none: the "
-                    "check's join can never match; are they keyed by different identifiers?")
+            return T_("{relations} hold {counts} subjects but share none: the check's join can never match; are "
+                      "they keyed by different identifiers?", relations=Joined(T_(" and "), relations),
+                      counts=Joined(T_(" and "), [str(c) for c in counts]))
     return None
 
 
@@ -186,9 +193,12 @@ def not_tested_reason(check: Check, context: CheckContext) -> str:
         return own
     empty = [name for name, rows in relation_rows(check, context).items() if not rows]
     if empty:
-        return f"no record to test: {', '.join(empty)} holds no rows"
-    scope = {"period": " in the period", "as_of": " at the end of the period"}.get(check.meta.scope, "")
-    return f"no record to test{scope}: the inputs hold rows, none in the check's population"
+        return T_("no record to test: {relations} holds no rows", relations=", ".join(empty))
+    if check.meta.scope == "period":
+        return T_("no record to test in the period: the inputs hold rows, none in the check's population")
+    if check.meta.scope == "as_of":
+        return T_("no record to test at the end of the period: the inputs hold rows, none in the check's population")
+    return T_("no record to test: the inputs hold rows, none in the check's population")
 
 
 def run_check(check: Check, context: CheckContext) -> CheckResult:
@@ -199,7 +209,7 @@ def run_check(check: Check, context: CheckContext) -> CheckResult:
         declared = not_exported_reasons(check, context)
         if declared:
             return CheckResult(check, Status.NOT_RUN, reason=declared, out_of_scope=True)
-        return CheckResult(check, Status.NOT_RUN, reason="needs " + ", ".join(missing))
+        return CheckResult(check, Status.NOT_RUN, reason=T_("needs {inputs}", inputs=Joined(", ", missing)))
     try:
         problem = join_problem(check, context)
         if problem:

@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Severity = Literal["critical", "high", "medium", "low"]
+from audit_lib.vocabulary import FAMILIES, KINDS, SEVERITIES, SEVERITY_RANK, Status
+
+# Literal types of the header's fields, from the vocabularies (``Literal[tuple]`` is ``Literal[*tuple]``):
+# pydantic then keeps plain strings, as every output writes them.
+Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
 # What a finding asks of the lead: a ``breach`` the data or the notice shows, or an item to ``verify``
 # (the declaration alone cannot tell, e.g. whether Art. 37(1) requires a DPO). A check's header sets
 # its default; a row's ``finding_kind`` column overrides it.
-Kind = Literal["breach", "verify"]
-KINDS = ("breach", "verify")
-SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
-FAMILIES = ("notice", "inventory", "consent", "retention", "rights", "disclosure", "access", "quality")
-
-
-class Status(str, Enum):
-    """Outcome of one check: never a pass by default."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    ERROR = "error"      # the check broke; its reason says why
-    NOT_RUN = "not_run"  # an input it needs is missing
-    # It ran over inputs that hold rows, but no record was in its population: neither a pass nor a
-    # fail. The audit stays complete (nothing was left unread), and the report lists the check apart.
-    NOT_TESTED = "not_tested"
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+__all__ = ["FAMILIES", "KINDS", "SEVERITY_RANK", "Check", "CheckMeta", "CheckResult", "Kind", "Severity", "Status",
+           "Text"]
 
 
 class Text(BaseModel):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from audit_lib.errors import Problem
+from audit_lib.i18n import T_
 
 ALLOW_OUTSIDE_ENV = "REGAUDIT_ALLOW_OUTSIDE"
 ALLOW_OUTSIDE_OPTION = "--allow-outside"
@@ -54,16 +55,19 @@ def outside_problems(exports_yaml: Path, named: dict[str, str], folders: tuple[P
     for key, value in named.items():
         real = resolved(exports_yaml.parent / value)
         if real is None:
-            problems.append(Problem(str(exports_yaml), key, f"{value!r} cannot be resolved (a symbolic link "
-                                                             "that points to itself)", line=line_of((key,)),
-                                    fix=f"correct {key}, or the link it goes through"))
+            problems.append(Problem(str(exports_yaml), key, T_("{path!r} cannot be resolved (a symbolic link that "
+                                                               "points to itself)", path=value), line=line_of((key,)),
+                                    fix=T_("correct {key}, or the link it goes through", key=key)))
         elif not any(real.is_relative_to(folder) for folder in folders):
             # The folder to allow: exports_dir itself, or the folder holding the register file.
             allow = real if key == "exports_dir" else real.parent
             problems.append(Problem(
-                str(exports_yaml), key, f"{value!r} resolves to {real}, which is outside {folders[0]}, the folder "
-                                        f"of {exports_yaml.name}; the paths {exports_yaml.name} names are read only "
-                                        "inside its own folder", line=line_of((key,)),
-                fix=f"move it inside {folders[0]}; or, if you trust this {exports_yaml.name}, allow the folder "
-                    f"when you run regaudit: {ALLOW_OUTSIDE_OPTION} {allow} (or {ALLOW_OUTSIDE_ENV}={allow})"))
+                str(exports_yaml), key, T_("{path!r} resolves to {real}, which is outside {folder}, the folder of "
+                                           "{name}; the paths {name} names are read only inside its own folder",
+                                           path=value, real=real, folder=folders[0], name=exports_yaml.name),
+                line=line_of((key,)),
+                fix=T_("move it inside {folder}; or, if you trust this {name}, allow the folder when you run "
+                       "regaudit: {option} {allow} (or {variable}={allow})", folder=folders[0],
+                       name=exports_yaml.name, option=ALLOW_OUTSIDE_OPTION, allow=allow,
+                       variable=ALLOW_OUTSIDE_ENV)))
     return problems

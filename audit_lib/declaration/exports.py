@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime
 from typing import Literal, Union
@@ -9,6 +10,7 @@ from typing import Literal, Union
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from audit_lib.declaration.register import Strict
+from audit_lib.i18n import T_
 
 FORMAT_BY_SUFFIX = {
     ".csv": "csv", ".csv.gz": "csv", ".tsv": "csv", ".txt": "csv",
@@ -19,6 +21,10 @@ Format = Literal["csv", "parquet", "json", "xlsx"]
 
 
 Constant = Union[str, bool, int, float]
+# ``table: catalog:crm.messages``: a table of Spark's catalog, not a folder (a folder may be named
+# ``messages.parquet``, so a dotted name alone cannot tell the two apart).
+CATALOG_PREFIX = "catalog:"
+_CATALOG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}")
 # The years a date or time may fall in unless an export declares its own (options.plausible_years).
 PLAUSIBLE_YEARS = (1900, 2100)
 
@@ -97,15 +103,16 @@ class Snapshot(Strict):
     def _one_way(self) -> "Snapshot":
         given = [name for name in ("at", "from_file_name", "column") if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError("a snapshot is given one way: at, from_file_name or column")
+            raise ValueError(T_("a snapshot is given one way: at, from_file_name or column"))
         if self.from_file_name is not None:
             import re
 
             try:
                 if re.compile(self.from_file_name).groups < 1:
-                    raise ValueError(f"{self.from_file_name!r} has no group (...) around the date")
+                    raise ValueError(T_("{pattern!r} has no group (...) around the date", pattern=self.from_file_name))
             except re.error as exc:
-                raise ValueError(f"{self.from_file_name!r} is not a regular expression: {exc}") from None
+                raise ValueError(T_("{pattern!r} is not a regular expression: {error}", pattern=self.from_file_name,
+                                    error=exc)) from None
         return self
 
 
@@ -163,8 +170,8 @@ class ReadOptions(Strict):
     def _four_digit_years(cls, formats: list[str] | None) -> list[str] | None:
         for fmt in formats or []:
             if "%y" in fmt or "%-y" in fmt:
-                raise ValueError(f"{fmt!r} reads a two-digit year (%y), whose century DuckDB guesses; use %Y "
-                                 "(four digits), or have the system export four-digit years")
+                raise ValueError(T_("{format!r} reads a two-digit year (%y), whose century DuckDB guesses; use %Y "
+                                    "(four digits), or have the system export four-digit years", format=fmt))
         return formats
 
     @field_validator("plausible_years")
@@ -174,8 +181,8 @@ class ReadOptions(Strict):
         # Four-digit years only: a window reaching below 1000 would let a two-digit year (read as
         # the year 19) in again.
         if not 1000 <= first <= last <= 9999:
-            raise ValueError(f"{list(years)} is not a window of four-digit years, first to last (such as "
-                             f"[{PLAUSIBLE_YEARS[0]}, {PLAUSIBLE_YEARS[1]}])")
+            raise ValueError(T_("{years} is not a window of four-digit years, first to last (such as {example})",
+                                years=list(years), example=list(PLAUSIBLE_YEARS)))
         return years
 
 
@@ -188,7 +195,8 @@ class Export(Strict):
         None, description="instead of file: a lake table, as the Parquet directory a data lake writes (Spark, "
                           "Hive, Databricks exports), relative to exports_dir: every *.parquet part file under it, "
                           "in partition folders too, read as one export; files and folders whose names start with "
-                          "_ or . (_SUCCESS, _delta_log, .crc) are not part of the table, as Spark reads it")
+                          "_ or . (_SUCCESS, _delta_log, .crc) are not part of the table, as Spark reads it; "
+                          "or catalog:database.table, a table of Spark's catalog (read with --engine spark only)")
     preset: str | None = Field(
         None, description="a bundled vendor preset (shopify/customers, shopify/orders, mailchimp/audience, "
                           "mailchimp/campaign_activity, woocommerce/customers, woocommerce/orders, klaviyo/profiles): "
@@ -263,22 +271,40 @@ class Export(Strict):
         if not isinstance(data, dict) or data.get("table") is None:
             return data
         if "file" in data:
-            raise ValueError("give file or table, not both")
+            raise ValueError(T_("give file or table, not both"))
         table = str(data["table"]).strip().rstrip("/")
         if not table or any(c in table for c in "*?["):
-            raise ValueError(f"table {data['table']!r}: name the table's folder (no glob), relative to exports_dir")
+            raise ValueError(T_("table {table!r}: name the table's folder (no glob), relative to exports_dir",
+                                table=data["table"]))
         if data.get("format", "parquet") != "parquet":
-            raise ValueError(f"table {table!r}: a lake table is read as Parquet; leave format out")
+            raise ValueError(T_("table {table!r}: a lake table is read as Parquet; leave format out", table=table))
+        if table.startswith(CATALOG_PREFIX):
+            # A table of Spark's catalog, resolved with spark.table when the audit runs on Spark: the
+            # entry is named by it (inputs, export_files), its part files by the table's location.
+            name = table[len(CATALOG_PREFIX):].strip()
+            if not _CATALOG_NAME.fullmatch(name):
+                raise ValueError(T_("table {table!r}: name a catalog table as catalog:database.table (or "
+                                    "catalog:catalog.database.table), in letters, digits and _", table=table))
+            return {**data, "table": CATALOG_PREFIX + name, "file": name, "format": "parquet"}
         return {**data, "table": table, "file": f"{table}/**/*.parquet", "format": "parquet"}
+
+    @property
+    def catalog_table(self) -> str | None:
+        """The Spark catalog name of a ``table: catalog:database.table`` entry; None for files and folders."""
+        if self.table is not None and self.table.startswith(CATALOG_PREFIX):
+            return self.table[len(CATALOG_PREFIX):]
+        return None
 
     @field_validator("file")
     @classmethod
     def _inside_exports_dir(cls, value: str) -> str:
         parts = value.replace("\\", "/").split("/")
         if value.startswith(("/", "~")) or ":" in parts[0] or ".." in parts:
-            raise ValueError(f"{value!r} points outside the exports folder; name files relative to exports_dir")
+            raise ValueError(T_("{file!r} points outside the exports folder; name files relative to exports_dir",
+                                file=value))
         if any(ord(character) < 32 for character in value):  # a NUL or a line break: no file name holds one
-            raise ValueError(f"{value!r} holds a control character; write the file's name as it is in exports_dir")
+            raise ValueError(T_("{file!r} holds a control character; write the file's name as it is in exports_dir",
+                                file=value))
         return value
 
     @model_validator(mode="after")
@@ -290,14 +316,14 @@ class Export(Strict):
                     self.format = FORMAT_BY_SUFFIX[suffix]  # type: ignore[assignment]
                     break
             else:
-                raise ValueError(f"cannot tell the format of {self.file!r} from its name; "
-                                 "set format: csv, parquet, json or xlsx")
+                raise ValueError(T_("cannot tell the format of {file!r} from its name; set format: csv, parquet, "
+                                    "json or xlsx", file=self.file))
         return self
 
     @model_validator(mode="after")
     def _says_what_it_gives(self) -> "Export":
         if self.role is None and not self.facts and not self.states:
-            raise ValueError(f"{self.file!r} gives nothing: name its role, or its facts or states")
+            raise ValueError(T_("{file!r} gives nothing: name its role, or its facts or states", file=self.file))
         return self
 
     def field_columns(self) -> dict[str, str]:

@@ -16,7 +16,8 @@ from audit_lib.declaration.confine import AllowOutside, allowed_folders, outside
 from audit_lib.declaration.exports import ExportMap
 from audit_lib.declaration.register import Register
 from audit_lib.declaration.yaml_source import Location, YamlSource, format_location, read_yaml
-from audit_lib.errors import DeclarationError, Problem
+from audit_lib.errors import DeclarationError, Problem, validation_message
+from audit_lib.i18n import T_
 from audit_lib.roles import ROLES
 
 
@@ -42,9 +43,9 @@ class Declaration:
 
 
 def did_you_mean(value: str, choices: typing.Iterable[str]) -> str:
-    """`did you mean 'x'? ` when a choice is close to ``value``, else an empty string."""
+    """`did you mean 'x'? ` (a ``T_`` text) when a choice is close to ``value``, else an empty string."""
     close = difflib.get_close_matches(str(value), sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
+    return T_("did you mean {close!r}? ", close=close[0]) if close else ""
 
 
 def _model_at(model: type[BaseModel], location: Location) -> type[BaseModel] | None:
@@ -111,32 +112,33 @@ def _without_union_tags(location: Location, source: YamlSource) -> Location:
 
 
 def _problems_from_validation(source: YamlSource, error: ValidationError, model: type[BaseModel]) -> list[Problem]:
-    problems = []
+    problems, add = _collector(source)
     for item in error.errors():
         location: Location = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         # A union reports each member's errors under the member's tag ("Label", "list[str]"); drop the tag.
         location = _without_union_tags(location, source)
-        message = item["msg"].removeprefix("Value error, ")
+        message = validation_message(item)  # a validator's T_ text stays translatable
         fix = None
         kind = item["type"]
         if kind == "extra_forbidden":
-            message = f"unknown key {location[-1]!r}"
+            message = T_("unknown key {key!r}", key=location[-1])
             allowed = _allowed_keys(model, location[:-1])
-            fix = (did_you_mean(str(location[-1]), allowed) + "allowed here: " + ", ".join(allowed)) if allowed else \
-                "remove it or correct its spelling (see the JSON Schema for the allowed keys)"
+            fix = T_("{hint}allowed here: {keys}", hint=did_you_mean(str(location[-1]), allowed),
+                     keys=", ".join(allowed)) if allowed else \
+                T_("remove it or correct its spelling (see the JSON Schema for the allowed keys)")
         elif kind == "missing":
-            parent = format_location(location[:-1]) or "the top level"
-            fix = f"add the key {location[-1]!r} under {parent}"
+            fix = T_("add the key {key!r} under {parent}", key=location[-1], parent=format_location(location[:-1])) \
+                if location[:-1] else T_("add the key {key!r} under the top level", key=location[-1])
         elif kind == "iso_duration":
-            fix = "write an ISO 8601 duration of years, months, weeks or days, for example P6Y, P3M, P30D or P1Y6M"
+            fix = T_("write an ISO 8601 duration of years, months, weeks or days, for example P6Y, P3M, P30D or P1Y6M")
         elif kind in ("literal_error", "enum"):
             expected = item.get("ctx", {}).get("expected", "")
-            fix = did_you_mean(str(item.get("input")), [e.strip(" '") for e in expected.replace(" or ", ",").split(",")]) \
-                + f"use one of {expected}"
+            hint = did_you_mean(str(item.get("input")), [e.strip(" '") for e in expected.replace(" or ", ",").split(",")])
+            fix = T_("{hint}use one of {expected}", hint=hint, expected=expected)
         elif kind.endswith("_type") or kind.endswith("_parsing"):
-            fix = f"write a value of the expected type here ({message.removeprefix('Input should be ')})"
-        problems.append(Problem(str(source.path), format_location(location), message,
-                                line=source.line_of(location), fix=fix))
+            fix = T_("write a value of the expected type here ({expected})",
+                     expected=str(item["msg"]).removeprefix("Input should be "))
+        add(location, message, fix)
     return problems
 
 
@@ -190,16 +192,48 @@ def load_declaration(register_path: str | Path | None, exports_path: str | Path,
     return Declaration(register, exports, register_source, exports_source)  # type: ignore[arg-type]
 
 
-def register_problems(register: Register, source: YamlSource) -> list[Problem]:
-    """Cross-reference problems of register.yaml: unknown keys, categories, roles and fields."""
+def _collector(source: YamlSource) -> tuple[list[Problem], typing.Callable[..., None]]:
+    """An empty list of problems, and the function that adds one at a location of ``source``."""
     problems: list[Problem] = []
 
-    def add(location: Location, message: str, fix: str) -> None:
+    def add(location: Location, message: str, fix: str | None) -> None:
         problems.append(Problem(str(source.path), format_location(location), message,
                                 line=source.line_of(location), fix=fix))
+    return problems, add
 
+
+def _zone_problem(add, location: Location, zone: str) -> None:
+    """A time zone that is no IANA zone."""
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        add(location, f"unknown time zone {zone!r}", "write an IANA time zone such as Europe/Helsinki")
+
+
+def _canonical_roles() -> str:
+    """The fix for a name that is no canonical role (table)."""
+    return f"use a canonical role: {', '.join(sorted(ROLES))}"
+
+
+def register_problems(register: Register, source: YamlSource) -> list[Problem]:
+    """Cross-reference problems of register.yaml: unknown keys, categories, roles and fields."""
+    problems, add = _collector(source)
+    _category_problems(register, add)
+    check_categories = _category_checker(add, {c.id for c in register.data_categories})
+    _taxonomy_problems(register, add, check_categories)
+    check_categories(("special_categories", "revealed_by"), register.special_categories.revealed_by)
+    for index, rule in enumerate(register.retention.rules):
+        check_categories(("retention", "rules", index, "categories"), rule.categories)
+        _retention_rule_problems(add, index, rule)
+    _table_problems(register, add)
+    _zone_problem(add, ("controller", "timezone"), register.controller.timezone)
+    _exception_problems(register, add)
+    return problems
+
+
+def _category_problems(register: Register, add) -> None:
+    """Data categories declared twice, or with a fides_key fideslang does not know."""
     category_ids = [c.id for c in register.data_categories]
-    known = set(category_ids)
     for index, category in enumerate(register.data_categories):
         if category_ids.count(category.id) > 1:
             add(("data_categories", index, "id"), f"category id {category.id!r} is declared twice",
@@ -208,13 +242,20 @@ def register_problems(register: Register, source: YamlSource) -> list[Problem]:
             add(("data_categories", index, "fides_key"), f"unknown fideslang data category {category.fides_key!r}",
                 taxonomy.unknown_key_fix("data_category", category.fides_key))
 
+
+def _category_checker(add, known: set[str]) -> typing.Callable[[Location, list[str]], None]:
+    """The check that each category id of a list is one of ``known`` (the declared categories)."""
     def check_categories(location: Location, used: list[str]) -> None:
         for position, category_id in enumerate(used):
             if category_id not in known:
                 add(location + (position,), f"category {category_id!r} is not declared in data_categories",
                     did_you_mean(category_id, known)
                     + f"declare it under data_categories or use one of: {', '.join(sorted(known))}")
+    return check_categories
 
+
+def _taxonomy_problems(register: Register, add, check_categories) -> None:
+    """Subject types, purposes and recipients: their fideslang keys, categories and purposes."""
     for index, subject in enumerate(register.subject_types):
         if subject.fides_key not in taxonomy.keys("data_subject"):
             add(("subject_types", index, "fides_key"), f"unknown fideslang data subject {subject.fides_key!r}",
@@ -232,46 +273,41 @@ def register_problems(register: Register, source: YamlSource) -> list[Problem]:
             if purpose_id not in purpose_ids:
                 add(("recipients", index, "purposes", position), f"purpose {purpose_id!r} is not declared",
                     f"use one of: {', '.join(sorted(purpose_ids))}")
-    check_categories(("special_categories", "revealed_by"), register.special_categories.revealed_by)
-    for index, rule in enumerate(register.retention.rules):
-        check_categories(("retention", "rules", index, "categories"), rule.categories)
-        role = ROLES.get(rule.role)
-        if role is None:
-            add(("retention", "rules", index, "role"),
-                f"retention rule {rule.id!r} is on unknown table {rule.role!r}",
-                did_you_mean(rule.role, ROLES) + f"use a canonical role: {', '.join(sorted(ROLES))}")
-            continue
-        timestamps = [f.name for f in role.fields if f.type == "TIMESTAMPTZ"]
-        for position, start in enumerate(rule.start_fields):
-            if start not in role.field_names:
-                where = ("retention", "rules", index, "start") + ((position,) if isinstance(rule.start, list) else ())
-                add(where, f"retention rule {rule.id!r}: table {rule.role} has no column {start!r}",
-                    did_you_mean(start, timestamps) + f"start from one of its time columns: {', '.join(timestamps)}")
-            elif start not in timestamps:
-                where = ("retention", "rules", index, "start") + ((position,) if isinstance(rule.start, list) else ())
-                add(where, f"retention rule {rule.id!r}: {rule.role}.{start} is not a time column, so no period "
-                           "can run from it", f"start from one of its time columns: {', '.join(timestamps)}")
+
+
+def _retention_rule_problems(add, index: int, rule) -> None:
+    """A retention rule on an unknown table, or starting from a column that is missing or no time."""
+    role = ROLES.get(rule.role)
+    if role is None:
+        add(("retention", "rules", index, "role"), f"retention rule {rule.id!r} is on unknown table {rule.role!r}",
+            did_you_mean(rule.role, ROLES) + _canonical_roles())
+        return
+    timestamps = [f.name for f in role.fields if f.type == "TIMESTAMPTZ"]
+    for position, start in enumerate(rule.start_fields):
+        where = ("retention", "rules", index, "start") + ((position,) if isinstance(rule.start, list) else ())
+        if start not in role.field_names:
+            add(where, f"retention rule {rule.id!r}: table {rule.role} has no column {start!r}",
+                did_you_mean(start, timestamps) + f"start from one of its time columns: {', '.join(timestamps)}")
+        elif start not in timestamps:
+            add(where, f"retention rule {rule.id!r}: {rule.role}.{start} is not a time column, so no period "
+                       "can run from it", f"start from one of its time columns: {', '.join(timestamps)}")
+
+
+def _table_problems(register: Register, add) -> None:
+    """Unknown tables an access role may read, and unknown tables or fields kept after erasure."""
     for index, access_role in enumerate(register.access.roles):
         for position, role_name in enumerate(access_role.may_access):
             if role_name not in ROLES:
                 add(("access", "roles", index, "may_access", position), f"unknown table {role_name!r}",
-                    f"use a canonical role: {', '.join(sorted(ROLES))}")
+                    _canonical_roles())
     for table, columns in register.rights.erasure.kept_after_erasure.items():
         if table not in ROLES:
-            add(("rights", "erasure", "kept_after_erasure", table), f"unknown table {table!r}",
-                f"use a canonical role: {', '.join(sorted(ROLES))}")
-        else:
-            for position, column in enumerate(columns):
-                if column not in ROLES[table].field_names:
-                    add(("rights", "erasure", "kept_after_erasure", table, position),
-                        f"{table} has no field {column!r}", f"use one of: {', '.join(ROLES[table].field_names)}")
-    try:
-        ZoneInfo(register.controller.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        add(("controller", "timezone"), f"unknown time zone {register.controller.timezone!r}",
-            "write an IANA time zone such as Europe/Helsinki")
-    _exception_problems(register, add)
-    return problems
+            add(("rights", "erasure", "kept_after_erasure", table), f"unknown table {table!r}", _canonical_roles())
+            continue
+        for position, column in enumerate(columns):
+            if column not in ROLES[table].field_names:
+                add(("rights", "erasure", "kept_after_erasure", table, position),
+                    f"{table} has no field {column!r}", f"use one of: {', '.join(ROLES[table].field_names)}")
 
 
 def _exception_problems(register: Register, add) -> None:
@@ -317,14 +353,25 @@ def _exception_problems(register: Register, add) -> None:
 
 def export_problems(exports: ExportMap, source: YamlSource, register: Register) -> list[Problem]:
     """Cross-reference problems of exports.yaml against the roles and register.yaml."""
-    problems: list[Problem] = []
-
-    def add(location: Location, message: str, fix: str) -> None:
-        problems.append(Problem(str(source.path), format_location(location), message,
-                                line=source.line_of(location), fix=fix))
-
+    problems, add = _collector(source)
+    _not_exported_problems(exports, add)
     categories = {c.id for c in register.data_categories}
     files = [e.file for e in exports.exports]
+    for index, export in enumerate(exports.exports):
+        where: Location = ("exports", index)
+        if files.count(export.file) > 1:
+            add(where + ("file",), f"{export.file!r} is mapped twice", "map each file once")
+        if export.role is not None and export.role not in ROLES:
+            add(where + ("role",), f"unknown role {export.role!r} for {export.file}",
+                did_you_mean(export.role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
+            continue
+        _mapping_problems(add, where, export, register, categories)
+        _zone_problem(add, where + ("timezone",), export.timezone or exports.timezone)
+    return problems
+
+
+def _not_exported_problems(exports: ExportMap, add) -> None:
+    """Roles declared not exported: each a known role no export feeds, with a reason."""
     fed = {role for export in exports.exports for role in export.roles}
     for role, reason in exports.not_exported.items():
         if role not in ROLES:
@@ -336,55 +383,51 @@ def export_problems(exports: ExportMap, source: YamlSource, register: Register) 
         if len(reason.strip()) < 3:
             add(("not_exported", role), f"role {role!r} is declared not exported without a reason",
                 "say why the register has no export of it")
+
+
+def _mapping_problems(add, where: Location, export, register: Register, categories: set[str]) -> None:
+    """One export's identifiers, column categories, records and key against register.yaml and the roles."""
     identifiers = register.identifier_map
-    for index, export in enumerate(exports.exports):
-        where: Location = ("exports", index)
-        if files.count(export.file) > 1:
-            add(where + ("file",), f"{export.file!r} is mapped twice", "map each file once")
-        if export.role is not None and export.role not in ROLES:
-            add(where + ("role",), f"unknown role {export.role!r} for {export.file}",
-                did_you_mean(export.role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
-            continue
-        for identifier in (export.subject or {}):
-            if identifier not in identifiers:
-                add(where + ("subject", identifier), f"identifier {identifier!r} is not declared in register.yaml",
-                    did_you_mean(identifier, identifiers) + "declare it under identifiers in register.yaml or use one "
-                    f"of: {', '.join(identifiers)}")
-        for column, spec in export.columns.items():
-            if spec.category is not None and spec.category not in categories:
-                add(where + ("columns", column, "category"),
-                    f"column {column!r} of {export.file} maps to category {spec.category!r}, which register.yaml "
-                    "does not declare",
-                    did_you_mean(spec.category, categories) + "declare it under data_categories in register.yaml "
-                    f"or use one of: {', '.join(sorted(categories))}")
-        subject_columns = export.subject_columns(register.master_identifier)
-        for plan in export.plans():
-            _plan_problems(add, where, export, plan, register, bool(subject_columns))
-        keyed = {c for plan in export.plans() for c, _ in plan.fields.values()} | set(export.columns)
-        if export.key is not None and export.key not in keyed:
-            add(where + ("key",), f"key column {export.key!r} is not among the columns",
-                "name one of the mapped columns as key")
-        try:
-            ZoneInfo(export.timezone or exports.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            add(where + ("timezone",), f"unknown time zone {export.timezone or exports.timezone!r}",
-                "write an IANA time zone such as Europe/Helsinki")
-    return problems
+    for identifier in (export.subject or {}):
+        if identifier not in identifiers:
+            add(where + ("subject", identifier), f"identifier {identifier!r} is not declared in register.yaml",
+                did_you_mean(identifier, identifiers) + "declare it under identifiers in register.yaml or use one "
+                f"of: {', '.join(identifiers)}")
+    for column, spec in export.columns.items():
+        if spec.category is not None and spec.category not in categories:
+            add(where + ("columns", column, "category"),
+                f"column {column!r} of {export.file} maps to category {spec.category!r}, which register.yaml "
+                "does not declare",
+                did_you_mean(spec.category, categories) + "declare it under data_categories in register.yaml "
+                f"or use one of: {', '.join(sorted(categories))}")
+    subject_columns = export.subject_columns(register.master_identifier)
+    for plan in export.plans():
+        _plan_problems(add, where, export, plan, register, bool(subject_columns))
+    keyed = {c for plan in export.plans() for c, _ in plan.fields.values()} | set(export.columns)
+    if export.key is not None and export.key not in keyed:
+        add(where + ("key",), f"key column {export.key!r} is not among the columns",
+            "name one of the mapped columns as key")
 
 
 def _plan_problems(add, where: Location, export, plan, register: Register, has_subject: bool) -> None:
     """Problems of one record an export gives (its own role, a fact, or a consent state)."""
-    from audit_lib.roles import vocabulary
-
     role = ROLES.get(plan.role)
     at = where + plan.location
     if role is None:
         add(at + ("role",), f"unknown role {plan.role!r} for {export.file}",
             did_you_mean(plan.role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
         return
+    _plan_field_problems(add, where, at, plan, role, register)
+    _plan_given_problems(add, at, plan, role, register)
+    _plan_required_problems(add, at, export, plan, role, register, has_subject)
+
+
+def _plan_field_problems(add, where: Location, at: Location, plan, role, register: Register) -> None:
+    """Columns mapped to fields the role lacks, or to values that are not canonical."""
+    from audit_lib.roles import vocabulary
+
     column_at = (lambda column: at + ("columns", column)) if plan.location[:1] == ("facts",) else (
         lambda column: where + ("columns", column))
-    seen = {field_name: f"column {column}" for field_name, (column, _) in plan.fields.items()}
     for field_name, (column, values) in plan.fields.items():
         if field_name not in role.field_names:
             add(column_at(column) + ("field",), f"role {plan.role} has no field {field_name!r}",
@@ -395,6 +438,14 @@ def _plan_problems(add, where: Location, export, plan, register: Register, has_s
             if allowed is not None and target.lower() not in allowed:
                 add(column_at(column) + ("values", source), f"{target!r} is not a canonical value of "
                     f"{plan.role}.{field_name}", f"map to one of: {', '.join(allowed)}")
+
+
+def _plan_given_problems(add, at: Location, plan, role, register: Register) -> None:
+    """Fields set, derived or not applicable: known to the role, given one way only, constants canonical,
+    and no identifying field declared not applicable."""
+    from audit_lib.roles import vocabulary
+
+    seen = {field_name: f"column {column}" for field_name, (column, _) in plan.fields.items()}
     for kind, names in (("set", plan.constants), ("derive", plan.derive), ("not_applicable", plan.not_applicable)):
         for field_name in names:
             if field_name not in role.field_names:
@@ -415,6 +466,10 @@ def _plan_problems(add, where: Location, export, plan, register: Register, has_s
         if field_name == "subject_id" or field_name == role.key and role.field(field_name).required:
             add(at + ("not_applicable", field_name), f"{plan.role}.{field_name} identifies the record; it cannot be "
                 "declared not applicable", f"map it from a column, or derive it: derive: {{{field_name}: [columns]}}")
+
+
+def _plan_required_problems(add, at: Location, export, plan, role, register: Register, has_subject: bool) -> None:
+    """Required fields of the role that nothing gives: no column, constant, derived key or subject."""
     given = plan.provided | ({"subject_id"} if has_subject else set())
     for required in (f.name for f in role.fields if f.required):
         if required not in given:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from audit_lib.durations import parse_duration
+from audit_lib.i18n import T_
 from audit_lib.roles import REQUEST_KINDS
 from audit_lib.working_days import DEFAULT_READING, NonWorkingDays
 
@@ -98,8 +99,8 @@ class Controller(Strict):
             month, day = (int(part) for part in value.split("-"))
             date(2025, month, day)  # a year without 29 February
         except ValueError:
-            raise ValueError(f"{value!r} is not a day of the year as MM-DD (e.g. 06-30); a financial period "
-                             "ending on 29 February is declared as 02-28") from None
+            raise ValueError(T_("{value!r} is not a day of the year as MM-DD (e.g. 06-30); a financial period "
+                                "ending on 29 February is declared as 02-28", value=value)) from None
         return f"{month:02d}-{day:02d}"
 
     @field_validator("business_id")
@@ -108,7 +109,8 @@ class Controller(Strict):
         from stdnum.fi import ytunnus
 
         if value is not None and not ytunnus.is_valid(value):
-            raise ValueError(f"{value!r} is not a valid Finnish business id (Y-tunnus); its check digit is wrong")
+            raise ValueError(T_("{value!r} is not a valid Finnish business id (Y-tunnus); its check digit is wrong",
+                                value=value))
         return value
 
 
@@ -374,21 +376,22 @@ class RetentionRule(Strict):
         if self.bookkeeping is not None:
             least, anchor, basis = BOOKKEEPING[self.bookkeeping]
             if self.anchor is not None and self.anchor != anchor:
-                raise ValueError(f"{self.bookkeeping} count from {anchor} ({basis}), not from {self.anchor}; "
-                                 "leave anchor out")
+                raise ValueError(T_("{material} count from {anchor} ({basis}), not from {declared}; leave anchor out",
+                                    material=self.bookkeeping, anchor=anchor, basis=basis, declared=self.anchor))
             if parse_duration(self.duration).shorter_than(parse_duration(least)):
-                raise ValueError(f"{self.bookkeeping} are kept at least {least} ({basis}); {self.duration} is "
-                                 "shorter than the law's minimum")
+                raise ValueError(T_("{material} are kept at least {least} ({basis}); {duration} is shorter than the "
+                                    "law's minimum", material=self.bookkeeping, least=least, basis=basis,
+                                    duration=self.duration))
             if self.minimum is False:
-                raise ValueError(f"{basis} sets a minimum: bookkeeping material must not be deleted before "
-                                 "it; leave minimum out")
+                raise ValueError(T_("{basis} sets a minimum: bookkeeping material must not be deleted before it; "
+                                    "leave minimum out", basis=basis))
             self.anchor, self.minimum = anchor, True
         if self.action == "keep" and not self.minimum:
-            raise ValueError("action: keep declares no deletion, so the rule must be a minimum (minimum: true)")
+            raise ValueError(T_("action: keep declares no deletion, so the rule must be a minimum (minimum: true)"))
         if self.anchor in ("end_of_financial_period", "end_of_year_financial_period_ended") and not self.bookkeeping \
                 and not self.legal:
-            raise ValueError(f"anchor {self.anchor} counts from the financial period: say which law sets the "
-                             "period (legal:), or declare bookkeeping: books or vouchers")
+            raise ValueError(T_("anchor {anchor} counts from the financial period: say which law sets the period "
+                                "(legal:), or declare bookkeeping: books or vouchers", anchor=self.anchor))
         return self
 
     @property
@@ -494,8 +497,9 @@ class Register(Strict):
     def _one_master(cls, value: dict[str, Identifier]) -> dict[str, Identifier]:
         masters = [name for name, identifier in value.items() if identifier.master]
         if value and len(masters) != 1:
-            raise ValueError(f"exactly one identifier is the master (the master register's id); found "
-                             f"{len(masters)}: {', '.join(masters) or 'none'}; mark one with `master: true`")
+            raise ValueError(T_("exactly one identifier is the master (the master register's id); found {count}: "
+                                "{names}; mark one with `master: true`", count=len(masters),
+                                names=", ".join(masters) or T_("none")))
         return value
 
     @property

@@ -19,6 +19,7 @@ from yaml.reader import ReaderError
 from audit_lib.declaration.yaml_encoding import decode_yaml
 from audit_lib.declaration.yaml_strict import RefusedYaml, StrictLoader, inspect
 from audit_lib.errors import DeclarationError, Problem
+from audit_lib.i18n import T_
 
 Location = tuple[str | int, ...]
 # Some 700 times the bundled register.yaml: far beyond any declaration, and a bound on what a
@@ -56,18 +57,20 @@ def read_yaml(path: str | Path) -> YamlSource:
 def _read_bytes(path: Path) -> bytes:
     """The bytes of ``path``, at most MAX_BYTES of them; DeclarationError saying why not otherwise."""
     if not path.is_file():
-        raise DeclarationError([Problem(str(path), "", "file not found",
-                                        fix="check the path (relative paths are resolved from the current folder)")])
+        raise DeclarationError([Problem(str(path), "", T_("file not found"),
+                                        fix=T_("check the path (relative paths are resolved from the current "
+                                               "folder)"))])
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise DeclarationError([Problem(str(path), "", f"cannot be read: {exc.strerror or exc}",
-                                        fix="check that the file is readable by the user running regaudit")]) from None
+        raise DeclarationError([Problem(str(path), "", T_("cannot be read: {cause}", cause=exc.strerror or exc),
+                                        fix=T_("check that the file is readable by the user running regaudit"))]
+                               ) from None
     if len(raw) > MAX_BYTES:
-        raise DeclarationError([Problem(str(path), "", f"is larger than {MAX_BYTES // (1024 * 1024)} MiB, far more "
-                                                       "than any declaration", fix="check that the path names the "
-                                                                                   "YAML file you meant")])
+        raise DeclarationError([Problem(str(path), "", T_("is larger than {size} MiB, far more than any declaration",
+                                                          size=MAX_BYTES // (1024 * 1024)),
+                                        fix=T_("check that the path names the YAML file you meant"))])
     return raw
 
 
@@ -89,9 +92,10 @@ def parse_yaml(text: str, file: str, *, first_line: int = 1) -> tuple[Any, dict[
         if duplicates:
             raise DeclarationError([
                 Problem(file, format_location(d.location + (d.key,)),
-                        f"the key {d.key!r} is written twice in one mapping, on lines {d.first_line + offset} and "
-                        f"{d.second_line + offset}; YAML would silently keep only the second",
-                        line=d.second_line + offset, fix="remove one of them, or merge what they say into one")
+                        T_("the key {key!r} is written twice in one mapping, on lines {first} and {second}; YAML "
+                           "would silently keep only the second", key=d.key, first=d.first_line + offset,
+                           second=d.second_line + offset),
+                        line=d.second_line + offset, fix=T_("remove one of them, or merge what they say into one"))
                 for d in duplicates])
         data = loader.construct_document(node)
     except RefusedYaml as exc:
@@ -100,14 +104,15 @@ def parse_yaml(text: str, file: str, *, first_line: int = 1) -> tuple[Any, dict[
                                         fix=exc.fix)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise DeclarationError([Problem(file, "", f"YAML syntax error: {exc.problem}",
+        raise DeclarationError([Problem(file, "", T_("YAML syntax error: {problem}", problem=exc.problem),
                                         line=mark.line + 1 + offset if mark else None,
-                                        fix="fix the indentation or quoting on that line")]) from None
+                                        fix=T_("fix the indentation or quoting on that line"))]) from None
     except ReaderError as exc:  # a character YAML does not allow (PyYAML gives its code point)
-        raise DeclarationError([Problem(file, "", f"the character U+{exc.character:04X} is not allowed in YAML",
+        raise DeclarationError([Problem(file, "", T_("the character U+{code:04X} is not allowed in YAML",
+                                                     code=exc.character),
                                         line=text.count("\n", 0, exc.position) + 1 + offset,
-                                        fix="delete it (a control character can only be written as an escape in "
-                                            "double quotes, such as \"\\t\")")]) from None
+                                        fix=T_("delete it (a control character can only be written as an escape "
+                                               "in double quotes, such as \"\\t\")"))]) from None
     finally:
         if loader is not None:
             loader.dispose()

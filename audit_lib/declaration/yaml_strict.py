@@ -17,6 +17,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from audit_lib.i18n import T_
+
 # A declaration nests some 7 levels deep; 50 leaves room for any honest file and keeps every
 # recursive walk (PyYAML's composer, the line index, pydantic) far from Python's stack limit.
 MAX_DEPTH = 50
@@ -45,9 +47,10 @@ class DuplicateKey:
 
 
 def _too_deep(mark: yaml.Mark | None) -> RefusedYaml:
-    return RefusedYaml(f"the document nests deeper than {MAX_DEPTH} levels; no declaration needs that many",
-                       mark, "flatten the structure (a declaration nests some 7 levels); if the file was "
-                             "generated, check the program that wrote it")
+    return RefusedYaml(T_("the document nests deeper than {depth} levels; no declaration needs that many",
+                          depth=MAX_DEPTH),
+                       mark, T_("flatten the structure (a declaration nests some 7 levels); if the file was "
+                                "generated, check the program that wrote it"))
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -79,8 +82,8 @@ class StrictLoader(yaml.SafeLoader):
         except (ValueError, TypeError, AttributeError, ArithmeticError) as exc:
             kind = node.tag.rsplit(":", 1)[-1]
             shown = node.value if isinstance(node, ScalarNode) else f"this {kind}"
-            raise RefusedYaml(f"{shown!r} cannot be read as a {kind}: {exc}", node.start_mark,
-                              "correct the value, or quote it to keep it as text") from None
+            raise RefusedYaml(T_("{value!r} cannot be read as a {kind}: {error}", value=shown, kind=kind, error=exc),
+                              node.start_mark, T_("correct the value, or quote it to keep it as text")) from None
 
 
 def inspect(root: Node) -> list[DuplicateKey]:
@@ -99,16 +102,16 @@ def inspect(root: Node) -> list[DuplicateKey]:
         nonlocal added
         key = id(node)
         if key in open_nodes:
-            raise RefusedYaml("an alias refers to a node that contains it, so the document never ends",
-                              node.start_mark, "replace the alias by the values it should repeat")
+            raise RefusedYaml(T_("an alias refers to a node that contains it, so the document never ends"),
+                              node.start_mark, T_("replace the alias by the values it should repeat"))
         if key in measured:  # an alias: the node is repeated in full wherever it is used
             size, height = measured[key]
             added += size
             if added > MAX_ALIAS_NODES:
-                raise RefusedYaml(f"aliases (*name) expand the document by more than {MAX_ALIAS_NODES:,} "
-                                  "nodes; this anchor is repeated too often", node.start_mark,
-                                  "write the repeated values out, or use fewer aliases; a document built to "
-                                  "expand like this (a 'billion laughs') is an attack, not a declaration")
+                raise RefusedYaml(T_("aliases (*name) expand the document by more than {nodes:,} nodes; this "
+                                     "anchor is repeated too often", nodes=MAX_ALIAS_NODES), node.start_mark,
+                                  T_("write the repeated values out, or use fewer aliases; a document built to "
+                                     "expand like this (a 'billion laughs') is an attack, not a declaration"))
             if depth + height - 1 > MAX_DEPTH:
                 raise _too_deep(node.start_mark)
             return size, height

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from audit_lib.explore import stats
 from audit_lib.explore.words import t, value
 from audit_lib.i18n import N_
+from audit_lib.vocabulary import CONSENT_ACTIONS, ConsentAction
 
 if TYPE_CHECKING:
     import duckdb
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 Params = Mapping[str, Any]
 
-CONSENT_COLOURS = {"granted": "#1a9850", "withdrawn": "#d73027", stats.NEVER_ASKED: "#bdbdbd",
+CONSENT_COLOURS = {ConsentAction.GRANTED: "#1a9850", ConsentAction.WITHDRAWN: "#d73027", stats.NEVER_ASKED: "#bdbdbd",
                    stats.NOT_REQUIRED: "#4575b4"}
 ACCOUNT_COLOURS = {"active": "#1a9850", "inactive": "#fdae61", "closed": "#636363", "unknown": "#d9d9d9"}
 REQUEST_COLOURS = {"on time": "#1a9850", "late": "#d73027", "open": "#74add1", "open, overdue": "#a50026"}
@@ -140,7 +141,7 @@ def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Params) -> "go.Fi
     fig = make_subplots(rows=1, cols=len(channels), shared_yaxes=True, subplot_titles=channels,
                         horizontal_spacing=0.04)
     for column, channel in enumerate(channels, start=1):
-        for state in ("granted", "withdrawn", stats.NEVER_ASKED):
+        for state in (*CONSENT_ACTIONS, stats.NEVER_ASKED):
             part = data[(data["channel"] == channel) & (data["state"] == state)]
             fig.add_trace(go.Scatter(x=part["month"], y=part["subjects"], name=value(state, lang), stackgroup=channel,
                                      mode="lines", line={"width": 0.5, "color": CONSENT_COLOURS[state]},

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from audit_lib.i18n import T_
 from audit_lib.resources import SAMPLE, work_root
 
 REPO = Path(__file__).resolve().parents[2]   # the folder holding audit_lib: the kernel's PYTHONPATH
@@ -79,16 +80,16 @@ def prepare(register: str | os.PathLike | None = None, exports: str | os.PathLik
     """
     import papermill
 
-    from audit_lib.declaration import load_declaration
     from audit_lib.explore import notebook as explore_notebook
-    from audit_lib.i18n import LANGUAGES
+    from audit_lib.opening import read_declaration
     from audit_lib.periods import parse_period
+    from audit_lib.vocabulary import LANGUAGES
 
     parse_period(period)  # a bad period fails here with its message, not inside the kernel
     if lang not in LANGUAGES:  # and so does a language the notebook does not speak
         raise ValueError(f"language {lang!r}: use {' or '.join(LANGUAGES)}")
     exports_path = Path(exports) if exports else SAMPLE / "exports.yaml"
-    load_declaration(register, exports_path, allow_outside=allow_outside)
+    read_declaration(register, exports_path, allow_outside=allow_outside)
     parameters: dict[str, Any] = {"register": str(Path(register).resolve()) if register else None,
                                   "exports": str(exports_path.resolve()), "period": period, "lang": lang}
     if register is None and exports is None:
@@ -126,9 +127,9 @@ def launch(register: str | os.PathLike | None = None, exports: str | os.PathLike
     env = {**os.environ, **allow_outside_env(allow_outside)}
     # The kernel must import this checkout's audit_lib, installed or not.
     env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    echo(f"Notebook: {notebook}")
+    echo(T_("Notebook: {notebook}", notebook=notebook))
     if not open_browser:
-        echo("No browser is opened; open this URL:")
+        echo(T_("No browser is opened; open this URL:"))
     echo(lab_url(notebook.name, port, token))
     process = subprocess.Popen(lab_command(notebook, port, token, browser=open_browser), env=env,
                                cwd=notebook.parent)

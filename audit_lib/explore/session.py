@@ -58,8 +58,8 @@ def params_for(period: str, timezone: str = "Europe/Helsinki", *, subject_type: 
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from audit_lib.i18n import LANGUAGES
     from audit_lib.periods import parse_period
+    from audit_lib.vocabulary import LANGUAGES
 
     if lang not in LANGUAGES:
         raise ValueError(f"language {lang!r}: use {' or '.join(LANGUAGES)}")
@@ -80,18 +80,13 @@ def open_register(register: str | Path | None = None, exports: str | Path = "exp
     Raises DeclarationError when register.yaml or exports.yaml is invalid; a bad export file is
     reported in ``load_report`` as in an audit, and its role is simply absent.
     """
-    from audit_lib.declaration import load_declaration
-    from audit_lib.loader import connect, load_exports
-    from audit_lib.loader.declaration_tables import create_declaration_tables
+    from audit_lib.opening import open_register as open_validated, read_declaration
     from audit_lib.periods import parse_period
 
-    declaration = load_declaration(register, exports)
-    timezone = declaration.register.controller.timezone
-    audit_period = parse_period(period, timezone)
-    con = connect(timezone=timezone, memory_limit=memory_limit)
-    load_report = load_exports(con, declaration)
-    create_declaration_tables(con, declaration.register, load_report.available)
-    return Session(con=con, declaration=declaration, load_report=load_report, period=audit_period)
+    declaration = read_declaration(register, exports)
+    audit_period = parse_period(period, declaration.register.controller.timezone)  # before loading anything
+    opened = open_validated(declaration=declaration, memory_limit=memory_limit)
+    return Session(con=opened.con, declaration=opened.declaration, load_report=opened.load_report, period=audit_period)
 
 
 def from_audit(result: "AuditResult") -> Session:

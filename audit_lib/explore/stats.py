@@ -100,17 +100,10 @@ def account_states(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any],
         GROUP BY ALL ORDER BY s.subject_type, state""", {**params, "rule_id": rule_id})
 
 
-def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
-    """Consent state per opt-in channel at each month's end, from the first consent event's month to
-    as_of (month, channel, state, subjects): granted / withdrawn / never asked among the subjects
-    registered by then.
-
-    The state at a month's end is the one of the latest consent event before it (as of the month's
-    end). Computed in one pass over the events: each subject-channel pair's state at the end of the
-    months it has events in, a +1/-1 where it changes, summed over the months (a running total), so
-    the cost grows with the events, not with subjects times months.
-    """
-    return _fetch(con, f"""
+# consent_by_month's query in three steps (see its docstring). First what is counted: the consent
+# states, the opt-in channels (declared, or seen in the events), the subjects of the type filter and
+# the months from the first consent event's to as_of.
+_CONSENT_MONTHS = f"""
         WITH consent_state AS ({CONSENT_STATE}),
         channels AS (
           SELECT channel FROM decl_marketing_channels WHERE requires = 'opt_in_consent'
@@ -127,6 +120,10 @@ def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]
           FROM first_month f, generate_series(f.m, $as_of - INTERVAL 1 MICROSECOND, INTERVAL 1 MONTH) AS t(m)
           WHERE f.m IS NOT NULL
         ),
+"""
+# Each subject-channel pair's state at the end of the months it has events in, and a +1/-1 per
+# month and state where it changes:
+_CONSENT_CHANGES = f"""\
         month_end_state AS (
           SELECT c.subject_id, c.channel, CAST(date_trunc('month', c."at") AS DATE) AS month,
                  arg_max(c.state, c."at") AS state
@@ -145,6 +142,10 @@ def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]
             SELECT month, channel, before, -1 FROM changes WHERE before IS NOT NULL AND before <> state)
           GROUP BY ALL
         ),
+"""
+# The changes summed over the months (a running total) for every month, channel and state; never
+# asked is the rest of the subjects registered by then:
+_CONSENT_COUNTS = f"""\
         frame AS (
           SELECT m.month, c.channel, st.state
           FROM months m, channels c, (VALUES ('granted'), ('withdrawn')) st(state)
@@ -168,7 +169,20 @@ def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]
         SELECT k.month, k.channel, '{NEVER_ASKED}', CAST(greatest(r.subjects - sum(k.subjects), 0) AS BIGINT)
         FROM known k JOIN registered r USING (month)
         GROUP BY k.month, k.channel, r.subjects
-        ORDER BY month, channel, state""", params)
+        ORDER BY month, channel, state"""
+
+
+def consent_by_month(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":
+    """Consent state per opt-in channel at each month's end, from the first consent event's month to
+    as_of (month, channel, state, subjects): granted / withdrawn / never asked among the subjects
+    registered by then.
+
+    The state at a month's end is the one of the latest consent event before it (as of the month's
+    end). Computed in one pass over the events: each subject-channel pair's state at the end of the
+    months it has events in, a +1/-1 where it changes, summed over the months (a running total), so
+    the cost grows with the events, not with subjects times months.
+    """
+    return _fetch(con, _CONSENT_MONTHS + _CONSENT_CHANGES + _CONSENT_COUNTS, params)
 
 
 def marketing_volume(con: "duckdb.DuckDBPyConnection", params: Mapping[str, Any]) -> "pd.DataFrame":

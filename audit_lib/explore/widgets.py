@@ -50,7 +50,7 @@ class Explorer:
 
     def __init__(self, session: "Session", *, period: str | None = None, subject_type: str | None = None,
                  channel: str | None = None, lang: str = "en") -> None:
-        from audit_lib.i18n import LANGUAGES
+        from audit_lib.vocabulary import LANGUAGES
 
         if lang not in LANGUAGES:  # the notebook's parameter: say so in the cell that took it
             raise ValueError(f"lang {lang!r}: use {' or '.join(LANGUAGES)}")

@@ -9,6 +9,7 @@ from audit_lib.loader import numbers
 from audit_lib.loader.timezones import instant_sql
 from audit_lib.roles import BOOLEAN, DECIMAL, INTEGER, TEXT, TIMESTAMP
 from audit_lib.sql import ident, literal
+from audit_lib.vocabulary import QuarantineReason
 
 TRUE_VALUES = ["true", "t", "1", "yes", "y", "kyllä", "k", "x", "on", "tosi"]
 FALSE_VALUES = ["false", "f", "0", "no", "n", "ei", "off", "epätosi"]
@@ -199,14 +200,12 @@ def _year_failures(column: str, spec: CastSpec, text: str) -> list[tuple[str, st
     return [(f"{year} IS NOT NULL", reason, IMPLAUSIBLE_YEAR)]
 
 
-# Stable reason codes of quarantined rows: a value that does not parse, per type; a date or time
-# outside the plausible years (implausible_year); a number that cannot be told apart or would be
-# rounded (numbers.py: ambiguous_number, precision_loss). The readers' own: column_count,
-# bad_quoting, bad_encoding, line_too_long, bad_row (readers.py), bad_json (json_lines.py),
-# formula_without_value and cell_error (xlsx.py).
-REASON_CODES = {TIMESTAMP: "bad_date", BOOLEAN: "bad_boolean", DECIMAL: numbers.BAD_NUMBER,
-                INTEGER: numbers.BAD_NUMBER, TEXT: "bad_value"}
-IMPLAUSIBLE_YEAR = "implausible_year"
+# Stable reason codes of quarantined rows (all of them: audit_lib/vocabulary.QuarantineReason): a value
+# that does not parse, per type; a date or time outside the plausible years (implausible_year); a
+# number that cannot be told apart or would be rounded (numbers.py: ambiguous_number, precision_loss).
+REASON_CODES = {TIMESTAMP: QuarantineReason.BAD_DATE, BOOLEAN: QuarantineReason.BAD_BOOLEAN,
+                DECIMAL: numbers.BAD_NUMBER, INTEGER: numbers.BAD_NUMBER, TEXT: QuarantineReason.BAD_VALUE}
+IMPLAUSIBLE_YEAR = QuarantineReason.IMPLAUSIBLE_YEAR
 
 
 def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, required: bool,
@@ -226,7 +225,7 @@ def failure_reason(column: str, field: str, spec: CastSpec, typed_sql: str, requ
         where = " or ".join(part for part in ("its values: map" if spec.values else "", allowed) if part)
         bad = literal(f"unknown value in column {column} (not in {where})")
     missing = literal(f"missing {'key ' if key else ''}{field} (column {column})")
-    missing_code = literal("missing_key" if key else "missing_value")
+    missing_code = literal(QuarantineReason.MISSING_KEY if key else QuarantineReason.MISSING_VALUE)
     # The cheap test first: a typed value present means the row is fine for this field.
     can_fail = not (spec.target == TEXT and not spec.closed)
     if spec.target == TEXT and not spec.closed:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from audit_lib.hashing import sha256_file
 from audit_lib.loader.readers import relative_name
+from audit_lib.vocabulary import COMPLETE_INPUT_STATUSES
 
 if TYPE_CHECKING:
     import duckdb
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 # Input statuses that leave the audit complete: a file that loaded, and files no entry reads (those
 # are findings of inventory_unmapped_file, or ignored with a reason), not inputs that failed; and
 # files ``regaudit check --only`` did not read because no selected check needs them (``skipped``).
-COMPLETE_STATUSES = ("loaded", "not_mapped", "ignored", "skipped")
+COMPLETE_STATUSES = COMPLETE_INPUT_STATUSES
 # Files that tools leave beside exports and that hold no register data.
 _SYSTEM_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
 

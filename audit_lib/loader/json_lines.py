@@ -16,6 +16,7 @@ from typing import Iterator
 
 from audit_lib.loader.encoding import STREAM_ERRORS, open_binary
 from audit_lib.loader.readers import Reject
+from audit_lib.vocabulary import QuarantineReason
 
 # DuckDB's maximum_object_size: the longest line its JSON reader takes.
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -67,17 +68,17 @@ def set_aside_bad_lines(path: Path, name: str, target: Path) -> list[Reject]:
 def _fault(line: bytes | None, size: int) -> tuple[str, str] | None:
     """Why a line is not a JSON object (code, reason), or None if it is one."""
     if line is None:
-        return "line_too_long", f"line too long: {size:,} bytes, more than the {MAX_LINE_BYTES:,} a row may have"
+        return QuarantineReason.LINE_TOO_LONG, f"line too long: {size:,} bytes, more than the {MAX_LINE_BYTES:,} a row may have"
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "bad_encoding", "invalid characters for the file's encoding (UTF-8)"
+        return QuarantineReason.BAD_ENCODING, "invalid characters for the file's encoding (UTF-8)"
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:
-        return "bad_json", f"not valid JSON ({exc})"
+        return QuarantineReason.BAD_JSON, f"not valid JSON ({exc})"
     if not isinstance(value, dict):
-        return "bad_json", f"a JSON {type(value).__name__}, not an object"
+        return QuarantineReason.BAD_JSON, f"a JSON {type(value).__name__}, not an object"
     return None
 
 

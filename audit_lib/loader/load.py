@@ -27,6 +27,7 @@ quarantined as ``implausible_year``, whatever read it (casting.py); numbers are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Collection
 
@@ -43,6 +44,7 @@ from audit_lib.loader.readers import (CODE_COLUMN, FILE_COLUMN, LINE_COLUMN, NAT
 from audit_lib.loader.snapshots import SNAPSHOT_COLUMN
 from audit_lib.roles import ROLES, TEXT, vocabulary
 from audit_lib.sql import ident, literal
+from audit_lib.vocabulary import InputStatus, QuarantineReason
 
 if TYPE_CHECKING:
     import duckdb
@@ -172,7 +174,7 @@ def _record_skipped(declaration, export, files: "list[Path] | LoadError", report
     """List the files of an entry the selected checks do not need as ``skipped``: not read, not hashed
     (only their size is taken), neither loaded nor missing."""
     base = {"role": ", ".join(export.roles), "format": export.format, "sha256": None, "rows_read": None,
-            "rows_loaded": None, "rows_quarantined": None, "status": "skipped", "detected": {}}
+            "rows_loaded": None, "rows_quarantined": None, "status": InputStatus.SKIPPED, "detected": {}}
     if isinstance(files, LoadError):  # not looked at further: the selected checks do not read it
         report.inputs.append({**base, "file": export.file, "bytes": None,
                               "detail": f"{SKIPPED_DETAIL} (and it could not be found: {files})"})
@@ -275,7 +277,7 @@ def _load_one(con, declaration, export, files: "list[Path] | LoadError", key: st
         report.problems.append(str(exc))
         report.inputs.append({"file": export.file, "role": ", ".join(export.roles), "format": export.format,
                               "sha256": None, "bytes": None, "rows_read": 0, "rows_loaded": 0,
-                              "rows_quarantined": 0, "status": "error", "detail": str(exc), "detected": {}})
+                              "rows_quarantined": 0, "status": InputStatus.ERROR, "detail": str(exc), "detected": {}})
         return
     loaded.append(_Loaded(export, key, view, plan_exprs, times))
 
@@ -449,27 +451,52 @@ def _create_stage(con, declaration, export, source: Source, table: str
             typed_name = plan_exprs[index][field_name] = typed_by_expression[expression]
             continue
         else:
-            typed.append(f"{expression} AS {typed_name}")
+            typed.append((expression, typed_name))
             typed_by_expression[expression] = typed_name
             plan_exprs[index][field_name] = typed_name
         is_key = index == 0 and field_name == primary_key_field
-        required = canonical.required or is_key
-        reason, code = failure_reason(column, field_name, spec, typed_name, required, key=is_key)
-        passes = passes_sql(column, spec, typed_name, required)
-        if plan.when is not None:
-            guard = _guard_sql(plan)
-            reason, code = f"CASE WHEN {guard} THEN {reason} END", f"CASE WHEN {guard} THEN {code} END"
-            passes = None if passes is None else f"(NOT ({guard}) OR {passes})"
-        reasons.append(reason)
-        failed_values.append(_failed_value_sql(reason, column))
-        codes.append(code)
-        if passes is not None:
-            passing.append(passes)
+        _test_field(plan, column, field_name, spec, typed_name, canonical.required or is_key, is_key,
+                    (reasons, failed_values, codes, passing))
     for index, plan in enumerate(plans):
         for field_name, value in plan.constants.items():
             plan_exprs[index][field_name] = constant_sql(value, ROLES[plan.role].field(field_name).type)
         for field_name, columns in plan.derive.items():
             plan_exprs[index][field_name] = derived_key_sql(columns)
+    _test_subject(declaration, export, plans, reasons, codes, passing)
+    _type_times(declaration, export, source, typed, reasons, failed_values, codes, passing)
+    code_sql = _code_sql(export, codes, passing)
+    reason_sql = f"concat_ws('; ', {', '.join(reasons)})" if reasons else "NULL::VARCHAR"
+    value_sql = (f"NULLIF(concat_ws('; ', {', '.join(failed_values)}), '')" if failed_values
+                 else "NULL::VARCHAR")
+    # One statement per file, in file order: the rowid then numbers each file's rows contiguously,
+    # so neither the file's name nor the row's number needs storing (see _numbered_view).
+    computed = ", ".join(f"{expression} AS {name}" for expression, name in typed)
+    counts = []
+    with _one_thread(con):
+        for number, (part_sql, params) in enumerate(source.parts):
+            counts.append(_write_part(con, export, source, table, number, part_sql, params, computed, code_sql))
+    return plan_exprs, (reason_sql, value_sql), counts
+
+
+def _test_field(plan, column: str, field_name: str, spec: CastSpec, typed_name: str, required: bool, is_key: bool,
+                tests: tuple[list, list, list, list]) -> None:
+    """Add a field's failure reason, failing value, code and pass test (guarded by the fact's ``when``)."""
+    reasons, failed_values, codes, passing = tests
+    reason, code = failure_reason(column, field_name, spec, typed_name, required, key=is_key)
+    passes = passes_sql(column, spec, typed_name, required)
+    if plan.when is not None:
+        guard = _guard_sql(plan)
+        reason, code = f"CASE WHEN {guard} THEN {reason} END", f"CASE WHEN {guard} THEN {code} END"
+        passes = None if passes is None else f"(NOT ({guard}) OR {passes})"
+    reasons.append(reason)
+    failed_values.append(_failed_value_sql(reason, column))
+    codes.append(code)
+    if passes is not None:
+        passing.append(passes)
+
+
+def _test_subject(declaration, export, plans, reasons: list, codes: list, passing: list) -> None:
+    """Add the test that a row of a role with subjects names one in at least one identifier column."""
     subject_columns = export.subject_columns(declaration.register.master_identifier)
     needs_subject = any(ROLES[plan.role].field("subject_id").required for plan in plans
                         if "subject_id" in ROLES[plan.role].field_names)
@@ -477,10 +504,14 @@ def _create_stage(con, declaration, export, source: Source, table: str
         present = " OR ".join(f"{text_sql(ident(c))} IS NOT NULL" for c in dict.fromkeys(subject_columns.values()))
         names = ", ".join(dict.fromkeys(subject_columns.values()))
         reasons.append(f"CASE WHEN NOT ({present}) THEN {literal(f'missing subject (no value in {names})')} END")
-        codes.append(f"CASE WHEN NOT ({present}) THEN 'missing_value' END")
+        codes.append(f"CASE WHEN NOT ({present}) THEN {literal(QuarantineReason.MISSING_VALUE)} END")
         passing.append(f"({present})")
-    # Times the loader types beside the fields: the snapshot column (required) and the time each
-    # free-text column refers to (optional).
+
+
+def _type_times(declaration, export, source: Source, typed: list, reasons: list, failed_values: list, codes: list,
+                passing: list) -> None:
+    """Add the times the loader types beside the fields: the snapshot column (required) and the time each
+    free-text column refers to (optional)."""
     times = ([(export.snapshot.column, SNAPSHOT_COLUMN, "snapshot", True)]
              if export.snapshot is not None and export.snapshot.column else [])
     times += [(spec.text_at, text_at_column(column), f"time of {column}", False)
@@ -490,36 +521,51 @@ def _create_stage(con, declaration, export, source: Source, table: str
                         timezone=export.timezone or declaration.exports.timezone,
                         timestamp_formats=tuple(export.options.timestamp_formats or TIMESTAMP_FORMATS),
                         years=export.options.plausible_years)
-        typed.append(f"{cast_expression(column, spec)} AS {ident(name)}")
+        typed.append((cast_expression(column, spec), ident(name)))
         reason, code = failure_reason(column, label, spec, ident(name), required)
         reasons.append(reason)
         failed_values.append(_failed_value_sql(reason, column))
         codes.append(code)
         passing.append(passes_sql(column, spec, ident(name), required))
+
+
+def _code_sql(export, codes: list[str], passing: list[str]) -> str:
+    """SQL of a row's quarantine reason code (NULL for a row that loads)."""
     code_sql = f"coalesce({', '.join(codes)})" if codes else "NULL::VARCHAR"
     if export.on_unknown_value == "fail":
-        code_sql = (f"CASE WHEN ({code_sql}) = 'bad_value' THEN error('a value outside the canonical values or the "
-                    f"values: map (on_unknown_value: fail)') ELSE {code_sql} END")
+        code_sql = (f"CASE WHEN ({code_sql}) = {literal(QuarantineReason.BAD_VALUE)} THEN error('a value outside the "
+                    f"canonical values or the values: map (on_unknown_value: fail)') ELSE {code_sql} END")
     if passing:
         # Most rows pass every field: one cheap test spares them the coalesce of CASEs.
         code_sql = f"CASE WHEN {' AND '.join(passing)} THEN NULL ELSE {code_sql} END"
-    reason_sql = f"concat_ws('; ', {', '.join(reasons)})" if reasons else "NULL::VARCHAR"
-    value_sql = (f"NULLIF(concat_ws('; ', {', '.join(failed_values)}), '')" if failed_values
-                 else "NULL::VARCHAR")
-    # One statement per file, in file order: the rowid then numbers each file's rows contiguously,
-    # so neither the file's name nor the row's number needs storing (see _numbered_view).
-    counts = []
-    for number, (part_sql, params) in enumerate(source.parts):
-        typed_sql = f"SELECT *, {', '.join(typed)} FROM ({part_sql})" if typed else f"SELECT * FROM ({part_sql})"
-        select = f"SELECT *, {code_sql} AS {ident(CODE_COLUMN)} FROM ({typed_sql})"
-        verb = f"CREATE TABLE {ident(table)} AS " if number == 0 else f"INSERT INTO {ident(table)} "
-        try:
-            counts.append(con.execute(verb + select, params).fetchall()[0][0])
-        except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
-            name = source.names[min(number, len(source.names) - 1)]
-            paths = [str(p) for p in source.files]
-            raise LoadError(name, f"cannot be read as {export.format}: {duck_message(exc, paths, source.names)}") from exc
-    return plan_exprs, (reason_sql, value_sql), counts
+    return code_sql
+
+
+@contextlib.contextmanager
+def _one_thread(con):
+    """Run the stage's writes on one thread: the rowids must follow the file's rows (they give each row
+    its number), and DuckDB's parallel order-preserving insert was seen to store a Parquet file's row
+    groups (and a large CSV's chunks) out of order, numbering most rows of a large file wrongly."""
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
+
+
+def _write_part(con, export, source: Source, table: str, number: int, part_sql: str, params, computed: str,
+                code_sql: str) -> int:
+    """Write file ``number`` of the source into the stage (creating it with the first); its rows."""
+    typed_sql = f"SELECT *, {computed} FROM ({part_sql})" if computed else f"SELECT * FROM ({part_sql})"
+    select = f"SELECT *, {code_sql} AS {ident(CODE_COLUMN)} FROM ({typed_sql})"
+    verb = f"CREATE TABLE {ident(table)} AS " if number == 0 else f"INSERT INTO {ident(table)} "
+    try:
+        return con.execute(verb + select, params).fetchall()[0][0]
+    except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
+        name = source.names[min(number, len(source.names) - 1)]
+        paths = [str(p) for p in source.files]
+        raise LoadError(name, f"cannot be read as {export.format}: {duck_message(exc, paths, source.names)}") from exc
 
 
 def _failed_value_sql(reason_sql: str, column: str) -> str:
@@ -557,9 +603,10 @@ def _mark_duplicates(con, export, table: str, view_exprs: dict[str, str]) -> Non
     if not con.execute(f"SELECT count(*) FROM ({duplicated})").fetchall()[0][0]:
         return
     con.execute(
-        f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = 'duplicate_key' WHERE rowid IN (SELECT rid FROM "
-        f"(SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n FROM {ident(table)} "
-        f"WHERE {good} AND {key} IN ({duplicated})) WHERE n > 1)")
+        f"UPDATE {ident(table)} SET {ident(CODE_COLUMN)} = {literal(QuarantineReason.DUPLICATE_KEY)} WHERE rowid IN "
+        f"(SELECT rid FROM (SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
+        f"FROM {ident(table)} WHERE {good} AND {key} IN ({duplicated})) WHERE n > 1)")
+
 
 
 def _rowid_ranges(names: list[str], counts: list[int]) -> list[tuple[str, int, int]]:
@@ -631,9 +678,9 @@ def _quarantine(con, export, source: Source, view: str, reason_sql: str, value_s
     if export.key:
         # The key is kept apart from the reason: outputs show it only pseudonymised.
         duplicate = literal(f"duplicate key in column {export.key}")
-        reason_sql = f"CASE WHEN {ident(CODE_COLUMN)} = 'duplicate_key' THEN {duplicate} ELSE {reason_sql} END"
-        key_value = (f"CASE WHEN {ident(CODE_COLUMN)} = 'duplicate_key' THEN "
-                     f"CAST({_key_sql(export, view_exprs)} AS VARCHAR) END")
+        is_duplicate = f"{ident(CODE_COLUMN)} = {literal(QuarantineReason.DUPLICATE_KEY)}"
+        reason_sql = f"CASE WHEN {is_duplicate} THEN {duplicate} ELSE {reason_sql} END"
+        key_value = f"CASE WHEN {is_duplicate} THEN CAST({_key_sql(export, view_exprs)} AS VARCHAR) END"
     con.execute(
         f"INSERT INTO quarantine SELECT {ident(FILE_COLUMN)}, {ident(ROW_COLUMN)}, {reason_sql}, {raw}, "
         f"{line}, NULL, {ident(CODE_COLUMN)}, {key_value}, CASE WHEN {_raw_kept_sql(kept)} THEN {value_sql} END "
@@ -771,11 +818,11 @@ def _reconcile(declaration, export, source: Source, staged: dict[str, int], mark
         read = source.rows_read(name, staged.get(name, 0) + structural)
         quarantined = marked.get(name, 0) + structural
         ratio = quarantined / read if read else 0.0
-        status = "rejected" if ratio > threshold else "loaded"
+        status = InputStatus.REJECTED if ratio > threshold else InputStatus.LOADED
         detected = source.detected.get(name, {})
         described = ", ".join(f"{k}={_plain(v)}" for k, v in detected.items() if k not in ("renamed_columns",))
         detail = (f"{quarantined} of {read} rows quarantined ({ratio:.1%}), above the threshold {threshold:.1%}; "
-                  f"{described}" if status == "rejected" else described)
+                  f"{described}" if status == InputStatus.REJECTED else described)
         report.inputs.append({
             "file": name, "role": ", ".join(export.roles), "format": export.format, "sha256": hashes.sha256(path),
             "bytes": path.stat().st_size, "rows_read": read, "rows_loaded": read - quarantined,

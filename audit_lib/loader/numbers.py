@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 
 from audit_lib.sql import literal
+from audit_lib.vocabulary import QuarantineReason
 
-AMBIGUOUS_NUMBER = "ambiguous_number"
-PRECISION_LOSS = "precision_loss"
-BAD_NUMBER = "bad_number"
+AMBIGUOUS_NUMBER = QuarantineReason.AMBIGUOUS_NUMBER
+PRECISION_LOSS = QuarantineReason.PRECISION_LOSS
+BAD_NUMBER = QuarantineReason.BAD_NUMBER
 
 _BLANKS = r"[\s\x{00a0}\x{202f}€]"
 # Exact to 18 decimals, 20 integer digits: wider than any field, so comparing in it loses nothing.

@@ -17,6 +17,7 @@ A JSON-lines file with lines that are no JSON object is read without them, each 
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import tempfile
@@ -30,6 +31,7 @@ from audit_lib.loader.csv_records import has_interior_blank_line, record_positio
 from audit_lib.loader.csv_scan import MAX_QUOTED_LINES, MAX_RECORD_BYTES, RecordScan, scan_records, write_readable_copy
 from audit_lib.loader.headers import MAX_COLUMNS, check_columns, column_count_error, dedupe_header
 from audit_lib.sql import ident, literal
+from audit_lib.vocabulary import QuarantineReason
 
 if TYPE_CHECKING:
     import duckdb
@@ -256,36 +258,57 @@ class _Scratch:
 
 
 def _csv_source(con, export, files, names, native, key, lf_newlines: bool = False) -> Source:
+    """The Source over CSV files: each prepared (decoded, counted, checked), then read strictly."""
     options = export.options
     header = True if options.header is None else options.header
     scratch = _Scratch()
     try:
-        prepared: list[_CsvFile] = []
-        header_fields: list[str] | None = None
-        for path, name in zip(files, names):
-            csv_file, fields = _prepare_csv(path, name, options, header, lf_newlines, scratch)
-            # Each file its own dialect (a monthly log saved once with another spreadsheet), same header.
-            if not prepared:
-                header_fields = fields
-            elif fields and header and dedupe_header(fields)[0] != dedupe_header(header_fields or [])[0]:
-                raise LoadError(name, f"its header {fields} differs from the first file's {header_fields}; "
-                                      "map files with different columns as separate exports")
-            prepared.append(csv_file)
-        if not header_fields:
-            raise LoadError(names[0], "is empty: no header line found", row=(options.skip_rows or 0) + 1)
-        if header:
-            columns, renamed = dedupe_header(header_fields)
-            if renamed:
-                for csv_file in prepared:
-                    csv_file.info["renamed_columns"] = renamed
-        else:
-            columns = [f"column{i}" for i in range(1, len(header_fields) + 1)]
-        # Before DuckDB sees the names: two that differ only in case fail its binder.
-        check_columns(names[0], columns)
+        prepared, header_fields = _prepare_files(files, names, options, header, lf_newlines, scratch)
+        columns = _csv_columns(names[0], prepared, header_fields, header, options.skip_rows)
         return _csv_relations(con, export, files, names, native, key, prepared, columns, header, scratch)
     except BaseException:
         scratch.remove()
         raise
+
+
+def _prepare_files(files, names, options, header: bool, lf_newlines: bool,
+                   scratch: _Scratch) -> tuple[list[_CsvFile], list[str] | None]:
+    """Every file prepared, and the first one's header fields (which every other file's must equal)."""
+    prepared: list[_CsvFile] = []
+    header_fields: list[str] | None = None
+    for path, name in zip(files, names):
+        csv_file, fields = _prepare_csv(path, name, options, header, lf_newlines, scratch)
+        # Each file its own dialect (a monthly log saved once with another spreadsheet), same header.
+        if not prepared:
+            header_fields = fields
+        elif fields and header:
+            _check_same_header(name, fields, header_fields)
+        prepared.append(csv_file)
+    return prepared, header_fields
+
+
+def _check_same_header(name: str, fields: list[str], first: list[str] | None) -> None:
+    """Refuse a file whose header (made unique) is not the first file's."""
+    if dedupe_header(fields)[0] != dedupe_header(first or [])[0]:
+        raise LoadError(name, f"its header {fields} differs from the first file's {first}; "
+                              "map files with different columns as separate exports")
+
+
+def _csv_columns(first_name: str, prepared: list[_CsvFile], header_fields: list[str] | None, header: bool,
+                 skip_rows: int | None) -> list[str]:
+    """The columns: the header's names made unique (the renames noted per file), else column1, column2, ..."""
+    if not header_fields:
+        raise LoadError(first_name, "is empty: no header line found", row=(skip_rows or 0) + 1)
+    if header:
+        columns, renamed = dedupe_header(header_fields)
+        if renamed:
+            for csv_file in prepared:
+                csv_file.info["renamed_columns"] = renamed
+    else:
+        columns = [f"column{i}" for i in range(1, len(header_fields) + 1)]
+    # Before DuckDB sees the names: two that differ only in case fail its binder.
+    check_columns(first_name, columns)
+    return columns
 
 
 def _prepare_csv(path: Path, name: str, options, header: bool, lf_newlines: bool,
@@ -300,16 +323,13 @@ def _prepare_csv(path: Path, name: str, options, header: bool, lf_newlines: bool
 
 def _prepare_readable_csv(path: Path, name: str, options, header: bool, lf_newlines: bool,
                           scratch: _Scratch) -> tuple[_CsvFile, list[str]]:
+    """_prepare_csv's work on a file whose every pass reads to its end."""
     skip = options.skip_rows or 0
     _check_dialect_options(name, options)
     sample = enc.read_sample(path)
     encoding = enc.normalise(options.encoding) if options.encoding else enc.detect_encoding(sample)
     sample, text = enc.head_sample(path, sample, encoding, skip)
-    info: dict[str, object] = {"encoding": "utf-8" if encoding == "utf-8-sig" else encoding,
-                               "encoding_source": "exports.yaml" if options.encoding else "detected",
-                               "bom": encoding in ("utf-8-sig", "utf-16") and not options.encoding}
-    if enc.is_gzip(path):
-        info["compression"] = "gzip"
+    info = _encoding_info(path, encoding, options)
     read_path, text = _utf8_file(path, encoding, sample, text, options, lf_newlines, scratch, info)
     # NUL padding is no part of the file's text (the record count finds and leaves it out).
     text = text.lstrip("\ufeff").rstrip("\x00")
@@ -319,6 +339,24 @@ def _prepare_readable_csv(path: Path, name: str, options, header: bool, lf_newli
     info.update({"delimiter": delimiter, "quote": quote, "header": header, "skip_rows": skip})
     scan = scan_records(read_path, delimiter, quote, skip)
     _refuse_lost_rows(name, scan)
+    read_path, long_records = _readable_records(read_path, scan, header, scratch, info)
+    return _CsvFile(read_path, delimiter, quote, skip, info, scan, long_records), fields
+
+
+def _encoding_info(path: Path, encoding: str, options) -> dict[str, object]:
+    """What inputs.csv tells of a file's encoding: which, from where, whether a BOM declared it, gzip."""
+    info: dict[str, object] = {"encoding": "utf-8" if encoding == "utf-8-sig" else encoding,
+                               "encoding_source": "exports.yaml" if options.encoding else "detected",
+                               "bom": encoding in ("utf-8-sig", "utf-16") and not options.encoding}
+    if enc.is_gzip(path):
+        info["compression"] = "gzip"
+    return info
+
+
+def _readable_records(read_path: Path, scan: RecordScan, header: bool, scratch: _Scratch,
+                      info: dict[str, object]) -> tuple[Path, dict[int, tuple[int, bytes]]]:
+    """The file DuckDB reads (a copy without NUL padding and with a stand-in for each record too long
+    to read, when there are such), and those records by data row: their size and first bytes."""
     # A long header is read whole (the reader skips it): only data records are too long to read.
     scan.oversized = [record for record in scan.oversized if record.record > int(header)]
     prefixes: dict[int, bytes] = {}
@@ -330,7 +368,7 @@ def _prepare_readable_csv(path: Path, name: str, options, header: bool, lf_newli
             info["nul_padding"] = f"{scan.nul_padding:,} NUL byte(s) padding the end of the file, left out"
     long_records = {record.record - int(header): (record.size, prefixes.get(record.record, b""))
                     for record in scan.oversized}
-    return _CsvFile(read_path, delimiter, quote, skip, info, scan, long_records), fields
+    return read_path, long_records
 
 
 def _utf8_file(path: Path, encoding: str, sample: bytes, text: str, options, lf_newlines: bool, scratch: _Scratch,
@@ -349,12 +387,7 @@ def _utf8_file(path: Path, encoding: str, sample: bytes, text: str, options, lf_
     if encoding in ("utf-8", "utf-8-sig"):
         enc.copy_with_lf_newlines(path, read_path)
     else:
-        utf8_lines = enc.transcode_to_utf8(path, encoding, read_path, lf_newlines or cr_only)
-        info["transcoded"] = True
-        if utf8_lines:
-            shown = ", ".join(map(str, utf8_lines[:10])) + (", ..." if len(utf8_lines) > 10 else "")
-            info["mixed_encoding"] = (f"{len(utf8_lines)} line(s) in UTF-8 among {encoding} ones, decoded as "
-                                      f"UTF-8: line(s) {shown}")
+        _transcode(path, encoding, read_path, lf_newlines or cr_only, info)
     if cr_only:
         info["line_endings"] = "CR (classic Mac OS): read from a copy with every line ending made LF"
     elif lf_newlines:
@@ -362,6 +395,16 @@ def _utf8_file(path: Path, encoding: str, sample: bytes, text: str, options, lf_
     if lf_newlines or cr_only:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return read_path, text
+
+
+def _transcode(path: Path, encoding: str, read_path: Path, lf_newlines: bool, info: dict[str, object]) -> None:
+    """Write ``path`` as UTF-8 to ``read_path``; notes in ``info`` the UTF-8 lines it held among the others."""
+    utf8_lines = enc.transcode_to_utf8(path, encoding, read_path, lf_newlines)
+    info["transcoded"] = True
+    if utf8_lines:
+        shown = ", ".join(map(str, utf8_lines[:10])) + (", ..." if len(utf8_lines) > 10 else "")
+        info["mixed_encoding"] = (f"{len(utf8_lines)} line(s) in UTF-8 among {encoding} ones, decoded as "
+                                  f"UTF-8: line(s) {shown}")
 
 
 def _check_width(name: str, read_path: Path, text: str, sample_size: int, skip: int, delimiter: str,
@@ -407,20 +450,41 @@ def _refuse_lost_rows(name: str, scan: RecordScan) -> None:
 def _csv_relations(con, export, files, names, native, key, prepared: list[_CsvFile], columns: list[str],
                    header: bool, scratch: _Scratch) -> Source:
     """The Source over prepared CSV files: one strict read_csv per file, its rejects stored."""
-    options = export.options
-    params: dict[str, object] = {"quote": prepared[0].quote}
+    file_args = functools.partial(_file_args, *_common_args(export.options, prepared[0].quote, header))
+    types, chosen = _csv_types(con, file_args, prepared, names, columns, native)
+    parts, tables, detected = _csv_parts(file_args, prepared, names, columns, types, chosen, key)
+    source = Source(parts=parts, files=files, names=names, columns=columns, types=types, detected=detected,
+                    header_lines={n: f.skip + (1 if header else 0) for n, f in zip(names, prepared)},
+                    read_paths={n: f.read_path for n, f in zip(names, prepared)}, temp_dir=scratch.path,
+                    scans={n: f.scan for n, f in zip(names, prepared)})
+    source._collect = _rejects_collector(tables, source, {n: f.long_records for n, f in zip(names, prepared)})
+    return source
+
+
+def _common_args(options, quote: str, header: bool) -> tuple[list[str], dict[str, object]]:
+    """The read_csv arguments every file of an export shares, and their parameters."""
+    params: dict[str, object] = {"quote": quote}
     common = ["auto_detect = false", "delim = $delim", "quote = $quote", "escape = $quote",
               f"header = {'true' if header else 'false'}", f"max_line_size = {MAX_RECORD_BYTES}"]
     if options.null_values is not None:
         params["nullstr"] = options.null_values
         common.append("nullstr = $nullstr")
+    return common, params
 
-    def file_args(csv_file: _CsvFile) -> tuple[list[str], dict[str, object]]:
-        # Compression by content, never by name (a copy is plain; a .gz may be no gzip at all).
-        compression = "gzip" if enc.is_gzip(csv_file.read_path) else "none"
-        return (common + [f"skip = {int(csv_file.skip)}", f"compression = '{compression}'"],
-                params | {"file": str(csv_file.read_path), "delim": csv_file.delimiter})
 
+def _file_args(common: list[str], params: dict[str, object],
+               csv_file: _CsvFile) -> tuple[list[str], dict[str, object]]:
+    """One file's read_csv arguments and parameters: the shared ones, its skip, compression, path and delimiter."""
+    # Compression by content, never by name (a copy is plain; a .gz may be no gzip at all).
+    compression = "gzip" if enc.is_gzip(csv_file.read_path) else "none"
+    return (common + [f"skip = {int(csv_file.skip)}", f"compression = '{compression}'"],
+            params | {"file": str(csv_file.read_path), "delim": csv_file.delimiter})
+
+
+def _csv_types(con, file_args, prepared: list[_CsvFile], names: list[str], columns: list[str],
+               native) -> tuple[dict[str, str], dict[str, str]]:
+    """Each column's type as read (VARCHAR, or the reader's own cast where the sampled values allow it),
+    and the columns given the reader's cast."""
     try:
         types = {c: "VARCHAR" for c in columns}
         chosen = _native_choice(con, [file_args(f) for f in prepared], columns, native)
@@ -430,6 +494,12 @@ def _csv_relations(con, export, files, names, native, key, prepared: list[_CsvFi
     except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
         paths = [str(f.read_path) for f in prepared]
         raise LoadError(names[0], f"cannot be read as CSV: {duck_message(exc, paths, names)}") from exc
+    return types, chosen
+
+
+def _csv_parts(file_args, prepared: list[_CsvFile], names: list[str], columns: list[str], types: dict[str, str],
+               chosen: dict[str, str], key: str):
+    """Per file: its strict read_csv SELECT with parameters, its rejects and scan tables, and what was detected."""
     struct = "{" + ", ".join(f"{literal(c)}: {literal(t)}" for c, t in types.items()) + "}"
     select = ", ".join(ident(c) for c in columns)
     parts, tables = [], []
@@ -443,20 +513,18 @@ def _csv_relations(con, export, files, names, native, key, prepared: list[_CsvFi
                        f"rejects_table = {literal(reject_table)}", f"rejects_scan = {literal(scan_table)}"]
         parts.append((f"SELECT {select} FROM read_csv($file, {', '.join(args)})", part_params))
         tables.append((reject_table, scan_table, name))
-    source = Source(parts=parts, files=files, names=names, columns=columns, types=types, detected=detected,
-                    header_lines={n: f.skip + (1 if header else 0) for n, f in zip(names, prepared)},
-                    read_paths={n: f.read_path for n, f in zip(names, prepared)}, temp_dir=scratch.path,
-                    scans={n: f.scan for n, f in zip(names, prepared)})
-    long_records = {n: f.long_records for n, f in zip(names, prepared)}
+    return parts, tables, detected
 
+
+def _rejects_collector(tables: list[tuple[str, str, str]], source: Source,
+                       long_records: dict[str, dict[int, tuple[int, bytes]]]):
+    """The function that fetches every file's rejects once the SELECTs have run."""
     def collect(con) -> list[Reject]:
         found: list[Reject] = []
         for reject_table, scan_table, name in tables:
             found += _csv_rejects(con, reject_table, scan_table, source, name, long_records[name])
         return found
-
-    source._collect = collect
-    return source
+    return collect
 
 
 def _cleanup(temp_dir: Path | None) -> None:
@@ -486,15 +554,16 @@ def _native_choice(con, files: list[tuple[list[str], dict[str, object]]], column
     return {c: cast.reader_type for c, cast in chosen.items()}
 
 
-_STRUCTURAL = {"TOO MANY COLUMNS": "column_count", "MISSING COLUMNS": "column_count",
-               "UNQUOTED VALUE": "bad_quoting", "INVALID ENCODING": "bad_encoding",
-               "LINE SIZE OVER MAXIMUM": "line_too_long", "INVALID STATE": "bad_row"}
-NATIVE_CAST_FAILED = "native_cast_failed"
+_STRUCTURAL = {"TOO MANY COLUMNS": QuarantineReason.COLUMN_COUNT, "MISSING COLUMNS": QuarantineReason.COLUMN_COUNT,
+               "UNQUOTED VALUE": QuarantineReason.BAD_QUOTING, "INVALID ENCODING": QuarantineReason.BAD_ENCODING,
+               "LINE SIZE OVER MAXIMUM": QuarantineReason.LINE_TOO_LONG, "INVALID STATE": QuarantineReason.BAD_ROW}
+NATIVE_CAST_FAILED = QuarantineReason.NATIVE_CAST_FAILED
 _CAST_VALUE = re.compile(r'Could not convert string "(.*)" to', re.DOTALL)
 
 
 def _csv_rejects(con, reject_table, scan_table, source: Source, name: str,
                  long_records: dict[int, tuple[int, bytes]]) -> list[Reject]:
+    """The rows the reader set aside in file ``name``, one Reject per line, numbered as the file's records."""
     read_path, header_lines = source.read_paths[name], source.header_lines[name]
     rows = con.execute(
         "SELECT e.line, min(e.line_byte_position), list(e.error_type::VARCHAR ORDER BY e.byte_position), "
@@ -503,40 +572,55 @@ def _csv_rejects(con, reject_table, scan_table, source: Source, name: str,
     physical = _physical_lines(read_path, sorted({r[1] for r in rows if r[1] is not None}))
     rejects: list[Reject] = []
     for line, byte_pos, kinds, columns, messages, csv_line in rows:
-        structural = [(k, c, m) for k, c, m in zip(kinds, columns, messages) if k != "CAST"]
-        if structural:
-            kind, column, message = structural[0]
-            code = _STRUCTURAL.get(kind, "bad_row")
-            reason = {"column_count": f"wrong number of columns ({(message or '').rstrip('.')})",
-                      "bad_quoting": f"broken quoting in column {column} ({(message or '').rstrip('.')})",
-                      "bad_encoding": "invalid characters for the file's encoding",
-                      "line_too_long": "line too long"}.get(code, f"unreadable row: {message}")
-        else:
-            # A value the reader could not cast itself: load.py reads the file again with its own casts.
-            kind, column, message = kinds[0], columns[0], messages[0]
-            code = NATIVE_CAST_FAILED
-            match = _CAST_VALUE.search(message or "")
-            reason = f"the reader could not cast column {column}: {match.group(1) if match else message}"
+        code, column, reason = _reject_reason(kinds, columns, messages)
         rejects.append(Reject(file=name, row=int(line) - header_lines if line is not None else None,
                               line=physical.get(byte_pos), code=code, reason=reason, raw=csv_line, column=column))
     if rejects and source.has_blank_lines(name):
-        # The reader's numbers count blank lines: take each reject's record number from the file.
-        numbers = {}
-        wanted = max(r.row for r in rejects if r.row is not None) + header_lines
-        for number, _, blanks in csv_record_positions(read_path, source.detected[name]):
-            numbers[header_lines + number + blanks] = number
-            if header_lines + number + blanks >= wanted:
-                break
-        for reject in rejects:
-            if reject.row is not None:
-                reject.row = numbers.get(reject.row + header_lines, reject.row)
+        _renumber_past_blank_lines(rejects, read_path, source.detected[name], header_lines)
+    _restore_long_records(rejects, long_records)
+    return rejects
+
+
+def _reject_reason(kinds: list[str], columns: list[str], messages: list[str]) -> tuple[str, str, str]:
+    """A rejected line's code, column and reason: from its first structural error, else its failed cast."""
+    structural = [(k, c, m) for k, c, m in zip(kinds, columns, messages) if k != "CAST"]
+    if structural:
+        kind, column, message = structural[0]
+        code = _STRUCTURAL.get(kind, QuarantineReason.BAD_ROW)
+        reason = {QuarantineReason.COLUMN_COUNT: f"wrong number of columns ({(message or '').rstrip('.')})",
+                  QuarantineReason.BAD_QUOTING: f"broken quoting in column {column} ({(message or '').rstrip('.')})",
+                  QuarantineReason.BAD_ENCODING: "invalid characters for the file's encoding",
+                  QuarantineReason.LINE_TOO_LONG: "line too long"}.get(code, f"unreadable row: {message}")
+        return code, column, reason
+    # A value the reader could not cast itself: load.py reads the file again with its own casts.
+    column, message = columns[0], messages[0]
+    match = _CAST_VALUE.search(message or "")
+    return NATIVE_CAST_FAILED, column, (f"the reader could not cast column {column}: "
+                                        f"{match.group(1) if match else message}")
+
+
+def _renumber_past_blank_lines(rejects: list[Reject], read_path: Path, dialect: dict[str, object],
+                               header_lines: int) -> None:
+    """The reader's numbers count blank lines: take each reject's record number from the file."""
+    numbers = {}
+    wanted = max(r.row for r in rejects if r.row is not None) + header_lines
+    for number, _, blanks in csv_record_positions(read_path, dialect):
+        numbers[header_lines + number + blanks] = number
+        if header_lines + number + blanks >= wanted:
+            break
     for reject in rejects:
-        if reject.code == "line_too_long" and reject.row in long_records:
-            # The reader saw a stand-in (csv_scan.write_readable_copy): the quarantine gets the record's own.
+        if reject.row is not None:
+            reject.row = numbers.get(reject.row + header_lines, reject.row)
+
+
+def _restore_long_records(rejects: list[Reject], long_records: dict[int, tuple[int, bytes]]) -> None:
+    """The reader saw a stand-in for a record too long (csv_scan.write_readable_copy): the quarantine
+    gets the record's own size and first bytes."""
+    for reject in rejects:
+        if reject.code == QuarantineReason.LINE_TOO_LONG and reject.row in long_records:
             size, prefix = long_records[reject.row]
             reject.reason = f"line too long: {size:,} bytes, more than the {MAX_RECORD_BYTES:,} a row may have"
             reject.raw = prefix.decode("utf-8", errors="replace")
-    return rejects
 
 
 def csv_record_positions(read_path: Path, dialect: dict[str, object]):

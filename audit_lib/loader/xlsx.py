@@ -28,6 +28,7 @@ from audit_lib.loader import xlsx_cells
 from audit_lib.loader.headers import dedupe_header
 from audit_lib.loader.readers import FILE_COLUMN, LINE_COLUMN, ROW_COLUMN, Reject, Source
 from audit_lib.sql import ident
+from audit_lib.vocabulary import QuarantineReason
 
 if TYPE_CHECKING:
     import duckdb
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
     from audit_lib.declaration.exports import Export
     from audit_lib.loader.casting import NativeCast
 
-FORMULA_WITHOUT_VALUE = "formula_without_value"
-CELL_ERROR = "cell_error"
+FORMULA_WITHOUT_VALUE = QuarantineReason.FORMULA_WITHOUT_VALUE
+CELL_ERROR = QuarantineReason.CELL_ERROR
 
 
 def xlsx_source(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[Path], names: list[str],

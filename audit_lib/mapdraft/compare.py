@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit_lib.errors import LoadError
+from audit_lib.i18n import Joined, T_, localise
 from audit_lib.mapdraft import content
 from audit_lib.mapdraft.sniff import export_files, sniff
 
@@ -28,6 +29,10 @@ class Change:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.kind}: {self.message}"
+
+    def in_language(self, lang: str) -> str:
+        """The change as ``regaudit map --check`` prints it, in ``lang`` (kind and message are ``T_`` texts)."""
+        return f"{self.file}: {localise(self.kind, lang)}: {localise(self.message, lang)}"
 
 
 def declared_columns(export: "Export") -> set[str]:
@@ -73,30 +78,32 @@ def _compare_file(export: "Export", path: Path, name: str) -> list[Change]:
     changes: list[Change] = []
     declared, present = declared_columns(export), set(sniffed.columns)
     known = _preset_names(export.preset) if getattr(export, "preset", None) else set()
-    changes += [Change(name, "new column", f"{c!r} is in the file but not in the mapping")
+    changes += [Change(name, T_("new column"), T_("{column!r} is in the file but not in the mapping", column=c))
                 for c in sniffed.columns if c not in declared and c.strip().casefold() not in known]
     # A preset's own columns may be missing from a file (the loader leaves them out); the entry's may not.
     optional = set(getattr(export, "_preset_optional", frozenset()))
-    changes += [Change(name, "vanished column", f"{c!r} is in the mapping but no longer in the file")
+    changes += [Change(name, T_("vanished column"), T_("{column!r} is in the mapping but no longer in the file",
+                                                       column=c))
                 for c in sorted(declared - present - optional)]
     options = export.options
     if sniffed.format == "csv":
         if options.delimiter is not None and options.delimiter != sniffed.delimiter:
-            changes.append(Change(name, "delimiter changed", f"mapped {options.delimiter!r}, the file now has "
-                                                             f"{sniffed.delimiter!r}"))
+            changes.append(Change(name, T_("delimiter changed"), T_("mapped {mapped!r}, the file now has {now!r}",
+                                                                    mapped=options.delimiter, now=sniffed.delimiter)))
         if options.encoding is not None and normalise(options.encoding).replace("-sig", "") != sniffed.encoding:
-            changes.append(Change(name, "encoding changed", f"mapped {options.encoding}, the file is now "
-                                                            f"{sniffed.encoding}"))
+            changes.append(Change(name, T_("encoding changed"), T_("mapped {mapped}, the file is now {now}",
+                                                                   mapped=options.encoding, now=sniffed.encoding)))
     formats = options.timestamp_formats or TIMESTAMP_FORMATS
     for column in _timestamp_columns(export):
         values = sniffed.values.get(column, [])
         found = [content.date_format(v) for v in values]
         unread = [f for f in found if f is None or (f != content.ISO and f not in formats)]
         if values and len(unread) > _UNREADABLE_SHARE * len(values):
-            now = sorted({f for f in unread if f}) or ["no format the loader reads"]
-            changes.append(Change(name, "date format changed", f"{len(unread)} of {len(values)} values of "
-                                                               f"{column!r} are now {', '.join(now)}; mapped: "
-                                                               f"ISO 8601 or {', '.join(formats)}"))
+            now = sorted({f for f in unread if f}) or [T_("no format the loader reads")]
+            changes.append(Change(name, T_("date format changed"), T_(
+                "{unread} of {count} values of {column!r} are now {now}; mapped: ISO 8601 or {formats}",
+                unread=len(unread), count=len(values), column=column, now=Joined(", ", now),
+                formats=", ".join(formats))))
     return changes
 
 
@@ -110,7 +117,8 @@ def compare(exports: "ExportMap", exports_dir: Path) -> list[Change]:
         try:
             files = resolve_files(exports_dir, export.file, export.table)
         except LoadError:
-            changes.append(Change(export.file, "vanished file", "the mapping names it, the folder has no such file"))
+            changes.append(Change(export.file, T_("vanished file"),
+                                  T_("the mapping names it, the folder has no such file")))
             continue
         for path in files:
             name = relative_name(path, exports_dir)
@@ -118,7 +126,7 @@ def compare(exports: "ExportMap", exports_dir: Path) -> list[Change]:
             try:
                 changes += _compare_file(export, path, name)
             except LoadError as exc:
-                changes.append(Change(name, "unreadable", str(exc)))
+                changes.append(Change(name, T_("unreadable"), exc.args[0] if exc.args else str(exc)))
     ignored: set[str] = set()
     for entry in exports.ignore:
         try:
@@ -128,8 +136,8 @@ def compare(exports: "ExportMap", exports_dir: Path) -> list[Change]:
     for path in export_files(exports_dir):
         name = path.resolve().relative_to(exports_dir.resolve()).as_posix()
         if name not in read and name not in ignored:
-            changes.append(Change(name, "unmapped file", "no entry of the mapping reads it, and ignore: does not "
-                                                         "name it"))
+            changes.append(Change(name, T_("unmapped file"),
+                                  T_("no entry of the mapping reads it, and ignore: does not name it")))
     return changes
 
 
@@ -150,5 +158,5 @@ def check_mapping(exports_path: Path, allow_outside=None) -> tuple[Path, list[Ch
         raise DeclarationError(outside)
     exports_dir = (exports_path.parent / exports.exports_dir)  # type: ignore[attr-defined]
     if not exports_dir.is_dir():
-        raise LoadError(str(exports_path), f"its exports_dir {exports_dir} is not a folder")
+        raise LoadError(str(exports_path), T_("its exports_dir {folder} is not a folder", folder=exports_dir))
     return exports_dir, compare(exports, exports_dir)  # type: ignore[arg-type]

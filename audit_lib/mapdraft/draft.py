@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from audit_lib.errors import LoadError, RegauditError
+from audit_lib.i18n import T_
 from audit_lib.mapdraft.propose import _FILE_DATE, TODO, Entry, FileDraft, propose
 from audit_lib.mapdraft.sniff import export_files, sniff
 
@@ -174,7 +175,8 @@ def render(drafts: list[FileDraft], exports_dir: str, register_file: str) -> str
     try:
         yaml.safe_load(text)
     except yaml.YAMLError as exc:  # a bug here, never the user's: say so rather than write broken YAML
-        raise RegauditError(f"the draft is not valid YAML ({exc}); report this with the file names") from exc
+        raise RegauditError(T_("the draft is not valid YAML ({error}); report this with the file names",
+                               error=exc)) from exc
     return text
 
 
@@ -184,7 +186,8 @@ def write_draft(exports_dir: Path, out: Path, register_path: Path | None = None)
     from audit_lib.outputs import atomic_write_text
 
     if not exports_dir.is_dir():
-        raise RegauditError(f"{exports_dir} is not a folder of exports — name the folder the export files are in")
+        raise RegauditError(T_("{folder} is not a folder of exports — name the folder the export files are in",
+                               folder=exports_dir))
     register = load_register(register_path)[0] if register_path is not None else None
     drafts = draft_files(exports_dir, register)
     base = out.resolve().parent

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from audit_lib.declaration.exports import FORMAT_BY_SUFFIX
 from audit_lib.errors import LoadError
+from audit_lib.i18n import T_
 
 # Rows kept of a file's sample: the words of a column with a canonical vocabulary are read from all of
 # them (a word first seen in row 300 still needs mapping); content is judged on the first DETECT_ROWS.
@@ -56,7 +57,7 @@ def sniff(path: Path, name: str | None = None) -> FileSniff:
         return _sniff_xlsx(path, name)
     if fmt in ("parquet", "json"):
         return _sniff_duckdb(path, name, fmt)
-    raise LoadError(name, "cannot tell its format from its name")
+    raise LoadError(name, T_("cannot tell its format from its name"))
 
 
 def _columns(header: list, rows: list[list]) -> tuple[list[str], dict[str, list[str]]]:
@@ -87,7 +88,7 @@ def _sniff_csv(path: Path, name: str) -> FileSniff:
         rows = [r for r in csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter,
                                       quotechar=quote) if r]
     except csv.Error as exc:  # a field beyond csv's size limit, a NUL byte
-        raise LoadError(name, f"cannot be read as CSV: {exc}") from exc
+        raise LoadError(name, T_("cannot be read as {format}: {error}", format="CSV", error=exc)) from exc
     columns, values = _columns(rows[0] if rows else [], rows[1:])
     # The loader names a UTF-8 file with a BOM utf-8 too (DuckDB skips the BOM).
     return FileSniff(name, "csv", columns, values, "utf-8" if detected == "utf-8-sig" else detected, delimiter)
@@ -100,7 +101,7 @@ def _sniff_xlsx(path: Path, name: str) -> FileSniff:
         workbook = CalamineWorkbook.from_path(str(path))
         rows = workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()
     except Exception as exc:  # calamine raises its own error types
-        raise LoadError(name, f"cannot be read as XLSX: {exc}") from exc
+        raise LoadError(name, T_("cannot be read as {format}: {error}", format="XLSX", error=exc)) from exc
     columns, values = _columns(rows[0] if rows else [], rows[1:SAMPLE_ROWS + 1])
     return FileSniff(name, "xlsx", columns, values)
 
@@ -114,7 +115,7 @@ def _sniff_duckdb(path: Path, name: str, fmt: str) -> FileSniff:
         relation = con.sql(f"SELECT * FROM {reader}($path) LIMIT {SAMPLE_ROWS}", params={"path": str(path)})
         header, rows = relation.columns, relation.fetchall()
     except duckdb.Error as exc:
-        raise LoadError(name, f"cannot be read as {fmt}: {exc}") from exc
+        raise LoadError(name, T_("cannot be read as {format}: {error}", format=fmt, error=exc)) from exc
     finally:
         con.close()
     rows = [[_text(v) for v in row] for row in rows]
@@ -142,9 +143,9 @@ def distinct_values(path: Path, sniffed: FileSniff, column: str, limit: int = 20
     try:
         return _distinct(path, sniffed, sniffed.columns.index(column), column, limit)
     except (csv.Error, OSError, UnicodeError, ValueError) as exc:
-        raise LoadError(sniffed.name, f"cannot be read to its end: {exc}") from exc
+        raise LoadError(sniffed.name, T_("cannot be read to its end: {error}", error=exc)) from exc
     except Exception as exc:  # calamine's and DuckDB's own error types
-        raise LoadError(sniffed.name, f"cannot be read to its end: {exc}") from exc
+        raise LoadError(sniffed.name, T_("cannot be read to its end: {error}", error=exc)) from exc
 
 
 def _distinct(path: Path, sniffed: FileSniff, index: int, column: str, limit: int) -> list[str]:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from audit_lib.errors import Problem
+from audit_lib.i18n import T_
 
 # A value that is TODO, or starts with it ("TODO: why", as `fides import` writes); upper case only, so
 # that a column's own name or text ("Todo list") is never taken for one. Keys are never TODOs.
@@ -29,7 +30,7 @@ def todo_problems(source) -> list[Problem]:
     problems = []
     for location, value in _walk(source.data, ()):
         problems.append(Problem(str(source.path), format_location(location),
-                                f"still {value!r}: a decision the draft left to a person",
+                                T_("still {value!r}: a decision the draft left to a person", value=value),
                                 line=source.line_of(location),
-                                fix="replace it with the mapping (the comment beside it says what is needed)"))
+                                fix=T_("replace it with the mapping (the comment beside it says what is needed)")))
     return problems

@@ -8,6 +8,7 @@ from importlib import resources
 import yaml
 
 from audit_lib.errors import DeclarationError, Problem
+from audit_lib.i18n import T_, Text
 
 
 class UnknownPreset(ValueError):
@@ -28,13 +29,15 @@ def preset_names() -> list[str]:
     return sorted(names)
 
 
-def unknown_preset_message(name: str) -> str:
+def unknown_preset_message(name: str) -> Text:
     """The sentence telling that ``name`` is no preset, listing the presets."""
     import difflib
 
     close = difflib.get_close_matches(name, preset_names(), n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown preset {name!r}; {hint}the presets are: {', '.join(preset_names())}"
+    if close:
+        return T_("unknown preset {name!r}; did you mean {close!r}? the presets are: {presets}", name=name,
+                  close=close[0], presets=", ".join(preset_names()))
+    return T_("unknown preset {name!r}; the presets are: {presets}", name=name, presets=", ".join(preset_names()))
 
 
 @lru_cache(maxsize=None)
@@ -56,5 +59,5 @@ def load_preset(name: str):
     try:
         return find_preset(name)
     except UnknownPreset as exc:
-        raise DeclarationError([Problem("preset", str(name), str(exc),
-                                        fix=f"use one of: {', '.join(preset_names())}")]) from None
+        raise DeclarationError([Problem("preset", str(name), exc.args[0] if exc.args else str(exc),
+                                        fix=T_("use one of: {choices}", choices=", ".join(preset_names())))]) from None

@@ -7,11 +7,14 @@ import itertools
 from typing import TYPE_CHECKING
 
 from audit_lib.report import plotlyjs
-from audit_lib.report.labels import FAMILIES, SEVERITIES, STATUSES, text
+from audit_lib.report.labels import text
+from audit_lib.vocabulary import FAMILIES, INCOMPLETE_STATUSES, SEVERITIES, STATUSES, Severity, Status
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
+
+    from audit_lib.audit import AuditResult
 
 RENDERER_NAME = "regaudit_offline"
 # Element ids of the figures drawn in this kernel: ra-figure-1, -2, … in display order.
@@ -27,9 +30,10 @@ BUNDLE_DISPLAY_ID = "regaudit-plotlyjs"
 _EMBEDDED: dict[str, object] = {"traces": None}
 
 # Colours chosen to survive greyscale printing: lightness falls with severity.
-SEVERITY_COLOURS = {"critical": "#67000d", "high": "#cb181d", "medium": "#fb6a4a", "low": "#fcbba1"}
-STATUS_COLOURS = {"pass": "#1a9850", "fail": "#d73027", "error": "#7b3294", "not_run": "#969696",
-                  "not_tested": "#fdae61"}
+SEVERITY_COLOURS = {Severity.CRITICAL: "#67000d", Severity.HIGH: "#cb181d", Severity.MEDIUM: "#fb6a4a",
+                    Severity.LOW: "#fcbba1"}
+STATUS_COLOURS = {Status.PASS: "#1a9850", Status.FAIL: "#d73027", Status.ERROR: "#7b3294", Status.NOT_RUN: "#969696",
+                  Status.NOT_TESTED: "#fdae61"}
 
 
 def _offline_renderer_class():
@@ -54,45 +58,47 @@ def _offline_renderer_class():
             self._activated = False
 
         def activate(self) -> None:
-            # plotly activates pending renderers before the first figure, and we activate
-            # explicitly in the set-up cell; embedding the bundle twice would be waste.
-            if self._activated:
-                return
-            from plotly.io import _base_renderers
-
-            if not _base_renderers.ipython_display:
-                raise ValueError(f"The {type(self).__name__} class requires ipython but it is not installed")
-            if plotlyjs.matches_installed_plotly():
-                script, traces = plotlyjs.bundle_js(), plotlyjs.TRACE_TYPES
-            else:
-                from plotly.offline import get_plotlyjs
-
-                script, traces = get_plotlyjs(), ALL_TRACES
-            _base_renderers.ipython_display.display({"text/html": _bundle_html(script)}, raw=True,
-                                                    display_id=BUNDLE_DISPLAY_ID)
-            self._activated = True
-            _EMBEDDED["traces"] = traces
+            """Embed plotly.js once (plotly activates pending renderers before the first figure, and the
+            set-up cell activates explicitly: embedding the bundle twice would be waste)."""
+            if not self._activated:
+                _embed_bundle(type(self).__name__)
+                self._activated = True
 
         def to_mimebundle(self, fig_dict):
-            from plotly.io import to_html
-
-            # Numbered, not random, element ids: the same audit gives the same HTML byte for byte.
-            # (A module-level counter: plotly copies renderer objects, so an attribute would not count.)
-            html = to_html(
-                div_id=f"ra-figure-{next(_FIGURE_NUMBERS)}",
-                fig=fig_dict,
-                config=self.config,
-                include_plotlyjs=False,
-                include_mathjax=False,
-                full_html=False,
-                default_width="100%",
-                default_height=460,
-                validate=False,
-            )
+            """The figure as HTML that draws with the embedded bundle (the full one fetched in if needed)."""
+            html = _figure_html(fig_dict, self.config)
             _full_bundle_if_needed(fig_dict)
             return {"text/html": html}
 
     return OfflineNotebookRenderer
+
+
+def _embed_bundle(renderer: str) -> None:
+    """Display plotly.js (the vendored partial bundle, or plotly's full one for another plotly version)
+    as the output that later figures draw with; ValueError outside IPython."""
+    from plotly.io import _base_renderers
+
+    if not _base_renderers.ipython_display:
+        raise ValueError(f"The {renderer} class requires ipython but it is not installed")
+    if plotlyjs.matches_installed_plotly():
+        script, traces = plotlyjs.bundle_js(), plotlyjs.TRACE_TYPES
+    else:
+        from plotly.offline import get_plotlyjs
+
+        script, traces = get_plotlyjs(), ALL_TRACES
+    _base_renderers.ipython_display.display({"text/html": _bundle_html(script)}, raw=True,
+                                            display_id=BUNDLE_DISPLAY_ID)
+    _EMBEDDED["traces"] = traces
+
+
+def _figure_html(fig_dict: dict, config: dict) -> str:
+    """A figure's ``<div>`` and the script that draws it, without plotly.js or MathJax."""
+    from plotly.io import to_html
+
+    # Numbered, not random, element ids: the same audit gives the same HTML byte for byte.
+    # (A module-level counter: plotly copies renderer objects, so an attribute would not count.)
+    return to_html(div_id=f"ra-figure-{next(_FIGURE_NUMBERS)}", fig=fig_dict, config=config, include_plotlyjs=False,
+                   include_mathjax=False, full_html=False, default_width="100%", default_height=460, validate=False)
 
 
 def _bundle_html(script: str) -> str:
@@ -161,6 +167,7 @@ def _template() -> dict:
 
 
 def _layout(fig: "go.Figure", title: str) -> "go.Figure":
+    """``fig`` with the report's title, size, margins, legend, font and (slimmed) template."""
     # Assigned, not updated: update_layout would merge it into the default template the figure has.
     fig.layout.template = _template()
     fig.update_layout(
@@ -211,7 +218,7 @@ def findings_chart(findings: "pd.DataFrame", lang: str = "en") -> "go.Figure":
     return _layout(fig, text("chart.findings_by_family", lang))
 
 
-def family_chart(result: "object", family: str, lang: str = "en") -> "go.Figure":
+def family_chart(result: "AuditResult", family: str, lang: str = "en") -> "go.Figure":
     """Horizontal bars, one per check of ``family``: its failures, coloured by the check's severity;
     the label says the records tested, or that the check did not run."""
     import pandas as pd
@@ -225,7 +232,7 @@ def family_chart(result: "object", family: str, lang: str = "en") -> "go.Figure"
             continue
         labels = []
         for row in part.itertuples(index=False):
-            if row.status in ("error", "not_run"):
+            if row.status in INCOMPLETE_STATUSES:
                 labels.append(text(f"status.{row.status}", lang))
             else:
                 tested = "" if row.population is None or pd.isna(row.population) else int(row.population)

@@ -1,14 +1,9 @@
-"""Words of the report, looked up by key: English as written here, Finnish from the catalog (audit_lib/i18n.py)."""
+"""Words of the report and of the Art. 30 record, looked up by key: English as written here, Finnish from the
+catalog (audit_lib/i18n.py)."""
 
 from __future__ import annotations
 
-from audit_lib.i18n import NC_, N_, language, translate
-
-SEVERITIES = ("critical", "high", "medium", "low")
-STATUSES = ("pass", "fail", "error", "not_run", "not_tested")
-FAMILIES = ("notice", "inventory", "consent", "retention", "rights", "disclosure", "access", "quality")
-LANGUAGES = ("en", "fi")
-INPUT_STATUSES = ("loaded", "rejected", "error", "skipped", "not_mapped", "ignored")
+from audit_lib.i18n import NC_, N_, N_plural, language, ngettext, translate
 
 # key: the English text, the catalog's msgid (its Finnish is in audit_lib/locale/fi/LC_MESSAGES/regaudit.po).
 _TEXT: dict[str, str] = {
@@ -65,8 +60,6 @@ _TEXT: dict[str, str] = {
     "section.provisions": N_("By legal provision"),
     "provisions.framework_note": N_("Provisions of the framework {framework}, including those no check tests "
                                     "from data; a provision's status is its worst check's."),
-    "provisions.refs_note": N_("Grouped by the legal references of the checks (no framework mapping is "
-                               "installed); a provision's status is its worst check's."),
     "provisions.untested": N_("no check"),
     # A check no bundled sample plants a violation of (audit_lib/sample/ground_truth.py).
     "col.no_ground_truth": N_("Not covered by the end-to-end ground truth"),
@@ -202,6 +195,98 @@ _TEXT: dict[str, str] = {
     "family.disclosure": N_("disclosure"),
     "family.access": N_("access"),
     "family.quality": N_("quality"),
+    # The record of processing activities (audit_lib/ropa.py). The headings of points (a)–(g) follow the
+    # wording of Art. 30(1) in the Regulation's Finnish and English texts (the point's closing
+    # qualifications left out).
+    "ropa.title": N_("Record of processing activities"),
+    "ropa.subtitle": N_("GDPR Article 30(1)"),
+    "ropa.source": N_("Generated from"),
+    "ropa.gap_legend": N_("Highlighted lines are gaps: the register description does not say it, or says too "
+                          "little. They need fixing."),
+    "ropa.a": N_("Name and contact details of the controller and, where applicable, the joint controller, the "
+                 "controller's representative and the data protection officer"),
+    "ropa.b": N_("Purposes of the processing"),
+    "ropa.c": N_("Description of the categories of data subjects and of the categories of personal data"),
+    "ropa.d": N_("Categories of recipients"),
+    "ropa.e": N_("Transfers of personal data to a third country or an international organisation, and the "
+                 "documentation of suitable safeguards"),
+    "ropa.f": N_("Envisaged time limits for erasure of the different categories of data"),
+    "ropa.g": N_("General description of the technical and organisational security measures referred to in "
+                 "Article 32(1)"),
+    "ropa.not_stated": N_("not stated"),
+    "ropa.controller": N_("Controller"),
+    "ropa.business_id": N_("Business id"),
+    "ropa.address": N_("Address"),
+    "ropa.contact": N_("Contact"),
+    "ropa.contact_person": N_("Contact person"),
+    "ropa.dpo": N_("Data protection officer"),
+    "ropa.dpo_none": N_("none appointed (stated)"),
+    "ropa.joint": N_("Joint controllers"),
+    "ropa.none_declared": N_("none declared"),
+    "ropa.representative": N_("Representative"),
+    "ropa.representative_eu": N_("not required: the controller is established in the EU/EEA"),
+    "ropa.register": N_("Register"),
+    "ropa.basis": N_("lawful basis"),
+    "ropa.interest": N_("legitimate interest"),
+    "ropa.data": N_("data"),
+    "ropa.subjects": N_("Categories of data subjects"),
+    "ropa.categories": N_("Categories of personal data"),
+    "ropa.not_in_notice": N_("not listed in the published notice"),
+    "ropa.special": N_("Special categories of data"),
+    "ropa.special_condition": N_("Art. 9(2) condition"),
+    "ropa.special_revealed": N_("may be revealed by"),
+    "ropa.special_none": N_("none declared"),
+    "ropa.third_parties": N_("Disclosures to third parties"),
+    "ropa.yes": N_("yes"),
+    "ropa.no": N_("no"),
+    "ropa.kind": N_("role"),
+    "ropa.country": N_("country"),
+    "ropa.art28": N_("Art. 28 processing agreement"),
+    "ropa.listed": N_("listed in the notice"),
+    "ropa.purposes": N_("purposes"),
+    "ropa.transfers": N_("Transfers outside the EU/EEA"),
+    "ropa.safeguards": N_("safeguards"),
+    "ropa.notice_statement": N_("What the notice says"),
+    "ropa.rule": N_("Rule"),
+    # Where a period counts from (RetentionRule.anchor); the bookkeeping ones in the words of
+    # kirjanpitolaki 2:10 § 1 and 2 mom.
+    "ropa.anchor.none": N_("from the event"),
+    "ropa.anchor.end_of_year": N_("from the end of the calendar year"),
+    "ropa.anchor.end_of_financial_period": N_("from the end of the financial period"),
+    "ropa.anchor.end_of_year_financial_period_ended": N_("from the end of the year in which the financial "
+                                                         "period ended"),
+    "ropa.at_least": N_("at least"),
+    "ropa.period_ends": N_("the financial period ends on"),
+    "ropa.period_default": N_("default, not stated"),
+    "ropa.action.delete": N_("then deleted"),
+    "ropa.action.anonymise": N_("then anonymised"),
+    "ropa.action.keep": N_("no erasure time is declared beyond the minimum"),
+    "ropa.table": N_("table"),
+    "ropa.via_table": N_("no rule of its own: the rule of table {role}"),
+    "ropa.rule_categories_none": N_("no categories named"),
+    "ropa.internal": N_("internal rule, not stated in the notice"),
+    "ropa.legal": N_("basis"),
+    "ropa.no_period": N_("No retention period is declared: no retention rule covers this category"),
+    "ropa.measures": N_("Measures"),
+    # A recipient's role (Recipient.kind).
+    "ropa.kind.processor": N_("processor"),
+    "ropa.kind.controller": N_("controller"),
+    "ropa.kind.joint_controller": N_("joint controller"),
+    "ropa.kind.authority": N_("authority"),
+    "ropa.unknown": N_("not known"),
+    # The lawful bases of GDPR Art. 6(1) by name (Purpose.lawful_basis).
+    "ropa.lawful_basis.consent": N_("consent"),
+    "ropa.lawful_basis.contract": N_("contract"),
+    "ropa.lawful_basis.legal_obligation": N_("legal obligation"),
+    "ropa.lawful_basis.vital_interests": N_("vital interests"),
+    "ropa.lawful_basis.public_task": N_("public task"),
+    "ropa.lawful_basis.legitimate_interests": N_("legitimate interests"),
+}
+# Texts with a count, as (singular, plural); ``{n}`` is the count.
+_PLURALS: dict[str, tuple[str, str]] = {
+    "ropa.years": N_plural("{n} year", "{n} years"),
+    "ropa.months": N_plural("{n} month", "{n} months"),
+    "ropa.days": N_plural("{n} day", "{n} days"),
 }
 
 
@@ -217,3 +302,10 @@ def text(key: str, lang: str = "en", **values: object) -> str:
         return key.rsplit(".", 1)[-1]
     template = translate(message, language(lang))
     return template.format(**values) if values else template
+
+
+def plural(key: str, n: int, lang: str = "en") -> str:
+    """The text with a count ``key`` for ``n`` in ``lang`` (singular or plural as the language has it), with
+    ``{n}`` filled."""
+    singular, many = _PLURALS[key]
+    return ngettext(singular, many, n, language(lang)).format(n=n)

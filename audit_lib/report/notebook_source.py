@@ -4,7 +4,8 @@
 executes it there. Two cells are generated: the parameters cell, typed (``papermill
 --help-notebook`` lists each parameter with its type and help), and the audit cell, whose paths go
 through audit_lib/notebook_defaults.py, so that the notebook runs as it stands from the repository
-root, from ``notebooks/`` or from anywhere else. A parameter added to the committed cell but not
+root, from ``notebooks/`` or from anywhere else, and which audits the declaration ``regaudit run``
+validated when it is given its snapshot (``declaration_snapshot``, audit_lib/declaration/snapshot.py). A parameter added to the committed cell but not
 here stops the build (it would be dropped), as does a default changed there.
 """
 
@@ -43,6 +44,9 @@ PARAMETERS: list[tuple[str, str, str, str]] = [
      "fingerprint of the OpenPGP key that signs manifest.json (regaudit run --sign-key); None: not signed"),
     ("engine", "str", '"duckdb"', "where the checks run: duckdb or spark (regaudit run --engine)"),
     ("master", "Optional[str]", "None", "Spark master for engine spark (--master); None: $SPARK_MASTER, else local[2]"),
+    ("declaration_snapshot", "Optional[str]", "None",
+     "the declaration regaudit run validated, as a JSON snapshot (audit_lib/declaration/snapshot.py): the "
+     "audit reads neither YAML file again; None: register and exports are read"),
 ]
 # Parameters whose default this module sets (resolved through the package); the committed cell's
 # defaults of the others must be the ones above.
@@ -59,6 +63,7 @@ AUDIT_PATHS = [
     ("exports=exports", "exports=notebook_defaults.exports_file(exports)"),
     ("notebook_key(pseudonym_key_file)", "notebook_key(notebook_defaults.key_file(pseudonym_key_file))"),
     ("write_outputs(result, output_dir,", "write_outputs(result, notebook_defaults.output_dir(output_dir),"),
+    ("allow_outside=allow_outside,", "allow_outside=allow_outside, declaration=declaration_snapshot,"),
 ]
 AUDIT_IMPORT = "from audit_lib import notebook_defaults\n\n"
 

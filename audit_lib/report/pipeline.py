@@ -13,18 +13,24 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from audit_lib.errors import OutputError, RegauditError, ReportError, ReportFailed, describe_os_error
 from audit_lib.exit_codes import ExitCode, audit_exit_code
 from audit_lib.outputs import CSV_DIALECT_ENV, csv_dialect as dialect_of
-from audit_lib.report.labels import LANGUAGES, text
+from audit_lib.report.labels import text
 from audit_lib.report.runtime import DEMO_KEY_NAME, new_run_id, read_summary
 from audit_lib.stale import owner_tag, temp_prefix
+from audit_lib.vocabulary import LANGUAGES
 
 from audit_lib.resources import NOTEBOOKS, SAMPLE, work_root
+
+if TYPE_CHECKING:
+    from audit_lib.declaration import Declaration
+    from audit_lib.report import signing
 
 # The folder that holds audit_lib (the kernel must import this one, see _kernel_imports_this_package).
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -269,6 +275,35 @@ def _keep_failed(staging: Path, out: Path, name: str) -> Path | None:
     return failed
 
 
+# The validated declaration the pipeline hands the kernel (audit_lib/declaration/snapshot.py), in the
+# run's folder while the notebook runs: removed once it ran, kept with a failed run.
+DECLARATION_SNAPSHOT = "declaration.snapshot.json"
+SNAPSHOT_PARAMETER = "declaration_snapshot"
+# The parameter the manifest does not record: the start differs on every run (it is recorded once, as
+# started_at). The snapshot's path is no parameter of the run's (_execute adds it for the kernel alone):
+# it names a file of the run's folder that is gone when the report is published.
+_UNRECORDED = ("started_at",)
+
+
+@dataclass
+class _Run:
+    """One report run, its inputs checked before anything starts: what the notebook gets and the
+    rest of the pipeline needs."""
+
+    period: str
+    lang: str
+    pdf: bool
+    name: str
+    out: Path
+    notebook: Path
+    declaration: "Declaration"
+    parameters: dict[str, Any]
+    dialect: str
+    started_at: datetime
+    started: str  # started_at as the cover and the PDF's footer show it: in the register's time zone
+    signer: "signing.Signer | None"
+
+
 def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, period: str,
                out_dir: str | os.PathLike, *, pseudonym_key_file: str | os.PathLike | None = None,
                lang: str = "en", pdf: bool = True, name: str | None = None,
@@ -278,79 +313,74 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
                sign_key: str | None = None, engine: str = "duckdb", master: str | None = None) -> Path:
     """Audit ``register``/``exports`` for ``period`` and write the report to ``out_dir/<period>/``.
 
-    ``register`` None means the register.yaml that exports.yaml names. ``allow_outside`` lists the
-    folders outside exports.yaml's own that the paths it names may resolve into (None:
-    $REGAUDIT_ALLOW_OUTSIDE); it reaches the notebook as a parameter. ``csv_dialect`` is the layout of
-    every CSV (audit_lib/outputs.py: ``excel``, ``excel-fi``, ``rfc4180``; None: $REGAUDIT_CSV_DIALECT,
-    else ``excel``); it reaches the notebook's kernel as $REGAUDIT_CSV_DIALECT. ``engine`` and ``master``
-    say where the checks run (``run_audit``'s), as notebook parameters.
+    ``register`` None means the register.yaml that exports.yaml names. The declaration is validated
+    here, with ``allow_outside`` (folders outside exports.yaml's own its paths may name; None:
+    $REGAUDIT_ALLOW_OUTSIDE), and reaches the notebook as a snapshot: the kernel does not read the
+    YAML files again. ``csv_dialect`` is the layout of every CSV (audit_lib/outputs.py; None:
+    $REGAUDIT_CSV_DIALECT, else ``excel``). ``engine`` and ``master`` say where the checks run.
 
     The folder holds the executed notebook, report.html (no code, works offline), report.pdf
-    (unless ``pdf=False``; archived as PDF/A-2b by Ghostscript), the findings and check results
-    (CSV, Parquet, JSON), audit.json, manifest.json and SHA256SUMS (report/sums.py); with
-    ``sign_key`` (an OpenPGP key of GnuPG's keyring) also manifest.json.asc, a detached signature of
-    the manifest (report/signing.py). The cover names ``auditor`` and ``approver`` ("not named" when
-    None) and the run's start in the register's time zone, which the PDF's footer repeats.
-    ``name`` replaces the folder name (``demo`` for ``regaudit demo``); ``notebook``
-    replaces the report notebook. ``progress`` (optional) is told each stage as an
-    ``audit_lib.audit.AuditProgress``: the audit's stages and checks from inside the notebook's
-    kernel, then ``html``, ``pdf``, ``sign`` and ``publish``. Returns the published folder; raises ReportError
-    on failure.
+    (unless ``pdf=False``; PDF/A-2b), the findings and check results (CSV, Parquet, JSON), audit.json,
+    manifest.json and SHA256SUMS; with ``sign_key`` (an OpenPGP key of GnuPG's keyring) also
+    manifest.json.asc. The cover names ``auditor`` and ``approver`` ("not named" when None) and the
+    run's start in the register's time zone. ``name`` replaces the folder name (``demo``);
+    ``notebook`` replaces the report notebook. ``progress`` (optional) is told each stage as an
+    ``audit_lib.audit.AuditProgress``: the audit's stages and checks from inside the kernel, then
+    ``html``, ``pdf``, ``sign`` and ``publish``. Returns the published folder; raises ReportError.
     """
+    run = _prepare(register, exports, period, out_dir, key_file=pseudonym_key_file, lang=lang, pdf=pdf, name=name,
+                   run_id=run_id, notebook=notebook, allow_outside=allow_outside, csv_dialect=csv_dialect,
+                   people=(auditor, approver), sign_key=sign_key, engine=engine, master=master)
+    staging = _make_staging(run.out, run.name, run_id)
+    try:
+        say = _stage_callback(progress)
+        audit = _execute(run, staging, progress, say)
+        if run_id and audit.get("run_id") != run_id:
+            raise ReportError(f"Report: the notebook wrote results of run {audit.get('run_id')!r}, "
+                              f"not {run_id!r}.")
+        _render(run, staging, audit, say)
+        _seal(run, staging, audit, say)
+        return publish(staging, run.out / run.name)
+    except BaseException as exc:
+        failure = _failed(exc, staging, run.out, run.name)
+        if failure is exc:
+            raise
+        raise failure from exc
+
+
+def _prepare(register, exports, period: str, out_dir, *, key_file, lang: str, pdf: bool, name: str | None,
+             run_id: str | None, notebook, allow_outside, csv_dialect: str | None,
+             people: tuple[str | None, str | None], sign_key: str | None, engine: str, master: str | None) -> _Run:
+    """Check everything a run needs before it starts, so that a mistake fails here with its own
+    message and exit code (a DeclarationError: 3, file and line), not as a failed notebook cell."""
     from audit_lib.periods import parse_period
-    from audit_lib.pseudonym import load_key
-    from audit_lib.report import manifest, pdf as pdf_module, pdfa, render, signing, sums
+    from audit_lib.report import signing
     from audit_lib.report.people import person
     from audit_lib.report.times import zoned_iso
 
     started_at = datetime.now(timezone.utc)
-    parse_period(period)  # a bad period fails here, not inside the kernel
-    auditor, approver = person(auditor, "auditor"), person(approver, "approver")
+    parse_period(period)
+    auditor, approver = person(people[0], "auditor"), person(people[1], "approver")
     if lang not in LANGUAGES:
         raise ReportError(f"Report language {lang!r} is not available; use one of {', '.join(LANGUAGES)}.")
-    dialect = dialect_of(csv_dialect).name  # an unknown dialect fails here, not inside the kernel
-    register_path = Path(register).resolve() if register else None
-    exports_path = Path(exports).resolve()
-    for path in (register_path, exports_path):
-        if path is not None and not path.is_file():
-            raise ReportError(f"Report: {path} does not exist.")
-    # Validate the declaration here, before the kernel starts: a DeclarationError then reaches the
-    # CLI as itself (exit code 3, file and line), not as a failed notebook cell.
-    from audit_lib.declaration import load_declaration
-
-    # Resolved here: the kernel runs in the notebook's folder. None leaves $REGAUDIT_ALLOW_OUTSIDE to
-    # the kernel, which inherits this process's environment.
-    allowed = [str(Path(p).expanduser().resolve()) for p in allow_outside] if allow_outside is not None else None
-    declaration = load_declaration(register_path, exports_path, allow_outside=allowed)
-    zone = declaration.register.controller.timezone
-    started = zoned_iso(started_at, zone)  # as the cover and the PDF's footer show it
-    key_path = Path(pseudonym_key_file).resolve() if pseudonym_key_file else None
-    if key_path is None or key_path.name != DEMO_KEY_NAME:
-        load_key(key_path)  # fails early with the message that says how to provide a key
-    if pdf:  # fail before a long audit, not after it
-        pdf_module.find_browser()
-        pdfa.srgb_profile(pdfa.find_ghostscript())
+    dialect = dialect_of(csv_dialect).name
+    declaration, allowed = _declaration(register, exports, allow_outside)
+    started = zoned_iso(started_at, declaration.register.controller.timezone)
+    key_path = _key_path(key_file)
+    _check_tools(pdf)
     signer = signing.signer(sign_key) if sign_key else None
     notebook_path = Path(notebook).resolve() if notebook else NOTEBOOK
     if not notebook_path.is_file():
         raise ReportError(f"Report: the notebook {notebook_path} does not exist "
                           "(the report runs from a checkout of the regaudit repository).")
-
-    name = name or period
     out = Path(out_dir).resolve()
-    staging = staging_folder(out, name, run_id)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging.mkdir()
-    except OSError as exc:  # a file where the folder should be, a read-only disk: nothing started yet
-        raise OutputError.from_os_error(exc) from None
     # The previous period's report beside this one, if any, for new / still open / resolved.
     previous = out / parse_period(period).previous().label / "findings.parquet"
-    parameters = {
-        "register": str(register_path) if register_path else None,  # None: the one exports.yaml names
-        "exports": str(exports_path),
+    parameters = {  # in this order in the notebook and the manifest
+        "register": str(Path(register).resolve()) if register else None,  # None: the one exports.yaml names
+        "exports": str(Path(exports).resolve()),
         "period": period,
-        "output_dir": str(staging),
+        "output_dir": None,  # the run's folder, once made
         "pseudonym_key_file": str(key_path) if key_path else None,
         "lang": lang,
         "run_id": run_id,  # None: the audit derives it from its inputs
@@ -363,59 +393,130 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
         "engine": engine,
         "master": master,
     }
+    return _Run(period, lang, pdf, name or period, out, notebook_path, declaration, parameters, dialect, started_at,
+                started, signer)
+
+
+def _declaration(register, exports, allow_outside) -> "tuple[Declaration, list[str] | None]":
+    """The validated declaration, and ``allow_outside`` resolved (the kernel runs in the notebook's
+    folder; None leaves $REGAUDIT_ALLOW_OUTSIDE to it, as it inherits this process's environment)."""
+    from audit_lib.opening import read_declaration
+
+    register_path = Path(register).resolve() if register else None
+    exports_path = Path(exports).resolve()
+    for path in (register_path, exports_path):
+        if path is not None and not path.is_file():
+            raise ReportError(f"Report: {path} does not exist.")
+    allowed = [str(Path(p).expanduser().resolve()) for p in allow_outside] if allow_outside is not None else None
+    return read_declaration(register_path, exports_path, allow_outside=allowed), allowed
+
+
+def _key_path(key_file: str | os.PathLike | None) -> Path | None:
+    """The pseudonym key file, resolved; one that is not the demo key must load now (its message
+    says how to provide a key), the demo key is made by the kernel on first use."""
+    from audit_lib.pseudonym import load_key
+
+    key_path = Path(key_file).resolve() if key_file else None
+    if key_path is None or key_path.name != DEMO_KEY_NAME:
+        load_key(key_path)
+    return key_path
+
+
+def _check_tools(pdf: bool) -> None:
+    """Chromium and Ghostscript, when the run prints a PDF: missing, they fail before a long audit."""
+    if pdf:
+        from audit_lib.report import pdf as pdf_module, pdfa
+
+        pdf_module.find_browser()
+        pdfa.srgb_profile(pdfa.find_ghostscript())
+
+
+def _make_staging(out: Path, name: str, run_id: str | None) -> Path:
+    """Create the run's folder (``staging_folder``); a file in the way or a read-only disk is an OutputError."""
+    staging = staging_folder(out, name, run_id)
     try:
-        say = _stage_callback(progress)
-        say("notebook")
-        with _kernel_progress(progress), _kernel_env(CSV_DIALECT_ENV, dialect):
-            execute_notebook(notebook_path, staging / EXECUTED_NOTEBOOK, parameters, kernel_name(),
-                             kernel_log=staging / KERNEL_LOG)
-        (staging / KERNEL_LOG).unlink(missing_ok=True)  # kept only when the run fails: not evidence
-        audit = read_summary(staging)
-        if run_id and audit.get("run_id") != run_id:
-            raise ReportError(f"Report: the notebook wrote results of run {audit.get('run_id')!r}, "
-                              f"not {run_id!r}.")
-        title = f"{text('title', lang)} {period}"
-        say("html")
-        render.notebook_to_html(staging / EXECUTED_NOTEBOOK, staging / HTML, title=title, lang=lang)
-        if pdf:
-            say("pdf")
-            footer = f"{title} · {audit['run_id']} · {text('footer.started', lang)} {started}"
-            _print_archived(staging / HTML, staging / PDF, footer=footer, lang=lang, info={
-                "Title": title, "Author": auditor or "", "Subject": audit["run_id"],
-                "Creator": f"regaudit {manifest.package_versions(('regaudit',))['regaudit'] or ''}".strip()})
-        # The manifest records where the report is published, not the staging folder.
-        say("publish")
-        # The CSV dialect is no notebook parameter (the notebook's write_outputs takes it from the
-        # kernel's environment), but it shaped the outputs: the manifest records it with them.
-        recorded = dict(parameters, csv_dialect=dialect, output_dir=str(out / name))
-        # The start is recorded once, as started_at: a parameter that differs on every run would make
-        # the manifests of two runs of one audit differ.
-        recorded.pop("started_at")
-        manifest.write_manifest(
-            staging, run_id=audit["run_id"], period=period, parameters=recorded,
-            inputs=_frame(audit["inputs"]), declaration_hashes=audit["declaration_hashes"],
-            started_at=started_at, finished_at=datetime.now(timezone.utc),
-            complete=audit["complete"], catalogue_version=audit.get("catalogue_version"),
-            evidence_hashes=audit.get("evidence_hashes") or {},
-            incomplete_reasons=audit.get("incomplete_reasons") or [],
-            key_fingerprint=audit.get("key_fingerprint"),  # the next period's report compares its key with it
-            time_zone=zone,
-            signature=({"file": signing.SIGNATURE, "key_fingerprint": signer.fingerprint, "user_id": signer.user_id}
-                       if signer else None),
-        )
-        if signer:
-            say("sign")
-            signing.sign(staging / manifest.MANIFEST, signer, staging / signing.SIGNATURE)
-        sums.write_sums(staging)  # last: it lists the manifest and its signature too
-        return publish(staging, out / name)
-    except BaseException as exc:
-        failed = _keep_failed(staging, out, name)
-        note = f" The executed notebook and the kernel's log are kept in {failed}." if failed else ""
-        if isinstance(exc, RegauditError):
-            raise ReportFailed(f"{exc}{note}", failed) from exc
-        if isinstance(exc, OSError):  # the disk filled up, the folder went read-only, ...
-            raise ReportFailed(f"Report: {describe_os_error(exc, output=True)}{note}", failed) from exc
-        raise
+        out.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+    except OSError as exc:  # nothing started yet
+        raise OutputError.from_os_error(exc) from None
+    return staging
+
+
+def _execute(run: _Run, staging: Path, progress, say) -> dict[str, Any]:
+    """Run the notebook into ``staging``, with the declaration's snapshot when it takes one (a notebook
+    that does not, ``--notebook``'s own, reads the declaration's paths); return the audit.json it wrote."""
+    import papermill
+
+    from audit_lib.declaration.snapshot import write_snapshot
+
+    parameters = dict(run.parameters, output_dir=str(staging))
+    snapshot = staging / DECLARATION_SNAPSHOT
+    if SNAPSHOT_PARAMETER in papermill.inspect_notebook(str(run.notebook)):
+        parameters[SNAPSHOT_PARAMETER] = str(write_snapshot(run.declaration, snapshot))
+    say("notebook")
+    with _kernel_progress(progress), _kernel_env(CSV_DIALECT_ENV, run.dialect):
+        execute_notebook(run.notebook, staging / EXECUTED_NOTEBOOK, parameters, kernel_name(),
+                         kernel_log=staging / KERNEL_LOG)
+    # Kept only when the run fails: neither is evidence.
+    (staging / KERNEL_LOG).unlink(missing_ok=True)
+    snapshot.unlink(missing_ok=True)
+    return read_summary(staging)
+
+
+def _render(run: _Run, staging: Path, audit: dict[str, Any], say) -> None:
+    """report.html from the executed notebook, and report.pdf (PDF/A-2b) from it unless not wanted."""
+    from audit_lib.report import manifest, render
+
+    title = f"{text('title', run.lang)} {run.period}"
+    say("html")
+    render.notebook_to_html(staging / EXECUTED_NOTEBOOK, staging / HTML, title=title, lang=run.lang)
+    if run.pdf:
+        say("pdf")
+        footer = f"{title} · {audit['run_id']} · {text('footer.started', run.lang)} {run.started}"
+        _print_archived(staging / HTML, staging / PDF, footer=footer, lang=run.lang, info={
+            "Title": title, "Author": run.parameters["auditor"] or "", "Subject": audit["run_id"],
+            "Creator": f"regaudit {manifest.package_versions(('regaudit',))['regaudit'] or ''}".strip()})
+
+
+def _seal(run: _Run, staging: Path, audit: dict[str, Any], say) -> None:
+    """manifest.json (with what shaped the outputs), its signature when asked for, SHA256SUMS last."""
+    from audit_lib.report import manifest, signing, sums
+
+    say("publish")
+    # The manifest records where the report is published, not the staging folder. The CSV dialect is
+    # no notebook parameter (the kernel takes it from its environment), but it shaped the outputs.
+    recorded = {key: value for key, value in run.parameters.items() if key not in _UNRECORDED}
+    recorded.update(csv_dialect=run.dialect, output_dir=str(run.out / run.name))
+    signer = run.signer
+    manifest.write_manifest(
+        staging, run_id=audit["run_id"], period=run.period, parameters=recorded,
+        inputs=_frame(audit["inputs"]), declaration_hashes=audit["declaration_hashes"],
+        started_at=run.started_at, finished_at=datetime.now(timezone.utc),
+        complete=audit["complete"], catalogue_version=audit.get("catalogue_version"),
+        evidence_hashes=audit.get("evidence_hashes") or {},
+        incomplete_reasons=audit.get("incomplete_reasons") or [],
+        key_fingerprint=audit.get("key_fingerprint"),  # the next period's report compares its key with it
+        time_zone=run.declaration.register.controller.timezone,
+        signature=({"file": signing.SIGNATURE, "key_fingerprint": signer.fingerprint, "user_id": signer.user_id}
+                   if signer else None),
+    )
+    if signer:
+        say("sign")
+        signing.sign(staging / manifest.MANIFEST, signer, staging / signing.SIGNATURE)
+    sums.write_sums(staging)  # last: it lists the manifest and its signature too
+
+
+def _failed(exc: BaseException, staging: Path, out: Path, name: str) -> BaseException:
+    """The error to raise for a run that broke after it started: the run's folder is kept as
+    ``<name>.failed-<timestamp>`` and named in a ReportFailed (``exc`` itself when it is no error of
+    regaudit's nor of the disk: an interrupt, a bug)."""
+    failed = _keep_failed(staging, out, name)
+    note = f" The executed notebook and the kernel's log are kept in {failed}." if failed else ""
+    if isinstance(exc, RegauditError):
+        return ReportFailed(f"{exc}{note}", failed)
+    if isinstance(exc, OSError):  # the disk filled up, the folder went read-only, ...
+        return ReportFailed(f"Report: {describe_os_error(exc, output=True)}{note}", failed)
+    return exc
 
 
 def _print_archived(html: Path, pdf: Path, *, footer: str, lang: str, info: dict[str, str]) -> Path:

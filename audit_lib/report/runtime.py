@@ -1,4 +1,7 @@
-"""What the report notebook calls besides the sections: run ids, the pseudonym key, writing outputs."""
+"""What the report notebook calls besides the sections: run ids, the pseudonym key, writing outputs.
+
+The sections (audit_lib/report/sections) never import this module: it imports them, to show the families.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,17 @@ import os
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_lib.outputs import atomic_write_text
 from audit_lib.pseudonym import ensure_key_file, load_key
+# The notebook's set-up cell imports evidence_hashes from here (report/evidence.py computes it).
+from audit_lib.report.evidence import catalogue_of, evidence_hashes
+from audit_lib.vocabulary import STATUSES
+
+if TYPE_CHECKING:
+    from audit_lib.audit import AuditResult
+    from audit_lib.report.diff import KeyComparison
 
 SUMMARY = "audit.json"
 DEMO_KEY_NAME = "demo-pseudonym.key"
@@ -34,43 +44,13 @@ def notebook_key(key_file: str | os.PathLike | None) -> bytes:
     return load_key(key_file)
 
 
-# Where the framework mapping lives when it exists (another module owns it; the report only hashes it).
-FRAMEWORK_FILE = Path(__file__).resolve().parents[1] / "frameworks" / "gdpr_fi.yaml"
-# AuditResult attributes that may hold the SHA-256 of the accepted-risks file (accepted.yaml).
-_ACCEPTED_HASH_ATTRIBUTES = ("accepted_sha256", "accepted_hash", "accepted_file_sha256", "accepted_file_hash")
 QUARANTINE = "quarantine.csv"  # written by AuditResult.write_tables, by the policy of audit_lib/quarantine.py
 CHECK_RESULTS = "check_results.csv"
 # Columns of check_results.csv that change from run to run (the rest repeats byte for byte).
 TIMING_COLUMNS = ("duration_s",)
 
 
-def catalogue_of(result: Any) -> str:
-    """The catalogue version that judged the data (audit.catalogue_version of the checks run)."""
-    from audit_lib.audit import catalogue_version
-
-    version = getattr(result, "catalogue_version", None)
-    if isinstance(version, str) and version:
-        return version
-    return catalogue_version(tuple(r.check for r in result.results))
-
-
-def evidence_hashes(result: Any) -> dict[str, str]:
-    """SHA-256 of the files besides register.yaml and exports.yaml that shaped the report: the
-    accepted-risks file (when the audit used one) and the framework mapping (when it exists)."""
-    from audit_lib.report.manifest import sha256_file
-
-    hashes: dict[str, str] = {}
-    for name in _ACCEPTED_HASH_ATTRIBUTES:
-        value = getattr(result, name, None)
-        if isinstance(value, str) and value:
-            hashes["accepted.yaml"] = value
-            break
-    if FRAMEWORK_FILE.is_file():
-        hashes[f"frameworks/{FRAMEWORK_FILE.name}"] = sha256_file(FRAMEWORK_FILE)
-    return hashes
-
-
-def summary(result: Any, previous_findings: str | os.PathLike | None = None) -> dict[str, Any]:
+def summary(result: "AuditResult", previous_findings: str | os.PathLike | None = None) -> dict[str, Any]:
     """What the pipeline needs from the audit to write the manifest, as JSON-ready data; with the
     previous period's findings, whether they could be compared (``comparison``, report/diff.py)."""
     from audit_lib.findings import breaches
@@ -84,28 +64,28 @@ def summary(result: Any, previous_findings: str | os.PathLike | None = None) -> 
     return {
         "run_id": result.run_id,
         "period": result.period.label,
-        "lang": getattr(result, "lang", "en"),
+        "lang": result.lang,
         "complete": bool(result.complete),
-        "incomplete_reasons": list(getattr(result, "incomplete_reasons", []) or []),
+        "incomplete_reasons": list(result.incomplete_reasons),
         "catalogue_version": catalogue_of(result),
-        "key_fingerprint": getattr(result, "key_fingerprint", None),
-        "comparison": _comparison(compare_keys(previous_findings, getattr(result, "key_fingerprint", None)),
+        "key_fingerprint": result.key_fingerprint,
+        "comparison": _comparison(compare_keys(previous_findings, result.key_fingerprint),
                                   result.period.previous().label),
         "declaration_hashes": dict(result.declaration_hashes),
         "evidence_hashes": evidence_hashes(result),
         "inputs": inputs,
-        "checks": {status: int(statuses.get(status, 0)) for status in ("pass", "fail", "error", "not_run", "not_tested")},
+        "checks": {status: int(statuses.get(status, 0)) for status in STATUSES},
         "findings": int(len(findings)),
         # Items to verify are open too, but they are not breaches: the exit code counts breaches alone.
         "open_by_severity": {k: int(v) for k, v in open_breaches["severity"].value_counts().sort_index().items()},
         "open_to_verify": int(len(open_findings) - len(open_breaches)),
         "accepted": int(len(findings) - len(open_findings)),
         "check_seconds": {str(k): float(v) for k, v in zip(result.check_results["check_id"],
-                                                            result.check_results.get("duration_s", []))},
+                                                            result.check_results["duration_s"])},
     }
 
 
-def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings: str | os.PathLike | None = None,
+def write_outputs(result: "AuditResult", output_dir: str | os.PathLike, previous_findings: str | os.PathLike | None = None,
                   csv_dialect: str | None = None) -> Path:
     """Write the audit's tables and ``audit.json`` into ``output_dir``; with the previous period's
     findings.parquet, also ``changes.csv`` (new, still open, resolved by fingerprint). Every CSV is in
@@ -125,8 +105,7 @@ def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings:
     # The quarantine too, by the one policy of audit_lib/quarantine.py (no raw text, keys pseudonymised):
     # the report's quarantine.csv and `regaudit check --out`'s are the same file.
     result.write_tables(folder, csv_dialect=csv_dialect)
-    changes = changes_frame(result.findings, previous_findings, result.period.label,
-                            getattr(result, "key_fingerprint", None))
+    changes = changes_frame(result.findings, previous_findings, result.period.label, result.key_fingerprint)
     if changes is not None:  # none without a previous report, or with one made with another key
         write_csv_safe(changes, folder / CHANGES, csv_dialect)
     atomic_write_text(folder / SUMMARY,
@@ -134,7 +113,7 @@ def write_outputs(result: Any, output_dir: str | os.PathLike, previous_findings:
     return folder
 
 
-def _comparison(keys: Any, previous_label: str) -> dict[str, Any]:
+def _comparison(keys: "KeyComparison", previous_label: str) -> dict[str, Any]:
     """audit.json's record of the comparison with the previous period: the key check and its warning."""
     return {"key": keys.state, "comparable": keys.comparable, "previous_key_fingerprint": keys.previous,
             "warning": keys.warning(previous_label)}
@@ -147,7 +126,7 @@ def comparison_warning(folder: str | os.PathLike) -> str | None:
     return comparison.get("warning") or None
 
 
-def show_families(result: Any, lang: str = "en") -> None:
+def show_families(result: "AuditResult", lang: str = "en") -> None:
     """Display one section per check family: its checks, its chart, its most severe findings."""
     from IPython.display import HTML, display
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audit_lib.errors import RegauditError
+from audit_lib.i18n import T_
 from audit_lib.sample import bulk, layout, plants, prng, timeline, writers
 
 MIN_SUBJECTS = 400  # below this too few early customers are left to adopt for the plants once the
@@ -75,7 +76,7 @@ def _prepare_declaration(out_dir: Path, fmt: str) -> None:
                 shutil.copyfile(bundled / name, target)
     if fmt == "parquet":
         if out_dir.resolve() == bundled:
-            raise SampleError("the bundled sample is native; write a Parquet sample into another folder")
+            raise SampleError(T_("the bundled sample is native; write a Parquet sample into another folder"))
         # The mapping must name the files actually written, so it is replaced, not kept.
         (out_dir / "exports.yaml").write_text(layout.parquet_exports_yaml(), encoding="utf-8")
 
@@ -107,9 +108,10 @@ def generate(out_dir: Path, seed: int = 42, subjects: int = 2000, fmt: str = "na
     """
     started = time.perf_counter()
     if fmt not in layout.FORMATS:
-        raise SampleError(f"format {fmt!r}: use one of {', '.join(layout.FORMATS)}")
+        raise SampleError(T_("format {format!r}: use one of {formats}", format=fmt, formats=", ".join(layout.FORMATS)))
     if subjects < MIN_SUBJECTS:
-        raise SampleError(f"subjects={subjects}: the planted cases need at least {MIN_SUBJECTS} consumers")
+        raise SampleError(T_("subjects={subjects}: the planted cases need at least {minimum} consumers",
+                             subjects=subjects, minimum=MIN_SUBJECTS))
     out_dir = Path(out_dir)
     exports_dir = out_dir / "exports"
     exports_dir.mkdir(parents=True, exist_ok=True)

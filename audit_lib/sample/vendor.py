@@ -297,42 +297,60 @@ class _Builder:
 
 
 def _background(b: _Builder, count: int) -> None:
-    rng = b.rng
+    """``count`` clean customers with their marketing, orders and tickets, then routine requests."""
     for _ in range(count):
-        c = b.new_customer(phone=rng.random() < 0.85)
+        _background_customer(b)
+    _background_requests(b)
+
+
+def _background_customer(b: _Builder) -> None:
+    """One clean customer: notes, a ban or marketing consents, orders and perhaps a ticket."""
+    rng = b.rng
+    c = b.new_customer(phone=rng.random() < 0.85)
+    if rng.random() < 0.2:
+        c.notes = rng.choice(NOTES)
+    if rng.random() < 0.03:
+        c.ban = "Kyllä"                     # a ban and no marketing at all
+        b.banned_quietly.add(c.number)
+    else:
+        _background_marketing(b, c)
+    for _ in range(rng.choice([0, 1, 1, 2, 3, 4])):
+        b.order(c, b.time_between(max(c.registered, datetime(2020, 1, 2)), datetime(2026, 9, 25)))
+    if rng.random() < 0.3:
+        b.ticket(c.email.strip().lower(), b.time_between(datetime(2024, 1, 8), datetime(2026, 9, 25)),
+                 rng.choice(finnish.CONSUMER_SUPPORT_TEXTS))
+
+
+def _background_marketing(b: _Builder, c: Customer) -> None:
+    """A clean customer's newsletter status (subscribed, unsubscribed, cleaned or none) and SMS consent."""
+    rng = b.rng
+    r = rng.random()
+    start = max(c.registered, datetime(2021, 1, 4))
+    if r < 0.5:
+        b.subscribe(c, b.time_between(start, min(start + timedelta(days=400), datetime(2026, 9, 25))))
+    elif r < 0.65:
+        optin = b.time_between(start, min(start + timedelta(days=300), datetime(2026, 6, 1)))
+        unsub = b.time_between(optin + timedelta(days=10), min(optin + timedelta(days=500),
+                                                               datetime(2026, 9, 25)))
+        if unsub <= optin:
+            unsub = optin + timedelta(days=11)
+        b.subscribe(c, optin, status="unsubscribed", unsub=unsub)
+    elif r < 0.7:
+        optin = b.time_between(start, min(start + timedelta(days=200), datetime(2025, 12, 1)))
+        b.subscribe(c, optin, status="cleaned", clean=datetime(2026, 3, 2 + rng.randrange(20), 11, 0))
+    if c.phone and rng.random() < 0.35:
+        at = b.time_between(start, datetime(2026, 9, 1))
+        stop = None
         if rng.random() < 0.2:
-            c.notes = rng.choice(NOTES)
-        if rng.random() < 0.03:
-            c.ban = "Kyllä"                     # a ban and no marketing at all
-            b.banned_quietly.add(c.number)
-        else:
-            r = rng.random()
-            start = max(c.registered, datetime(2021, 1, 4))
-            if r < 0.5:
-                b.subscribe(c, b.time_between(start, min(start + timedelta(days=400), datetime(2026, 9, 25))))
-            elif r < 0.65:
-                optin = b.time_between(start, min(start + timedelta(days=300), datetime(2026, 6, 1)))
-                unsub = b.time_between(optin + timedelta(days=10), min(optin + timedelta(days=500),
-                                                                       datetime(2026, 9, 25)))
-                if unsub <= optin:
-                    unsub = optin + timedelta(days=11)
-                b.subscribe(c, optin, status="unsubscribed", unsub=unsub)
-            elif r < 0.7:
-                optin = b.time_between(start, min(start + timedelta(days=200), datetime(2025, 12, 1)))
-                b.subscribe(c, optin, status="cleaned", clean=datetime(2026, 3, 2 + rng.randrange(20), 11, 0))
-            if c.phone and rng.random() < 0.35:
-                at = b.time_between(start, datetime(2026, 9, 1))
+            stop = at + timedelta(days=rng.randrange(20, 300))
+            if stop >= datetime(2026, 9, 28):
                 stop = None
-                if rng.random() < 0.2:
-                    stop = at + timedelta(days=rng.randrange(20, 300))
-                    if stop >= datetime(2026, 9, 28):
-                        stop = None
-                b.sms_optin(c, at, stop=stop)
-        for _ in range(rng.choice([0, 1, 1, 2, 3, 4])):
-            b.order(c, b.time_between(max(c.registered, datetime(2020, 1, 2)), datetime(2026, 9, 25)))
-        if rng.random() < 0.3:
-            b.ticket(c.email.strip().lower(), b.time_between(datetime(2024, 1, 8), datetime(2026, 9, 25)),
-                     rng.choice(finnish.CONSUMER_SUPPORT_TEXTS))
+        b.sms_optin(c, at, stop=stop)
+
+
+def _background_requests(b: _Builder) -> None:
+    """Eight routine requests answered in time, and the ban request of each quietly banned customer."""
+    rng = b.rng
     for _ in range(8):
         c = rng.choice([c for c in b.customers if c.number not in b.banned_quietly])
         received = b.time_between(datetime(2025, 10, 1), datetime(2026, 9, 1))
@@ -345,9 +363,20 @@ def _background(b: _Builder, count: int) -> None:
             b.request(c.number, "markkinointikielto", received, received + timedelta(days=2), "kielto asetettu")
 
 
-def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
-    rng = b.rng
-    # -- consent ---------------------------------------------------------------------------
+def _plants(b: _Builder) -> None:
+    """Every planted violation and near miss, family by family (their order fixes the random draws)."""
+    _consent_state_plants(b)
+    _marketing_rule_plants(b)
+    _outside_master_plants(b)
+    _quality_plants(b)
+    _rights_plants(b)
+    _retention_plants(b)
+    _identity_timing_near_misses(b)
+    _customer_notes_plants(b)
+
+
+def _consent_state_plants(b: _Builder) -> None:
+    """Sends without consent, and consent states that one system changed and another did not."""
     p = b.new_customer(registered=datetime(2024, 2, 3, 15, 0))
     b.forced_sms_sends.append((_international(p.phone, 0), "Kesäale", SMS_CAMPAIGNS[0][1] + timedelta(minutes=3)))
     b.plant("sms_without_optin", f"customer {p.number} got the July SMS with no SMS consent anywhere (Tekstiviestit: "
@@ -382,6 +411,9 @@ def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
             "Tekstiviestit: Kyllä", ("consent_states_disagree_at_snapshot",
                                      f"consent_states/{CUSTOMERS}#row:{p.number}/sms"))
 
+
+def _marketing_rule_plants(b: _Builder) -> None:
+    """A ban that never reached the tool, marketing to the erased, a missing opt-out, evidence, contact."""
     p = b.new_customer(registered=datetime(2025, 1, 10, 13, 0))
     p.ban = "Kyllä"
     b.subscribe(p, datetime(2026, 8, 1, 16, 45))
@@ -418,7 +450,9 @@ def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
             ("consent_for_channel_without_contact", f"consent_events/{SMS_OPTIN}#phone:{club}"),
             ("consent_states_disagree_at_snapshot", f"consent_states/{CUSTOMERS}#row:{p.number}/sms"))
 
-    # -- subjects outside the master register ------------------------------------------------
+
+def _outside_master_plants(b: _Builder) -> None:
+    """Subjects the tools hold that the master register does not."""
     outsider = Customer("", "Liisa", "Nurmi", "liisa.nurmi@example.org", "", "", datetime(2026, 1, 1), in_master=False)
     b.subscribe(outsider, datetime(2026, 2, 14, 20, 0), shop=False)
     b.plant("newsletter_only_subscriber", "liisa.nurmi@example.org subscribed to the newsletter and never became a "
@@ -445,7 +479,9 @@ def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
                                                 f"subjects/phone:+358509876543#{SMS_OPTIN}"),
             ("inventory_subject_outside_master_register", f"subjects/phone:+358509876543#{SMS_SENDS}"))
 
-    # -- quality -----------------------------------------------------------------------------
+
+def _quality_plants(b: _Builder) -> None:
+    """Contact details shared, malformed or cut short."""
     shared = b.new_phone()
     first = b.new_customer(phone=shared, registered=datetime(2022, 3, 3, 10, 0))
     second = b.new_customer(phone=shared, registered=datetime(2023, 8, 8, 10, 0))
@@ -462,7 +498,10 @@ def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
     b.plant("postal_code_lost_zero", f"customer {p.number}'s postal code 02100 lost its leading zero in Excel",
             ("quality_invalid_postal_code", f"subjects/{p.number}"))
 
-    # -- rights --------------------------------------------------------------------------------
+
+def _rights_plants(b: _Builder) -> None:
+    """Requests answered late, and deadlines met at the edge (near misses)."""
+    rng = b.rng
     p = rng.choice(b.customers[:100])
     late = b.request(p.number, "tarkastus", datetime(2026, 6, 10, 9, 0), datetime(2026, 7, 20, 15, 0),
                      "tiedot toimitettu")
@@ -488,7 +527,10 @@ def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
     b.plant("erased_and_gone", f"customer {gone} was erased in April and is in no export but the request log: not a "
             "subject outside the master register (near miss)")
 
-    # -- retention and free text -------------------------------------------------------------
+
+def _retention_plants(b: _Builder) -> None:
+    """Records held past their retention period, and contact details in ticket texts."""
+    rng = b.rng
     p = b.new_customer(registered=datetime(2019, 4, 1, 10, 0))
     old = b.order(p, datetime(2019, 11, 15, 14, 0))
     b.plant("order_past_bookkeeping_period", f"order {old} of 15.11.2019 was due for deletion on 1.1.2026",
@@ -512,7 +554,9 @@ def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
              "Kirjoitin jo osoitteeseen asiakaspalvelu@hyvinvoivin.fi mutta en saanut vastausta.")
     b.plant("controller_address_in_ticket", "a helpdesk ticket names the controller's own published address (near miss)")
 
-    # -- near misses of identity and timing ----------------------------------------------------
+
+def _identity_timing_near_misses(b: _Builder) -> None:
+    """The same person written differently, and sends a minute after consent (near misses)."""
     p = b.new_customer(email=" Anna.K@Example.FI ", registered=datetime(2024, 3, 3, 10, 0))
     p.first, p.last = "Anna", "Kivelä"
     b.subscribe(p, datetime(2024, 3, 3, 10, 20), email="anna.k@example.fi")
@@ -533,6 +577,10 @@ def _plants(b: _Builder) -> None:  # noqa: PLR0915 (one plant after another)
     p = b.new_customer(registered=datetime(2026, 7, 20, 11, 0))
     b.sms_optin(p, datetime(2026, 7, 20, 11, 59))
     b.plant("sms_a_minute_after_join", f"customer {p.number} joined at 11.59 and got the 12.00 SMS (near miss)")
+
+
+def _customer_notes_plants(b: _Builder) -> None:
+    """Free text in the shop's customer notes: an account number, and the controller's own address."""
     # The shop's notes column is marked free_text: true; its texts have no time, so they are judged as
     # held. Two background customers, taken by place so that no random draw of the sample changes.
     noted = b.customers[10]
@@ -651,8 +699,54 @@ def _write_xlsx(rows: list[list], header: list[str], path: Path) -> None:
     write_xlsx(path, header, rows, sheet="Pyynnöt", date_format="dd.mm.yyyy hh:mm", creator="regaudit vendor sample")
 
 
-AUDIENCE_HEADER = ["Email Address", "First Name", "Last Name", "MEMBER_RATING", "OPTIN_TIME", "OPTIN_IP",
-                   "CONFIRM_TIME", "CONFIRM_IP", "LAST_CHANGED", "LEID"]
+# The newsletter tool's audience columns and their mapping in exports.yaml: every file has these, then
+# its status's own (one list gives both the files' headers and their exports.yaml entries).
+AUDIENCE_COLUMNS = (("Email Address", "{category: email}"), ("First Name", "{category: name}"),
+                    ("Last Name", "{category: name}"), ("MEMBER_RATING", "{category: interests_profiling}"),
+                    ("OPTIN_TIME", "{category: marketing_preferences}"),
+                    ("OPTIN_IP", "{category: marketing_preferences}"),
+                    ("CONFIRM_TIME", "{category: marketing_preferences}"),
+                    ("CONFIRM_IP", "{category: marketing_preferences}"),
+                    ("LAST_CHANGED", "{category: marketing_preferences}"), ("LEID", "{category: account_data}"))
+STATUS_COLUMNS = {
+    "subscribed": (),
+    "unsubscribed": (("UNSUB_TIME", "{category: marketing_preferences}"),
+                     ("UNSUB_CAMPAIGN_TITLE", "{category: marketing_preferences}"),
+                     ("UNSUB_REASON", "{category: marketing_preferences}")),
+    "cleaned": (("CLEAN_TIME", "{not_personal: when the tool stopped sending to a bouncing address}"),
+                ("CLEAN_CAMPAIGN_TITLE", "{not_personal: the campaign whose send bounced}")),
+}
+AUDIENCE_FILES = {"subscribed": SUBSCRIBED, "unsubscribed": UNSUBSCRIBED, "cleaned": CLEANED}
+# Each audience row is a grant; an unsubscribed one is also a withdrawal, when it has its time.
+_GRANTED = """\
+      - role: consent_events
+        set: {channel: email, action: granted}
+        columns: {OPTIN_TIME: at, OPTIN_IP: source}
+"""
+_WITHDRAWN = """\
+      - role: consent_events
+        set: {channel: email, action: withdrawn}
+        when: UNSUB_TIME
+        columns: {UNSUB_TIME: at, UNSUB_CAMPAIGN_TITLE: source}
+"""
+
+
+def _audience_header(status: str) -> list[str]:
+    """The header of the audience file of ``status``."""
+    return [name for name, _ in AUDIENCE_COLUMNS + STATUS_COLUMNS[status]]
+
+
+def _audience_exports() -> str:
+    """The exports.yaml entries of the newsletter tool's audience files, one per status."""
+    entries = ["  # The newsletter tool's audience, exported on 30.9.2026: one file per status.\n"]
+    for status, file in AUDIENCE_FILES.items():
+        columns = "".join(f"      {name}: {spec}\n" for name, spec in AUDIENCE_COLUMNS + STATUS_COLUMNS[status])
+        entries.append(f"  - file: {file}\n"
+                       "    subject: {email: Email Address}\n"
+                       "    snapshot: {from_file_name: '_(\\d{4}-\\d{2}-\\d{2})'}\n"
+                       "    facts:\n" + _GRANTED + (_WITHDRAWN if status == "unsubscribed" else "")
+                       + "    columns:\n" + columns + "\n")
+    return "".join(entries)
 
 
 def _audience_rows(members: list[Member], status: str) -> list[list[str]]:
@@ -682,11 +776,8 @@ def _write_exports(b: _Builder, sends: _Sends, folder: Path) -> list[str]:
         delimiter=";", excel=True)
     files[ORDERS] = _csv(sorted(b.orders), ["Tilausnumero", "Asiakasnumero", "Tilattu", "Tuote", "Summa",
                                             "Maksutapa"], delimiter=";", excel=True)
-    files[SUBSCRIBED] = _csv(_audience_rows(b.members, "subscribed"), AUDIENCE_HEADER)
-    files[UNSUBSCRIBED] = _csv(_audience_rows(b.members, "unsubscribed"),
-                               AUDIENCE_HEADER + ["UNSUB_TIME", "UNSUB_CAMPAIGN_TITLE", "UNSUB_REASON"])
-    files[CLEANED] = _csv(_audience_rows(b.members, "cleaned"), AUDIENCE_HEADER + ["CLEAN_TIME",
-                                                                                   "CLEAN_CAMPAIGN_TITLE"])
+    for status, file in AUDIENCE_FILES.items():
+        files[file] = _csv(_audience_rows(b.members, status), _audience_header(status))
     files[ACTIVITY] = _csv(sends.email, ["Campaign", "Email", "Sent at", "Opens", "Clicks", "IP Address"])
     files[SMS_SENDS] = _csv(sends.sms, ["Message ID", "To", "Campaign", "Sent (UTC)", "Status", "Body",
                                         "Opt-out footer"])
@@ -780,73 +871,7 @@ exports:
       Summa: {field: amount, category: purchased_services}
       Maksutapa: {category: purchased_services}
 
-  # The newsletter tool's audience, exported on 30.9.2026: one file per status.
-  - file: newsletter_subscribed_2026-09-30.csv
-    subject: {email: Email Address}
-    snapshot: {from_file_name: '_(\\d{4}-\\d{2}-\\d{2})'}
-    facts:
-      - role: consent_events
-        set: {channel: email, action: granted}
-        columns: {OPTIN_TIME: at, OPTIN_IP: source}
-    columns:
-      Email Address: {category: email}
-      First Name: {category: name}
-      Last Name: {category: name}
-      MEMBER_RATING: {category: interests_profiling}
-      OPTIN_TIME: {category: marketing_preferences}
-      OPTIN_IP: {category: marketing_preferences}
-      CONFIRM_TIME: {category: marketing_preferences}
-      CONFIRM_IP: {category: marketing_preferences}
-      LAST_CHANGED: {category: marketing_preferences}
-      LEID: {category: account_data}
-
-  - file: newsletter_unsubscribed_2026-09-30.csv
-    subject: {email: Email Address}
-    snapshot: {from_file_name: '_(\\d{4}-\\d{2}-\\d{2})'}
-    facts:
-      - role: consent_events
-        set: {channel: email, action: granted}
-        columns: {OPTIN_TIME: at, OPTIN_IP: source}
-      - role: consent_events
-        set: {channel: email, action: withdrawn}
-        when: UNSUB_TIME
-        columns: {UNSUB_TIME: at, UNSUB_CAMPAIGN_TITLE: source}
-    columns:
-      Email Address: {category: email}
-      First Name: {category: name}
-      Last Name: {category: name}
-      MEMBER_RATING: {category: interests_profiling}
-      OPTIN_TIME: {category: marketing_preferences}
-      OPTIN_IP: {category: marketing_preferences}
-      CONFIRM_TIME: {category: marketing_preferences}
-      CONFIRM_IP: {category: marketing_preferences}
-      LAST_CHANGED: {category: marketing_preferences}
-      LEID: {category: account_data}
-      UNSUB_TIME: {category: marketing_preferences}
-      UNSUB_CAMPAIGN_TITLE: {category: marketing_preferences}
-      UNSUB_REASON: {category: marketing_preferences}
-
-  - file: newsletter_cleaned_2026-09-30.csv
-    subject: {email: Email Address}
-    snapshot: {from_file_name: '_(\\d{4}-\\d{2}-\\d{2})'}
-    facts:
-      - role: consent_events
-        set: {channel: email, action: granted}
-        columns: {OPTIN_TIME: at, OPTIN_IP: source}
-    columns:
-      Email Address: {category: email}
-      First Name: {category: name}
-      Last Name: {category: name}
-      MEMBER_RATING: {category: interests_profiling}
-      OPTIN_TIME: {category: marketing_preferences}
-      OPTIN_IP: {category: marketing_preferences}
-      CONFIRM_TIME: {category: marketing_preferences}
-      CONFIRM_IP: {category: marketing_preferences}
-      LAST_CHANGED: {category: marketing_preferences}
-      LEID: {category: account_data}
-      CLEAN_TIME: {not_personal: when the tool stopped sending to a bouncing address}
-      CLEAN_CAMPAIGN_TITLE: {not_personal: the campaign whose send bounced}
-
+""" + _audience_exports() + """\
   - file: campaign_activity.csv
     role: marketing_messages
     subject: {email: Email}

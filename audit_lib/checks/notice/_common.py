@@ -68,3 +68,8 @@ def walk_strings(value: Any, location: tuple = ()) -> list[tuple[tuple, str]]:
 def text(message_en: str, message_fi: str) -> dict[str, str]:
     """A header text in both languages."""
     return {"en": message_en, "fi": message_fi}
+
+
+# The message of a check whose rows each word their whole finding (``problem_en``, ``problem_fi``):
+# what is wrong differs too much between its findings for one sentence with placeholders.
+ROW_PROBLEM_MESSAGE = text("{problem_en}", "{problem_fi}")

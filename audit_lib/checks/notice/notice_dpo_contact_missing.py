@@ -6,7 +6,8 @@ profiling, regular and systematic monitoring, 37(1)(b)). Otherwise silence is an
 
 from __future__ import annotations
 
-from audit_lib.checks.notice._common import SPECIAL_CATEGORY_KEYS, ref, register_of, under, uses_profiling
+from audit_lib.checks.notice._common import (ROW_PROBLEM_MESSAGE, SPECIAL_CATEGORY_KEYS, ref, register_of, under,
+                                             uses_profiling)
 
 CHECK = {
     "id": "notice_dpo_contact_missing",
@@ -17,10 +18,7 @@ CHECK = {
               "GDPR Art. 30(1)(a)"],
     "scope": "declaration",
     "needs": {},
-    "message": {
-        "en": "{problem_en}",
-        "fi": "{problem_fi}",
-    },
+    "message": ROW_PROBLEM_MESSAGE,
     "remediation": {
         "en": "Give the data protection officer's contact details, or state that none has been appointed "
               "(dpo_appointed: false) and whom to contact instead; where Art. 37(1) requires a DPO, designate one.",

@@ -5,7 +5,7 @@ declaration names a recipient outside the EU/EEA, otherwise an item to verify (n
 
 from __future__ import annotations
 
-from audit_lib.checks.notice._common import EEA, ref, register_of
+from audit_lib.checks.notice._common import EEA, ROW_PROBLEM_MESSAGE, ref, register_of
 
 CHECK = {
     "id": "notice_transfers_not_stated",
@@ -15,10 +15,7 @@ CHECK = {
     "legal": ["GDPR Art. 13(1)(f)", "GDPR Art. 44–46", "GDPR Art. 30(1)(e)"],
     "scope": "declaration",
     "needs": {},
-    "message": {
-        "en": "{problem_en}",
-        "fi": "{problem_fi}",
-    },
+    "message": ROW_PROBLEM_MESSAGE,
     "remediation": {
         "en": "State whether data is transferred outside the EU/EEA; for each transfer name the country and the "
               "safeguard (adequacy decision, standard contractual clauses) and where a copy can be obtained.",
