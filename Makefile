@@ -19,11 +19,14 @@ system-deps:
 demo: $(STAMP) system-deps
 	$(VENV)/bin/regaudit demo
 
+# On every core (pytest-xdist); tests/conftest.py keeps the users of one session fixture on one worker.
+PARALLEL := -n auto --dist loadgroup
+
 test: $(STAMP) system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLEL)
 
 test-fast: $(STAMP) system-deps
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest $(PARALLEL) -m "not slow"
 
 # Re-execute the committed notebooks so that nbval compares current outputs: run it after changing
 # a check, the sample or a report section (the nbval tests fail until then, by design).

@@ -5,7 +5,10 @@ The language is ``$REGAUDIT_LANG`` (``en`` or ``fi``), else the first of gettext
 In Finnish the help of every command, group, option and argument is looked up paragraph by
 paragraph (the rows of an exit-code table one by one, their code kept), and so are the words click
 itself writes around them (Usage, Options, Commands, [default: …], [required]). Click's own usage
-errors stay English. English needs no lookup: nothing is loaded at start-up.
+errors stay English: click looks them up with the standard library's process-wide gettext only
+(``gettext.textdomain``/``bindtextdomain``), which needs a compiled ``.mo`` file on disk and takes
+the language from the locale variables, never from $REGAUDIT_LANG; and it writes them into its
+exceptions' messages, where no formatter reaches. English needs no lookup: nothing is loaded at start-up.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audit_lib.errors import DeclarationError, Problem
+from audit_lib.i18n import T_
 
 if TYPE_CHECKING:
     from audit_lib.declaration import Declaration
@@ -47,8 +48,9 @@ def _validated(model: Any, data: dict[str, Any], what: str) -> dict[str, Any]:
     try:
         model.model_validate(data)
     except ValidationError as exc:  # a bug of ours or a declaration fideslang rejects: say which
-        raise DeclarationError([Problem(what, ".".join(map(str, e["loc"])), f"fideslang rejects it: {e['msg']}",
-                                        fix="correct the declaration's fideslang keys (see `regaudit lint`)")
+        raise DeclarationError([Problem(what, ".".join(map(str, e["loc"])),
+                                        T_("fideslang rejects it: {error}", error=e["msg"]),
+                                        fix=T_("correct the declaration's fideslang keys (see `regaudit lint`)"))
                                 for e in exc.errors()]) from exc
     return data
 

@@ -90,11 +90,13 @@ def classify(day: date, reading: NonWorkingDays = DEFAULT_READING) -> Day:
     return Day(day, WORKING_DAY, None, "working day", "arkipäivä")
 
 
-def calendar(first: date, last: date, reading: NonWorkingDays = DEFAULT_READING) -> list[Day]:
-    """Every day from ``first`` to ``last`` inclusive, classified under ``reading``."""
+@lru_cache(maxsize=8)
+def calendar(first: date, last: date, reading: NonWorkingDays = DEFAULT_READING) -> tuple[Day, ...]:
+    """Every day from ``first`` to ``last`` inclusive, classified under ``reading`` (made once per
+    process for the same days: every audit's calendar covers the same years)."""
     if reading not in READINGS:
         raise ValueError(f"{reading!r} is not a reading of non-working days; use one of {', '.join(READINGS)}")
-    return [classify(first + timedelta(days=n), reading) for n in range((last - first).days + 1)]
+    return tuple(classify(first + timedelta(days=n), reading) for n in range((last - first).days + 1))
 
 
 def is_working_day(day: date, reading: NonWorkingDays = DEFAULT_READING) -> bool:

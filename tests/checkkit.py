@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 import hashlib
 import shutil
 from pathlib import Path
@@ -24,20 +26,30 @@ def strong_key(label: str) -> bytes:
 KEY = strong_key("test-pseudonym-key")
 
 
+@functools.lru_cache(maxsize=1)
+def _sample_register_once() -> dict[str, Any]:
+    return yaml.load((SAMPLE / "register.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def _sample_register() -> dict[str, Any]:
+    """The bundled register.yaml as data, a copy each test may patch (parsed once per run)."""
+    return copy.deepcopy(_sample_register_once())
+
+
 def write_register(folder: Path, tables: dict[str, list[dict[str, Any]]], *,
                    register_patch: dict[str, Any] | None = None, extra_columns: dict[str, dict] | None = None) -> Path:
     """Write ``tables`` (role -> rows) as CSV exports with a 1:1 mapping; return exports.yaml's path."""
     exports_dir = folder / "exports"
     exports_dir.mkdir(parents=True, exist_ok=True)
-    register = yaml.safe_load((SAMPLE / "register.yaml").read_text(encoding="utf-8"))
+    register = _sample_register()
     for dotted, value in (register_patch or {}).items():
         target = register
         *parents, last = dotted.split(".")
         for part in parents:
             target = target[int(part)] if isinstance(target, list) else target[part]
         target[last] = value
-    (folder / "register.yaml").write_text(yaml.safe_dump(register, allow_unicode=True, sort_keys=False),
-                                          encoding="utf-8")
+    (folder / "register.yaml").write_text(yaml.dump(register, Dumper=yaml.CSafeDumper, allow_unicode=True,
+                                                    sort_keys=False), encoding="utf-8")
     exports = []
     for role, rows in tables.items():
         columns = list(dict.fromkeys(k for row in rows for k in row)) if rows else []
@@ -48,9 +60,9 @@ def write_register(folder: Path, tables: dict[str, list[dict[str, Any]]], *,
         mapping = {c: {"field": c} for c in columns}
         mapping.update((extra_columns or {}).get(role, {}))
         exports.append({"file": f"{role}.csv", "role": role, "columns": mapping})
-    (folder / "exports.yaml").write_text(yaml.safe_dump({"schema_version": 1, "register": "register.yaml",
-                                                          "exports_dir": "exports", "exports": exports},
-                                                         sort_keys=False), encoding="utf-8")
+    (folder / "exports.yaml").write_text(yaml.dump({"schema_version": 1, "register": "register.yaml",
+                                                    "exports_dir": "exports", "exports": exports},
+                                                   Dumper=yaml.CSafeDumper, sort_keys=False), encoding="utf-8")
     return folder / "exports.yaml"
 
 

@@ -82,9 +82,22 @@ def spark():
     session.stop()
 
 
+# The session fixtures whose users run on one test worker (pytest-xdist's --dist loadgroup, as the
+# Makefile runs the suite), so that each is made once and not once per worker: a report takes tens
+# of seconds. Spark's users are grouped by module instead: each module's own fixtures (lake tables,
+# the sample loaded into Spark) take a minute or more, and the two modules run on two workers, each
+# with a Spark of its own (5-15 s to start), rather than for eight minutes on one.
+_GROUPS = {"sample_report": "sample-report", "sample_audit": "sample-audits", "incomplete_audit": "sample-audits",
+           "spark": "spark:{module}"}
+
+
 def pytest_collection_modifyitems(items) -> None:
     """A test that reads the session's report or one of its audits (through any fixture) is slow: it waits
-    for the report, or audits a whole sample."""
+    for the report, or audits a whole sample. A test that uses a session fixture of _GROUPS runs in its group."""
     for item in items:
-        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = list(getattr(item, "fixturenames", ()))
+        if _SLOW_FIXTURES & set(fixtures):
             item.add_marker(pytest.mark.slow)
+        group = next((_GROUPS[name] for name in fixtures if name in _GROUPS), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group.format(module=item.module.__name__)))

@@ -81,6 +81,7 @@ def test_a_file_edited_after_validation_does_not_change_the_snapshot(tmp_path):
     assert restored.register.controller.name == declaration.register.controller.name
 
 
+@pytest.mark.slow
 def test_the_audit_of_a_snapshot_is_the_audit_of_the_files(tmp_path):
     from audit_lib.audit import run_audit
 

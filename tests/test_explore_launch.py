@@ -25,6 +25,7 @@ def test_every_builder_is_registered_documented_and_generic():
         assert (stats.__dict__[name].__doc__ or "").strip(), name
 
 
+@pytest.mark.slow
 def test_figures_draw_only_aggregates(tmp_path):
     from checkkit import write_register
     from test_explore_stats import EXTRA, TABLES

@@ -242,6 +242,7 @@ def _cli(*args: str):
     return subprocess.run([sys.executable, "-m", "audit_lib", *args], capture_output=True, text=True, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_cli_export_then_import_names_the_register_it_was_given(tmp_path):
     register_folder = _copy(SAMPLE, tmp_path / "declared")
     result = _cli("fides", "export", "--exports", str(register_folder / "exports.yaml"), "--out", str(tmp_path / "fides"))
@@ -260,6 +261,7 @@ def test_cli_export_then_import_names_the_register_it_was_given(tmp_path):
     assert _cli("fides", "import", str(tmp_path / "fides" / "dataset.yml"), "--out", str(out)).returncode == 4
 
 
+@pytest.mark.slow
 def test_cli_an_unknown_category_exits_3(tmp_path):
     path = tmp_path / "dataset.yml"
     path.write_text(yaml.safe_dump({"dataset": [{"fides_key": "shop", "collections": [{"name": "users", "fields": [

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import html
 import io
 import re
@@ -81,10 +82,9 @@ def test_markers_are_written_with_literal_texts():
     in after their literal texts (T_'s one, Tn_'s two)."""
     texts = {"N_": None, "NC_": None, "N_plural": None, "T_": 1, "Tn_": 2}
     wrong = []
-    for path in PACKAGE.rglob("*.py"):
-        if "_bundled" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for module, tree in _modules():
+        path = PACKAGE / module
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in texts:
                 count = texts[node.func.id]
                 literal = node.args if count is None else node.args[:count]
@@ -373,23 +373,16 @@ def test_a_language_the_command_line_does_not_speak_is_a_usage_error():
 
 # --- messages made now, shown later: errors, the command line's lines, the audit's reasons ----------
 
-# Modules whose messages for a person are not marked yet, each with what they hold. The scan below fails
-# on a plain string or f-string anywhere else, and on a module listed here that has none left (then the
-# entry goes).
-PENDING = {
-    "declaration/load.py": "the cross-reference problems of register.yaml and exports.yaml, and their fixes",
-    "fides.py": "a declaration fideslang rejects",
-    **{f"loader/{name}.py": "the loader's errors about an export file" for name in (
-        "encoding", "headers", "load", "readers", "snapshots", "xlsx")},
-    **{f"report/{name}.py": "the report's errors (rendering, PDF, PDF/A, signature, verification)" for name in (
-        "pdf", "pdfa", "people", "pipeline", "programs", "render", "signing", "verify")},
-}
+# Modules whose messages for a person are not marked yet, each with what they hold (none left now). The
+# scan below fails on a plain string or f-string anywhere else, and on a module listed here that has none
+# left (then the entry goes).
+PENDING: dict[str, str] = {}
 # Calls whose text a person reads: an error's message, a declaration problem's message and fix, a
 # validator's ValueError (it becomes a problem), a result line of the command line.
 _ECHO_FILES = {"cli.py", "lint.py", "explore/launch.py"}
 _ECHO_CALLS = {"echo", "_echo", "print", "_fail", "_usage_error", "BadParameter", "note"}
-# Rich markup and the program's name are no words to translate.
-_NOT_WORDS = re.compile(r"\[/?[a-z ]*\]|regaudit")
+# Rich markup, the program's name and the names of its declaration files are no words to translate.
+_NOT_WORDS = re.compile(r"\[/?[a-z ]*\]|regaudit|\b(?:register|exports)\.yaml\b")
 
 
 def _call_name(func: ast.expr) -> str | None:
@@ -409,7 +402,9 @@ def _is_written_text(node: ast.expr) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
 def _modules() -> list[tuple[str, ast.Module]]:
+    """Every module of audit_lib, parsed once for the scans of this file (they only read the trees)."""
     return [(path.relative_to(PACKAGE).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
             for path in sorted(PACKAGE.rglob("*.py")) if "_bundled" not in path.parts]
 
@@ -534,6 +529,43 @@ def test_a_message_is_english_as_written_and_finnish_when_asked():
     assert localise(describe_os_error(full, output=True), "fi") == \
         "kohteeseen /r/out ei voi kirjoittaa: levy on täynnä — vapauta tilaa levyltä tai valitse toinen kansio " \
         "valinnalla --out."
+
+
+def test_the_declarations_cross_references_the_loaders_and_the_reports_errors_are_finnish(tmp_path, monkeypatch):
+    """Messages of the modules marked last, in Finnish when asked and English as they were written: a
+    cross-reference problem of register.yaml, a loader's error, a nested stage word, a verification."""
+    from audit_lib.declaration.load import load_register
+    from audit_lib.declaration.taxonomy import unknown_key_fix
+    from audit_lib.errors import DeclarationError, ReportError, VerificationError
+    from audit_lib.loader.headers import column_count_error
+    from audit_lib.report.signing import find_gpg
+    from audit_lib.report.verify import verify_folder
+
+    register = tmp_path / "register.yaml"
+    sample = (ROOT / "data_samples" / "hyvinvoivin" / "register.yaml").read_text(encoding="utf-8")
+    register.write_text(sample.replace("timezone: Europe/Helsinki", "timezone: Mars/Olympus", 1), encoding="utf-8")
+    with pytest.raises(DeclarationError) as raised:
+        load_register(register)
+    assert "controller.timezone: unknown time zone 'Mars/Olympus' — write an IANA time zone such as " \
+           "Europe/Helsinki" in str(raised.value)
+    assert "controller.timezone: tuntematon aikavyöhyke 'Mars/Olympus' — kirjoita IANA-aikavyöhyke, kuten " \
+           "Europe/Helsinki" in raised.value.in_language("fi")
+    fix = unknown_key_fix("data_use", "marketing.zzz")
+    assert fix.startswith("use a fideslang data use key, for example 'marketing' or ")
+    assert i18n.localise(fix, "fi").startswith("käytä fideslangin käyttötarkoitusavainta, esimerkiksi 'marketing' tai ")
+    wide = column_count_error("wide.csv", 5000, approximate=True)
+    assert str(wide).startswith("wide.csv: has about 5,000 columns, more than the 4,096 regaudit reads")
+    assert wide.in_language("fi").startswith("wide.csv: sisältää noin 5,000 saraketta, enemmän kuin ne 4,096, jotka")
+    monkeypatch.setenv("REGAUDIT_GPG", str(tmp_path / "no-gpg"))
+    with pytest.raises(ReportError) as missing:
+        find_gpg()
+    assert missing.value.in_language("fi") == f"Allekirjoitus: REGAUDIT_GPG={str(tmp_path / 'no-gpg')!r} ei ole " \
+                                             "suoritettava ohjelma."
+    with pytest.raises(VerificationError) as unsealed:
+        verify_folder(tmp_path)
+    assert "  manifest.json: puuttuu (komennon `regaudit run` kirjoittamassa raportin kansiossa se on)" in \
+        unsealed.value.in_language("fi")
+    assert "  manifest.json: missing (a report folder written by `regaudit run` has one)" in str(unsealed.value)
 
 
 def test_a_validators_message_and_pydantics_own_reach_the_problem_translatable(tmp_path):

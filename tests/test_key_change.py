@@ -14,6 +14,9 @@ import pytest
 from audit_lib.pseudonym import key_fingerprint
 from checkkit import KEY, strong_key, write_register
 
+# Each test audits the bundled sample for two periods.
+pytestmark = pytest.mark.slow
+
 OTHER_KEY = strong_key("another quarter's key")
 SUBJECTS = [{"subject_id": f"C{i}", "subject_type": "consumer", "last_active_at": "2020-01-01 00:00:00"}
             for i in range(1, 6)]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from audit_lib.lint import lint, parse_record_ref
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +59,7 @@ def test_record_refs_parse_back_to_key_paths():
         "register", "notice", "legal_framework_cited", 0)
 
 
+@pytest.mark.slow
 def test_cli_exit_codes_and_output(tmp_path):
     result = _cli(str(SAMPLE / "register.yaml"))
     assert result.returncode == 1

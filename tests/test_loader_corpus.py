@@ -49,7 +49,9 @@ def _generated(case: dict, folder: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c['file']}-{i}" for i, c in enumerate(CASES)])
+# A generated case writes a file too big to commit (megabytes, a million columns) and loads it: slow.
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if "generate" in c else c for c in CASES],
+                         ids=[f"{c['file']}-{i}" for i, c in enumerate(CASES)])
 def test_corpus_case(case: dict, tmp_path: Path) -> None:
     export = {"file": case["file"], "role": case.get("role", "marketing_messages"),
               "key": case.get("key", "message_id"), "columns": case.get("columns", DEFAULT_COLUMNS),

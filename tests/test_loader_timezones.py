@@ -24,6 +24,7 @@ def _differences(zone: str, start: str, stop: str, step_seconds: int,
         "$step) r(i))", {"zone": zone, "start": start, "stop": stop, "step": step_seconds * 1_000_000}).fetchone()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone", ZONES)
 def test_every_quarter_hour_matches_icu(zone: str) -> None:
     # Beyond the table's years on both sides, so the ICU fallback is compared too.

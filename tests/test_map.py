@@ -43,6 +43,7 @@ def _draft(folder: Path) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sample", ["hyvinvoivin", "webshop_vendor"])
 def test_draft_of_a_bundled_sample_is_the_expected_one(tmp_path, sample):
     folder = _sample(tmp_path, sample)
@@ -63,6 +64,7 @@ def _todos(folder: Path) -> list[str]:
     return [line.split(":", 2)[0] + ":" + line.split(":", 2)[1] for d in drafts for line in d.todos]
 
 
+@pytest.mark.slow
 def test_todo_counts_of_the_samples(tmp_path):
     hyvinvoivin = _todos(_sample(tmp_path, "hyvinvoivin"))
     assert sorted(hyvinvoivin) == sorted([
@@ -169,6 +171,7 @@ def test_lint_refuses_each_todo_with_its_line(tmp_path):
     assert _invoke("lint", str(exports)).exit_code == 1  # valid again: the register's notice findings only
 
 
+@pytest.mark.slow
 def test_lint_refuses_a_fresh_draft(tmp_path):
     out = _draft(_sample(tmp_path, "hyvinvoivin"))
     result = _invoke("lint", str(out))

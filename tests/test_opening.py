@@ -21,6 +21,7 @@ OPENERS = ("audit_lib/audit.py", "audit_lib/explore/session.py", "audit_lib/reve
 OPENING_CALLS = {"load_declaration", "connect", "load_exports", "create_declaration_tables"}
 
 
+@pytest.mark.slow
 def test_it_opens_the_register_validated_connected_and_loaded():
     with opening.open_register(exports=SAMPLE / "exports.yaml") as opened:
         assert opened.declaration.register.controller.timezone == "Europe/Helsinki"
@@ -80,6 +81,7 @@ def test_the_openers_leave_the_sequence_to_opening(module):
     assert "open_register" in imported
 
 
+@pytest.mark.slow
 def test_audit_explore_and_reveal_open_through_it(tmp_path, monkeypatch):
     from audit_lib.audit import run_audit
     from audit_lib.explore import open_register as explore

@@ -52,6 +52,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_check_and_the_report_write_the_same_quarantine(register, tmp_path):
     from audit_lib.audit import run_audit
     from audit_lib.report.runtime import write_outputs
@@ -71,6 +72,7 @@ def test_check_and_the_report_write_the_same_quarantine(register, tmp_path):
     assert not [value for value in PERSONAL + ["C0000010"] if value in text]
 
 
+@pytest.mark.slow
 def test_raw_text_only_on_explicit_request(register, tmp_path):
     result = _check(register, tmp_path, "--include-raw")
     assert result.exit_code in (0, 1, 2), result.output

@@ -283,6 +283,7 @@ def test_unknown_signing_key_fails_before_the_audit(tmp_path, keyring):
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.slow
 def test_a_key_with_a_passphrase_signs_with_the_passphrase_file(tmp_path, monkeypatch):
     data = tmp_path / "manifest.json"
     data.write_text("{}\n", encoding="utf-8")

@@ -185,6 +185,7 @@ def test_footer_template_numbers_pages_and_escapes():
     assert "Sivu" in footer and "Report &lt;b&gt; &amp; co" in footer and "font-size" in footer
 
 
+@pytest.mark.slow
 def test_pdf_prints_page_numbers(tmp_path):
     html = tmp_path / "r.html"
     html.write_text("<html><body>" + "<p>line</p>" * 300 + "</body></html>", encoding="utf-8")
@@ -245,3 +246,29 @@ def test_exit_code_of_a_report(tmp_path):
     assert pipeline.exit_code(tmp_path, "none") == 0
     (tmp_path / runtime.SUMMARY).write_text(json.dumps({"complete": False, "open_by_severity": {}}))
     assert pipeline.exit_code(tmp_path, "low") == 2
+
+
+@pytest.mark.slow  # starts Chromium
+def test_severity_words_print_whole_in_the_findings_tables(tmp_path):
+    """Every severity, in both languages, prints whole in its column of the findings tables (the
+    longest is "kriittinen"): no word split across lines beside long ids and messages."""
+    import subprocess
+
+    from audit_lib.report.sections.findings_tables import findings_table
+    from audit_lib.vocabulary import SEVERITIES
+
+    css = (Path(pipeline.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    findings = pd.DataFrame({"severity": list(SEVERITIES), "check_id": "consent_email_sms_without_optin",
+                             "subject_ref": "subjects/S-0123456789abcdef", "record_ref": "marketing_messages/M-000123",
+                             "event_at": pd.Timestamp("2026-08-14 09:30", tz="UTC"), "state": "open",
+                             "message": "A marketing message was sent by e-mail without consent to the channel " * 3})
+    tables = [str(findings_table(findings, lang)) for lang in ("en", "fi")]
+    page = tmp_path / "findings.html"
+    page.write_text(f'<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8"><style>{css}</style></head>'
+                    f'<body><main><div class="jp-RenderedHTMLCommon">{"".join(tables)}</div></main></body></html>',
+                    encoding="utf-8")
+    printed = pdf.html_to_pdf(page, tmp_path / "findings.pdf")
+    words = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout.split()
+    severities = [labels.text(f"severity.{s}", lang) for lang in ("en", "fi") for s in SEVERITIES]
+    assert "kriittinen" in severities
+    assert [s for s in severities if s not in words] == []

@@ -25,6 +25,7 @@ def key_file(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_reveal_finds_the_subject(key_file):
     reference = pseudonym("C0000001", KEY.encode())
     found = reveal(reference, SAMPLE / "exports.yaml", key_file=key_file)
@@ -32,6 +33,7 @@ def test_reveal_finds_the_subject(key_file):
     assert found.subjects["C0000001"][0] == "subjects"
 
 
+@pytest.mark.slow
 def test_reveal_with_another_key_finds_nothing(key_file):
     reference = pseudonym("C0000001", b"0f1e2d3c4b5a6978" * 4)
     assert not reveal(reference, SAMPLE / "exports.yaml", key_file=key_file).found
@@ -42,6 +44,7 @@ def test_reveal_rejects_what_is_not_a_reference(key_file):
         reveal("C0000001", SAMPLE / "exports.yaml", key_file=key_file)
 
 
+@pytest.mark.slow
 def test_cli_reveal_prints_the_id_and_exit_codes(key_file):
     runner = CliRunner()
     reference = pseudonym("C0000002", KEY.encode())

@@ -136,6 +136,7 @@ def test_written_files_and_safe_csv(tmp_path, sample):
     assert "ab" * 32 in (tmp_path / "ropa_fi.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_cli_writes_both_languages(tmp_path):
     result = subprocess.run([sys.executable, "-m", "audit_lib", "ropa", "--register", str(SAMPLE), "--out",
                              str(tmp_path), "--lang", "both"], capture_output=True, text=True, cwd=ROOT)
@@ -147,6 +148,7 @@ def test_cli_writes_both_languages(tmp_path):
         "ropa_en.csv", "ropa_en.html", "ropa_en.md"]
 
 
+@pytest.mark.slow
 def test_cli_with_exports_names_the_rule_covering_a_category(tmp_path):
     # register.yaml alone cannot say which tables hold a category; exports.yaml can.
     base = [sys.executable, "-m", "audit_lib", "ropa", "--register", str(SAMPLE), "--lang", "fi", "--out"]

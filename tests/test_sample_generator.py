@@ -18,6 +18,9 @@ from audit_lib.sample import generate
 from audit_lib.sample import rules
 from audit_lib.sample.layout import BUNDLED_DIR
 
+# Each test generates a whole sample register.
+pytestmark = pytest.mark.slow
+
 SUBJECTS = 400
 # The checks this module reads independently (ORACLE and the helpers below); the ground truth of
 # other checks is held to the audit by tests/test_end_to_end.py.

@@ -180,6 +180,19 @@ def test_a_catalog_table_needs_spark_and_a_name_it_can_resolve(tmp_path):
     assert declaration.exports.exports[1].catalog_table == "regaudit_lake.messages"
     with pytest.raises(CatalogTableNeedsSpark, match="--engine spark"):
         split_loaders("duckdb", declaration, None)
+    # explore and reveal open the register on DuckDB: the catalog table is an input in error that says
+    # which command reads it, the other exports load; map --check finds no file missing for it.
+    from audit_lib.mapdraft.compare import check_mapping
+    from audit_lib.opening import open_register
+
+    with open_register(None, exports) as opened:
+        by_file = {row["file"]: row for row in opened.load_report.inputs}
+        assert by_file["regaudit_lake.messages"]["status"] == "error"
+        assert "table of Spark's catalog" in by_file["regaudit_lake.messages"]["detail"]
+        assert "--engine spark" in by_file["regaudit_lake.messages"]["detail"]
+        assert by_file["subjects.csv"]["status"] == "loaded"
+    _folder, changes = check_mapping(exports)
+    assert [c for c in changes if "regaudit_lake" in c.file] == []
     data["exports"][1]["table"] = "catalog:regaudit lake"
     exports.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(DeclarationError, match="catalog:database.table"):

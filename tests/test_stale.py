@@ -22,6 +22,9 @@ from audit_lib import stale
 from audit_lib.cli import app
 from audit_lib.exit_codes import ExitCode
 
+# Each test starts and kills processes and waits for them to go quiet.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 HOUR = 3600
 

@@ -30,6 +30,7 @@ def _copies(tree: ast.AST) -> list[tuple[int, str]]:
     naming every EU/EEA state."""
     found = []
     eea = set(eea_countries())
+    vocabularies = [(name, set(values(enum))) for name, enum in VOCABULARIES.items()]
     for node in ast.walk(tree):
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             strings, minimum = _strings(node.elts), 2
@@ -43,8 +44,7 @@ def _copies(tree: ast.AST) -> list[tuple[int, str]]:
             continue
         else:
             continue
-        for name, enum in VOCABULARIES.items():
-            wanted = set(values(enum))
+        for name, wanted in vocabularies:
             if len(wanted) >= minimum and wanted <= strings:
                 found.append((node.lineno, name))
     return found

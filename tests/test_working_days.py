@@ -57,6 +57,7 @@ def _deadlines(folder, reading: str) -> dict[str, date]:
     return {r: d for r, d in result.con.execute("SELECT request_id, deadline FROM request_deadlines").fetchall()}
 
 
+@pytest.mark.slow
 def test_loader_readings_give_different_due_dates_exactly_on_deadlines_ending_on_an_eve(tmp_path):
     # Every receipt day of 2025-2027: the due dates differ exactly where the strict one is a weekday
     # juhannusaatto or jouluaatto, and the other reading then moves it past the eve.

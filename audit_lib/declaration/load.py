@@ -17,7 +17,7 @@ from audit_lib.declaration.exports import ExportMap
 from audit_lib.declaration.register import Register
 from audit_lib.declaration.yaml_source import Location, YamlSource, format_location, read_yaml
 from audit_lib.errors import DeclarationError, Problem, validation_message
-from audit_lib.i18n import T_
+from audit_lib.i18n import T_, Text
 from audit_lib.roles import ROLES
 
 
@@ -144,8 +144,8 @@ def _problems_from_validation(source: YamlSource, error: ValidationError, model:
 
 def _parse(source: YamlSource, model: type[BaseModel], context: dict | None = None) -> BaseModel:
     if not isinstance(source.data, dict):
-        raise DeclarationError([Problem(str(source.path), "", "expected a mapping of keys at the top level",
-                                        line=1, fix="start from the sample in data_samples/hyvinvoivin")])
+        raise DeclarationError([Problem(str(source.path), "", T_("expected a mapping of keys at the top level"),
+                                        line=1, fix=T_("start from the sample in data_samples/hyvinvoivin"))])
     try:
         return model.model_validate(source.data, context=context)
     except ValidationError as exc:
@@ -207,12 +207,17 @@ def _zone_problem(add, location: Location, zone: str) -> None:
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        add(location, f"unknown time zone {zone!r}", "write an IANA time zone such as Europe/Helsinki")
+        add(location, T_("unknown time zone {zone!r}", zone=zone), T_("write an IANA time zone such as Europe/Helsinki"))
 
 
-def _canonical_roles() -> str:
-    """The fix for a name that is no canonical role (table)."""
-    return f"use a canonical role: {', '.join(sorted(ROLES))}"
+def _one_of(choices: typing.Iterable[str], hint: str = "") -> Text:
+    """The fix "use one of: a, b" (after a did-you-mean ``hint``), the choices in the order given."""
+    return T_("{hint}use one of: {choices}", hint=hint, choices=", ".join(choices))
+
+
+def _canonical_roles(hint: str = "") -> Text:
+    """The fix for a name that is no canonical role (table), after a did-you-mean ``hint``."""
+    return T_("{hint}use a canonical role: {roles}", hint=hint, roles=", ".join(sorted(ROLES)))
 
 
 def register_problems(register: Register, source: YamlSource) -> list[Problem]:
@@ -236,10 +241,11 @@ def _category_problems(register: Register, add) -> None:
     category_ids = [c.id for c in register.data_categories]
     for index, category in enumerate(register.data_categories):
         if category_ids.count(category.id) > 1:
-            add(("data_categories", index, "id"), f"category id {category.id!r} is declared twice",
-                "give every category its own id")
+            add(("data_categories", index, "id"), T_("category id {id!r} is declared twice", id=category.id),
+                T_("give every category its own id"))
         if category.fides_key not in taxonomy.keys("data_category"):
-            add(("data_categories", index, "fides_key"), f"unknown fideslang data category {category.fides_key!r}",
+            add(("data_categories", index, "fides_key"),
+                T_("unknown fideslang data category {key!r}", key=category.fides_key),
                 taxonomy.unknown_key_fix("data_category", category.fides_key))
 
 
@@ -248,9 +254,10 @@ def _category_checker(add, known: set[str]) -> typing.Callable[[Location, list[s
     def check_categories(location: Location, used: list[str]) -> None:
         for position, category_id in enumerate(used):
             if category_id not in known:
-                add(location + (position,), f"category {category_id!r} is not declared in data_categories",
-                    did_you_mean(category_id, known)
-                    + f"declare it under data_categories or use one of: {', '.join(sorted(known))}")
+                add(location + (position,),
+                    T_("category {category!r} is not declared in data_categories", category=category_id),
+                    T_("{hint}declare it under data_categories or use one of: {choices}",
+                       hint=did_you_mean(category_id, known), choices=", ".join(sorted(known))))
     return check_categories
 
 
@@ -258,39 +265,44 @@ def _taxonomy_problems(register: Register, add, check_categories) -> None:
     """Subject types, purposes and recipients: their fideslang keys, categories and purposes."""
     for index, subject in enumerate(register.subject_types):
         if subject.fides_key not in taxonomy.keys("data_subject"):
-            add(("subject_types", index, "fides_key"), f"unknown fideslang data subject {subject.fides_key!r}",
+            add(("subject_types", index, "fides_key"),
+                T_("unknown fideslang data subject {key!r}", key=subject.fides_key),
                 taxonomy.unknown_key_fix("data_subject", subject.fides_key))
         check_categories(("subject_types", index, "categories"), subject.categories)
     purpose_ids = {p.id for p in register.purposes}
     for index, purpose in enumerate(register.purposes):
         if purpose.fides_use not in taxonomy.keys("data_use"):
-            add(("purposes", index, "fides_use"), f"unknown fideslang data use {purpose.fides_use!r}",
+            add(("purposes", index, "fides_use"), T_("unknown fideslang data use {key!r}", key=purpose.fides_use),
                 taxonomy.unknown_key_fix("data_use", purpose.fides_use))
         check_categories(("purposes", index, "categories"), purpose.categories)
     for index, recipient in enumerate(register.recipients):
         check_categories(("recipients", index, "categories"), recipient.categories)
         for position, purpose_id in enumerate(recipient.purposes):
             if purpose_id not in purpose_ids:
-                add(("recipients", index, "purposes", position), f"purpose {purpose_id!r} is not declared",
-                    f"use one of: {', '.join(sorted(purpose_ids))}")
+                add(("recipients", index, "purposes", position),
+                    T_("purpose {purpose!r} is not declared", purpose=purpose_id), _one_of(sorted(purpose_ids)))
 
 
 def _retention_rule_problems(add, index: int, rule) -> None:
     """A retention rule on an unknown table, or starting from a column that is missing or no time."""
     role = ROLES.get(rule.role)
     if role is None:
-        add(("retention", "rules", index, "role"), f"retention rule {rule.id!r} is on unknown table {rule.role!r}",
-            did_you_mean(rule.role, ROLES) + _canonical_roles())
+        add(("retention", "rules", index, "role"),
+            T_("retention rule {rule!r} is on unknown table {table!r}", rule=rule.id, table=rule.role),
+            _canonical_roles(did_you_mean(rule.role, ROLES)))
         return
     timestamps = [f.name for f in role.fields if f.type == "TIMESTAMPTZ"]
     for position, start in enumerate(rule.start_fields):
         where = ("retention", "rules", index, "start") + ((position,) if isinstance(rule.start, list) else ())
         if start not in role.field_names:
-            add(where, f"retention rule {rule.id!r}: table {rule.role} has no column {start!r}",
-                did_you_mean(start, timestamps) + f"start from one of its time columns: {', '.join(timestamps)}")
+            add(where, T_("retention rule {rule!r}: table {table} has no column {column!r}", rule=rule.id,
+                          table=rule.role, column=start),
+                T_("{hint}start from one of its time columns: {columns}", hint=did_you_mean(start, timestamps),
+                   columns=", ".join(timestamps)))
         elif start not in timestamps:
-            add(where, f"retention rule {rule.id!r}: {rule.role}.{start} is not a time column, so no period "
-                       "can run from it", f"start from one of its time columns: {', '.join(timestamps)}")
+            add(where, T_("retention rule {rule!r}: {table}.{column} is not a time column, so no period can run from "
+                          "it", rule=rule.id, table=rule.role, column=start),
+                T_("{hint}start from one of its time columns: {columns}", hint="", columns=", ".join(timestamps)))
 
 
 def _table_problems(register: Register, add) -> None:
@@ -298,16 +310,17 @@ def _table_problems(register: Register, add) -> None:
     for index, access_role in enumerate(register.access.roles):
         for position, role_name in enumerate(access_role.may_access):
             if role_name not in ROLES:
-                add(("access", "roles", index, "may_access", position), f"unknown table {role_name!r}",
+                add(("access", "roles", index, "may_access", position), T_("unknown table {table!r}", table=role_name),
                     _canonical_roles())
     for table, columns in register.rights.erasure.kept_after_erasure.items():
         if table not in ROLES:
-            add(("rights", "erasure", "kept_after_erasure", table), f"unknown table {table!r}", _canonical_roles())
+            add(("rights", "erasure", "kept_after_erasure", table), T_("unknown table {table!r}", table=table),
+                _canonical_roles())
             continue
         for position, column in enumerate(columns):
             if column not in ROLES[table].field_names:
                 add(("rights", "erasure", "kept_after_erasure", table, position),
-                    f"{table} has no field {column!r}", f"use one of: {', '.join(ROLES[table].field_names)}")
+                    T_("{table} has no field {field!r}", table=table, field=column), _one_of(ROLES[table].field_names))
 
 
 def _exception_problems(register: Register, add) -> None:
@@ -318,37 +331,46 @@ def _exception_problems(register: Register, add) -> None:
     groups = claim.product_groups
     if not claim.claimed:
         if groups or claim.campaigns:
-            add(where + ("claimed",), "product groups or campaigns are declared for the existing-customer "
-                "exception, but the exception is not claimed, so they are not used",
-                "set claimed: true under marketing.existing_customer_exception, or remove the mapping")
+            add(where + ("claimed",), T_("product groups or campaigns are declared for the existing-customer "
+                                         "exception, but the exception is not claimed, so they are not used"),
+                T_("set claimed: true under marketing.existing_customer_exception, or remove the mapping"))
         return
     if not groups:
-        add(where, "the existing-customer exception (917/2014 200 § 2 mom.) is claimed without product groups: "
-            "no message can be tested for 'the same product group'",
-            "declare product_groups: {group_id: [service categories as in services.category]}")
+        add(where, T_("the existing-customer exception (917/2014 200 § 2 mom.) is claimed without product groups: "
+                      "no message can be tested for 'the same product group'"),
+            T_("declare product_groups: {{group_id: [{categories}]}}",
+               categories=T_("service categories as in services.category")))
     if not claim.campaigns:
-        add(where, "the existing-customer exception is claimed without campaigns: no message can be tied to "
-            "a product group", "declare campaigns: {campaign name as in marketing_messages.campaign: group_id}")
-    for group_id, categories in groups.items():
-        if not group_id.strip():
-            add(where + ("product_groups", group_id), "a product group has an empty id", "name the group")
-        if not categories:
-            add(where + ("product_groups", group_id), f"product group {group_id!r} lists no service category, "
-                "so no purchase can be in it", "list the categories of its services as services.category holds "
-                "them, e.g. [jooga, pilates]")
-        for position, category in enumerate(categories):
-            if not str(category).strip():
-                add(where + ("product_groups", group_id, position), f"product group {group_id!r} lists an empty "
-                    "service category", "write the category as services.category holds it, or remove it")
+        add(where, T_("the existing-customer exception is claimed without campaigns: no message can be tied to a "
+                      "product group"),
+            T_("declare campaigns: {{{campaign}: group_id}}", campaign=T_("campaign name as in marketing_messages.campaign")))
+    _product_group_problems(add, where, groups)
     for campaign, group_id in claim.campaigns.items():
         if not campaign.strip():
-            add(where + ("campaigns", campaign), "a campaign has an empty name",
-                "write the campaign as marketing_messages.campaign holds it")
+            add(where + ("campaigns", campaign), T_("a campaign has an empty name"),
+                T_("write the campaign as marketing_messages.campaign holds it"))
         if group_id not in groups:
-            add(where + ("campaigns", campaign), f"campaign {campaign!r} is mapped to product group {group_id!r}, "
-                "which is not declared under product_groups",
-                did_you_mean(group_id, groups) + (f"use one of: {', '.join(sorted(groups))}" if groups else
-                                                  "declare the group under product_groups"))
+            add(where + ("campaigns", campaign),
+                T_("campaign {campaign!r} is mapped to product group {group!r}, which is not declared under "
+                   "product_groups", campaign=campaign, group=group_id),
+                _one_of(sorted(groups), did_you_mean(group_id, groups)) if groups else
+                T_("declare the group under product_groups"))
+
+
+def _product_group_problems(add, where: Location, groups: dict[str, list[str]]) -> None:
+    """The product groups of a claimed existing-customer exception: each named, with categories that are not empty."""
+    for group_id, categories in groups.items():
+        if not group_id.strip():
+            add(where + ("product_groups", group_id), T_("a product group has an empty id"), T_("name the group"))
+        if not categories:
+            add(where + ("product_groups", group_id),
+                T_("product group {group!r} lists no service category, so no purchase can be in it", group=group_id),
+                T_("list the categories of its services as services.category holds them, e.g. [jooga, pilates]"))
+        for position, category in enumerate(categories):
+            if not str(category).strip():
+                add(where + ("product_groups", group_id, position),
+                    T_("product group {group!r} lists an empty service category", group=group_id),
+                    T_("write the category as services.category holds it, or remove it"))
 
 
 def export_problems(exports: ExportMap, source: YamlSource, register: Register) -> list[Problem]:
@@ -360,10 +382,10 @@ def export_problems(exports: ExportMap, source: YamlSource, register: Register) 
     for index, export in enumerate(exports.exports):
         where: Location = ("exports", index)
         if files.count(export.file) > 1:
-            add(where + ("file",), f"{export.file!r} is mapped twice", "map each file once")
+            add(where + ("file",), T_("{file!r} is mapped twice", file=export.file), T_("map each file once"))
         if export.role is not None and export.role not in ROLES:
-            add(where + ("role",), f"unknown role {export.role!r} for {export.file}",
-                did_you_mean(export.role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
+            add(where + ("role",), T_("unknown role {role!r} for {file}", role=export.role, file=export.file),
+                _one_of(sorted(ROLES), did_you_mean(export.role, ROLES)))
             continue
         _mapping_problems(add, where, export, register, categories)
         _zone_problem(add, where + ("timezone",), export.timezone or exports.timezone)
@@ -375,14 +397,14 @@ def _not_exported_problems(exports: ExportMap, add) -> None:
     fed = {role for export in exports.exports for role in export.roles}
     for role, reason in exports.not_exported.items():
         if role not in ROLES:
-            add(("not_exported", role), f"unknown role {role!r}",
-                did_you_mean(role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
+            add(("not_exported", role), T_("unknown role {role!r}", role=role),
+                _one_of(sorted(ROLES), did_you_mean(role, ROLES)))
         elif role in fed:
-            add(("not_exported", role), f"role {role!r} is declared not exported, but an export feeds it",
-                "remove it from not_exported, or remove the export")
+            add(("not_exported", role), T_("role {role!r} is declared not exported, but an export feeds it", role=role),
+                T_("remove it from not_exported, or remove the export"))
         if len(reason.strip()) < 3:
-            add(("not_exported", role), f"role {role!r} is declared not exported without a reason",
-                "say why the register has no export of it")
+            add(("not_exported", role), T_("role {role!r} is declared not exported without a reason", role=role),
+                T_("say why the register has no export of it"))
 
 
 def _mapping_problems(add, where: Location, export, register: Register, categories: set[str]) -> None:
@@ -390,23 +412,24 @@ def _mapping_problems(add, where: Location, export, register: Register, categori
     identifiers = register.identifier_map
     for identifier in (export.subject or {}):
         if identifier not in identifiers:
-            add(where + ("subject", identifier), f"identifier {identifier!r} is not declared in register.yaml",
-                did_you_mean(identifier, identifiers) + "declare it under identifiers in register.yaml or use one "
-                f"of: {', '.join(identifiers)}")
+            add(where + ("subject", identifier),
+                T_("identifier {identifier!r} is not declared in register.yaml", identifier=identifier),
+                T_("{hint}declare it under identifiers in register.yaml or use one of: {choices}",
+                   hint=did_you_mean(identifier, identifiers), choices=", ".join(identifiers)))
     for column, spec in export.columns.items():
         if spec.category is not None and spec.category not in categories:
             add(where + ("columns", column, "category"),
-                f"column {column!r} of {export.file} maps to category {spec.category!r}, which register.yaml "
-                "does not declare",
-                did_you_mean(spec.category, categories) + "declare it under data_categories in register.yaml "
-                f"or use one of: {', '.join(sorted(categories))}")
+                T_("column {column!r} of {file} maps to category {category!r}, which register.yaml does not declare",
+                   column=column, file=export.file, category=spec.category),
+                T_("{hint}declare it under data_categories in register.yaml or use one of: {choices}",
+                   hint=did_you_mean(spec.category, categories), choices=", ".join(sorted(categories))))
     subject_columns = export.subject_columns(register.master_identifier)
     for plan in export.plans():
         _plan_problems(add, where, export, plan, register, bool(subject_columns))
     keyed = {c for plan in export.plans() for c, _ in plan.fields.values()} | set(export.columns)
     if export.key is not None and export.key not in keyed:
-        add(where + ("key",), f"key column {export.key!r} is not among the columns",
-            "name one of the mapped columns as key")
+        add(where + ("key",), T_("key column {key!r} is not among the columns", key=export.key),
+            T_("name one of the mapped columns as key"))
 
 
 def _plan_problems(add, where: Location, export, plan, register: Register, has_subject: bool) -> None:
@@ -414,12 +437,17 @@ def _plan_problems(add, where: Location, export, plan, register: Register, has_s
     role = ROLES.get(plan.role)
     at = where + plan.location
     if role is None:
-        add(at + ("role",), f"unknown role {plan.role!r} for {export.file}",
-            did_you_mean(plan.role, ROLES) + f"use one of: {', '.join(sorted(ROLES))}")
+        add(at + ("role",), T_("unknown role {role!r} for {file}", role=plan.role, file=export.file),
+            _one_of(sorted(ROLES), did_you_mean(plan.role, ROLES)))
         return
     _plan_field_problems(add, where, at, plan, role, register)
     _plan_given_problems(add, at, plan, role, register)
     _plan_required_problems(add, at, export, plan, role, register, has_subject)
+
+
+def _no_field(role: str, field_name: str) -> Text:
+    """The message for a field the role ``role`` does not have."""
+    return T_("role {role} has no field {field!r}", role=role, field=field_name)
 
 
 def _plan_field_problems(add, where: Location, at: Location, plan, role, register: Register) -> None:
@@ -430,14 +458,16 @@ def _plan_field_problems(add, where: Location, at: Location, plan, role, registe
         lambda column: where + ("columns", column))
     for field_name, (column, values) in plan.fields.items():
         if field_name not in role.field_names:
-            add(column_at(column) + ("field",), f"role {plan.role} has no field {field_name!r}",
-                did_you_mean(field_name, role.field_names) + f"use one of: {', '.join(role.field_names)}")
+            add(column_at(column) + ("field",), _no_field(plan.role, field_name),
+                _one_of(role.field_names, did_you_mean(field_name, role.field_names)))
             continue
         allowed = vocabulary(role.field(field_name), register)
         for source, target in (values or {}).items():
             if allowed is not None and target.lower() not in allowed:
-                add(column_at(column) + ("values", source), f"{target!r} is not a canonical value of "
-                    f"{plan.role}.{field_name}", f"map to one of: {', '.join(allowed)}")
+                add(column_at(column) + ("values", source),
+                    T_("{value!r} is not a canonical value of {role}.{field}", value=target, role=plan.role,
+                       field=field_name),
+                    T_("map to one of: {choices}", choices=", ".join(allowed)))
 
 
 def _plan_given_problems(add, at: Location, plan, role, register: Register) -> None:
@@ -445,27 +475,32 @@ def _plan_given_problems(add, at: Location, plan, role, register: Register) -> N
     and no identifying field declared not applicable."""
     from audit_lib.roles import vocabulary
 
-    seen = {field_name: f"column {column}" for field_name, (column, _) in plan.fields.items()}
+    seen: dict[str, str] = {field_name: T_("column {column}", column=column)
+                            for field_name, (column, _) in plan.fields.items()}
     for kind, names in (("set", plan.constants), ("derive", plan.derive), ("not_applicable", plan.not_applicable)):
         for field_name in names:
             if field_name not in role.field_names:
-                add(at + (kind, field_name), f"role {plan.role} has no field {field_name!r}",
-                    did_you_mean(field_name, role.field_names) + f"use one of: {', '.join(role.field_names)}")
+                add(at + (kind, field_name), _no_field(plan.role, field_name),
+                    _one_of(role.field_names, did_you_mean(field_name, role.field_names)))
             elif field_name in seen:
-                add(at + (kind, field_name), f"field {field_name!r} is already given ({seen[field_name]})",
-                    "give each canonical field one way: a column, a constant, a derived key or not_applicable")
+                add(at + (kind, field_name),
+                    T_("field {field!r} is already given ({given})", field=field_name, given=seen[field_name]),
+                    T_("give each canonical field one way: a column, a constant, a derived key or not_applicable"))
             else:
                 seen[field_name] = kind
     for field_name, value in plan.constants.items():
         if field_name in role.field_names:
             allowed = vocabulary(role.field(field_name), register)
             if allowed is not None and str(value).lower() not in allowed:
-                add(at + ("set", field_name), f"{value!r} is not a canonical value of {plan.role}.{field_name}",
-                    f"use one of: {', '.join(allowed)}")
+                add(at + ("set", field_name),
+                    T_("{value!r} is not a canonical value of {role}.{field}", value=value, role=plan.role,
+                       field=field_name), _one_of(allowed))
     for field_name in plan.not_applicable:
         if field_name == "subject_id" or field_name == role.key and role.field(field_name).required:
-            add(at + ("not_applicable", field_name), f"{plan.role}.{field_name} identifies the record; it cannot be "
-                "declared not applicable", f"map it from a column, or derive it: derive: {{{field_name}: [columns]}}")
+            add(at + ("not_applicable", field_name),
+                T_("{role}.{field} identifies the record; it cannot be declared not applicable", role=plan.role,
+                   field=field_name),
+                T_("map it from a column, or derive it: derive: {{{field}: [columns]}}", field=field_name))
 
 
 def _plan_required_problems(add, at: Location, export, plan, role, register: Register, has_subject: bool) -> None:
@@ -473,11 +508,13 @@ def _plan_required_problems(add, at: Location, export, plan, role, register: Reg
     given = plan.provided | ({"subject_id"} if has_subject else set())
     for required in (f.name for f in role.fields if f.required):
         if required not in given:
-            ways = (f"name the subject with `subject: {{identifier: column}}` (identifiers: "
-                    f"{', '.join(register.identifier_map)}) or a column with `field: subject_id`"
+            ways = (T_("name the subject with `subject: {{identifier: column}}` (identifiers: {identifiers}) or a "
+                       "column with `field: subject_id`", identifiers=", ".join(register.identifier_map))
                     if required == "subject_id" else
-                    f"map a column (`field: {required}`), give a constant (`set: {{{required}: ...}}`), derive it "
-                    f"(`derive: {{{required}: [columns]}}`) or declare it `not_applicable: {{{required}: reason}}`")
-            preset = f" (preset {export.preset} maps no column to it)" if export.preset else ""
-            add(at, f"{plan.role} records of {export.file} need field {required!r}, which nothing gives{preset}",
+                    T_("map a column (`field: {field}`), give a constant (`set: {{{field}: ...}}`), derive it "
+                       "(`derive: {{{field}: [columns]}}`) or declare it `not_applicable: {{{field}: reason}}`",
+                       field=required))
+            preset = T_(" (preset {preset} maps no column to it)", preset=export.preset) if export.preset else ""
+            add(at, T_("{role} records of {file} need field {field!r}, which nothing gives{preset}", role=plan.role,
+                       file=export.file, field=required, preset=preset),
                 ways)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 
+from audit_lib.i18n import T_, Text
+
 KINDS = {"data_category": "data category", "data_use": "data use", "data_subject": "data subject"}
 
 
@@ -27,10 +29,23 @@ def closest(kind: str, key: str, count: int = 3) -> list[str]:
     return found
 
 
-def unknown_key_fix(kind: str, key: str) -> str:
-    """A sentence telling how to fix an unknown key of ``kind``."""
+def _either(choices: list[str]) -> str:
+    """``'a' or 'b' or 'c'``, each "or" in the reader's language."""
+    shown: str = repr(choices[0])
+    for choice in choices[1:]:
+        shown = T_("{choices} or {last}", choices=shown, last=repr(choice))
+    return shown
+
+
+def unknown_key_fix(kind: str, key: str) -> Text:
+    """A sentence telling how to fix an unknown key of ``kind`` (a ``T_`` text)."""
     suggestions = closest(kind, key)
-    label = KINDS[kind]
     if suggestions:
-        return f"use a fideslang {label} key, for example " + " or ".join(repr(s) for s in suggestions)
-    return f"use a key of the fideslang default {label} taxonomy"
+        examples = _either(suggestions)
+        return {"data_category": T_("use a fideslang data category key, for example {examples}", examples=examples),
+                "data_use": T_("use a fideslang data use key, for example {examples}", examples=examples),
+                "data_subject": T_("use a fideslang data subject key, for example {examples}",
+                                   examples=examples)}[kind]
+    return {"data_category": T_("use a key of the fideslang default data category taxonomy"),
+            "data_use": T_("use a key of the fideslang default data use taxonomy"),
+            "data_subject": T_("use a key of the fideslang default data subject taxonomy")}[kind]

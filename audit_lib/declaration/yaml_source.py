@@ -8,6 +8,7 @@ names the file, the line and the fix.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,26 @@ def parse_yaml(text: str, file: str, *, first_line: int = 1) -> tuple[Any, dict[
     ``first_line`` is the line of ``file`` that the text starts on (a check's header starts below the
     top of its file). Raises DeclarationError: for a syntax error, a key written twice (both lines
     named), nesting or aliases beyond the bounds of ``yaml_strict``, or a value that cannot be read.
+    The same text is parsed once per process (PyYAML's pure-Python parser is most of what opening a
+    register costs); each caller gets its own copy to change.
     """
+    # The file's name appears only in errors, which are raised again each time, never remembered.
+    parsed = _PARSED.get((text, first_line))
+    if parsed is None:
+        parsed = _PARSED[(text, first_line)] = _parse(text, file, first_line)
+        while len(_PARSED) > _PARSED_KEPT:
+            del _PARSED[next(iter(_PARSED))]
+    data, lines = parsed
+    return copy.deepcopy(data), dict(lines)
+
+
+# Texts parsed in this process (text, first line) -> (data, lines), the oldest dropped first.
+_PARSED: dict[tuple[str, int], tuple[Any, dict[Location, int]]] = {}
+_PARSED_KEPT = 256
+
+
+def _parse(text: str, file: str, first_line: int) -> tuple[Any, dict[Location, int]]:
+    """parse_yaml's work on a text not parsed before."""
     offset = first_line - 1
     loader = None
     try:

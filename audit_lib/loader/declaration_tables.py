@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
 from audit_lib.durations import parse_duration
 from audit_lib.roles import ROLES
-from audit_lib.sql import ident, literal
+from audit_lib.sql import ident, insert_rows, literal
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
     from audit_lib.declaration import Register
 
@@ -70,17 +72,8 @@ def create_declaration_tables(con: "duckdb.DuckDBPyConnection", register: "Regis
 
 
 def _table(con, name: str, columns: str, rows: list[tuple]) -> None:
-    import pandas as pd
-
     con.execute(f"CREATE TABLE {ident(name)} ({columns})")
-    if rows:
-        # One bulk insert from a DataFrame: executemany costs a round trip per row.
-        frame = pd.DataFrame([list(r) for r in rows], dtype="object")
-        con.register("_declaration_rows", frame)
-        try:
-            con.execute(f"INSERT INTO {ident(name)} SELECT * FROM _declaration_rows")
-        finally:
-            con.unregister("_declaration_rows")
+    insert_rows(con, name, rows)
 
 
 def _create_calendar(con, reading: str) -> None:
@@ -89,23 +82,40 @@ def _create_calendar(con, reading: str) -> None:
     ``public_holidays_and_eves`` juhannusaatto and jouluaatto too), each labelled with its kind
     (working_day, weekend, public_holiday, eve), and for every day the working day a period ending
     on it moves to (Regulation 1182/71 Art. 3(4))."""
-    from datetime import date
-
     from audit_lib import working_days
 
     years = tuple(CALENDAR_YEARS)
     _table(con, "public_holidays", "day DATE, name VARCHAR", sorted(working_days.public_holidays(years).items()))
     _table(con, "holiday_eves", "day DATE, name VARCHAR", sorted(working_days.eve_days(years).items()))
-    days = working_days.calendar(date(years[0], 1, 1), date(years[-1], 12, 31), reading)
-    _table(con, "calendar", "day DATE, is_working_day BOOLEAN, kind VARCHAR, holiday VARCHAR, "
-                            "label_en VARCHAR, label_fi VARCHAR",
-           [(d.day, d.kind == working_days.WORKING_DAY, d.kind, d.name if d.kind != working_days.WORKING_DAY else None,
-             d.label_en, d.label_fi) for d in days])
+    con.execute("CREATE TABLE calendar (day DATE, is_working_day BOOLEAN, kind VARCHAR, holiday VARCHAR, "
+                "label_en VARCHAR, label_fi VARCHAR)")
+    con.register("_calendar_days", _calendar_days(reading))
+    try:
+        con.execute("INSERT INTO calendar SELECT * FROM _calendar_days")
+    finally:
+        con.unregister("_calendar_days")
     con.execute("""
         CREATE TABLE next_working_day AS
         SELECT day, min(CASE WHEN is_working_day THEN day END)
                     OVER (ORDER BY day ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS working_day
         FROM calendar""")
+
+
+@functools.lru_cache(maxsize=4)
+def _calendar_days(reading: str) -> "pa.Table":
+    """The calendar's rows under ``reading`` as an Arrow table, made once per process (15,000 days)."""
+    from datetime import date
+
+    import pyarrow as pa
+
+    from audit_lib import working_days
+
+    days = working_days.calendar(date(CALENDAR_YEARS[0], 1, 1), date(CALENDAR_YEARS[-1], 12, 31), reading)
+    return pa.table({"day": [d.day for d in days],
+                     "is_working_day": [d.kind == working_days.WORKING_DAY for d in days],
+                     "kind": [d.kind for d in days],
+                     "holiday": [d.name if d.kind != working_days.WORKING_DAY else None for d in days],
+                     "label_en": [d.label_en for d in days], "label_fi": [d.label_fi for d in days]})
 
 
 def _create_retention_items(con, register: "Register", available: dict[str, set[str]]) -> None:

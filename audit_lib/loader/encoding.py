@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from audit_lib.errors import LoadError
+from audit_lib.i18n import T_
 
 SAMPLE_BYTES = 1 << 16
 # The most read to find a header line: 4,096 names (headers.MAX_COLUMNS) of 1,000 bytes each.
@@ -62,7 +63,8 @@ STREAM_ERRORS = (OSError, EOFError, zlib.error)
 
 def unreadable(name: str, exc: Exception) -> LoadError:
     """The error for a file that cannot be read to its end."""
-    return LoadError(name, f"cannot be read to its end ({exc}): the file is cut short or damaged; export it again")
+    return LoadError(name, T_("cannot be read to its end ({error}): the file is cut short or damaged; export it again",
+                              error=exc))
 
 
 def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
@@ -71,7 +73,7 @@ def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
         with open_binary(path) as handle:
             return handle.read(size)
     except STREAM_ERRORS as exc:
-        raise LoadError(path.name, f"cannot be read: {exc}") from exc
+        raise LoadError(path.name, T_("cannot be read: {cause}", cause=exc)) from exc
 
 
 def normalise(encoding: str) -> str:
@@ -81,7 +83,8 @@ def normalise(encoding: str) -> str:
     try:
         codecs.lookup(name)
     except LookupError as exc:
-        raise LoadError("exports.yaml", f"unknown encoding {encoding!r}; use utf-8, utf-16, cp1252 or latin-1") from exc
+        raise LoadError("exports.yaml", T_("unknown encoding {encoding!r}; use utf-8, utf-16, cp1252 or latin-1",
+                                           encoding=encoding)) from exc
     return name
 
 
@@ -261,8 +264,9 @@ def transcode_to_utf8(path: Path, encoding: str, target: Path, lf_newlines: bool
             shutil.copyfileobj(text, out, _BLOCK)
         return []
     except UnicodeDecodeError as exc:
-        raise LoadError(path.name, f"is not valid {encoding} (byte {exc.object[exc.start:exc.end]!r} in a block "
-                                   f"near byte {exc.start}); set `options: {{encoding: ...}}` in exports.yaml") from exc
+        raise LoadError(path.name, T_("is not valid {encoding} (byte {byte!r} in a block near byte {offset}); set "
+                                      "`options: {{encoding: ...}}` in exports.yaml", encoding=encoding,
+                                      byte=exc.object[exc.start:exc.end], offset=exc.start)) from exc
 
 
 def _transcode_lines(path: Path, encoding: str, target: Path, lf_newlines: bool) -> list[int]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from audit_lib.hashing import sha256_file
 from audit_lib.loader.readers import relative_name
+from audit_lib.sql import insert_rows
 from audit_lib.vocabulary import COMPLETE_INPUT_STATUSES
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def record(con: "duckdb.DuckDBPyConnection", report: "LoadReport", unread: list[
     """List the unread files in the load report's inputs and in the table ``unmapped_files``."""
     con.execute("CREATE OR REPLACE TABLE unmapped_files (file VARCHAR, status VARCHAR, reason VARCHAR, "
                 "bytes BIGINT, sha256 VARCHAR)")
+    listed = []
     for item in unread:
         digest, size = sha256_file(item.path), item.path.stat().st_size
         detail = (f"ignored: {item.reason}" if item.status == "ignored" else
@@ -74,5 +76,5 @@ def record(con: "duckdb.DuckDBPyConnection", report: "LoadReport", unread: list[
         report.inputs.append({"file": item.name, "role": None, "format": None, "sha256": digest, "bytes": size,
                               "rows_read": None, "rows_loaded": None, "rows_quarantined": None,
                               "status": item.status, "detail": detail, "detected": {}})
-        con.execute("INSERT INTO unmapped_files VALUES (?, ?, ?, ?, ?)",
-                    [item.name, item.status, item.reason, size, digest])
+        listed.append((item.name, item.status, item.reason, size, digest))
+    insert_rows(con, "unmapped_files", listed)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import string
 
 from audit_lib.errors import LoadError
+from audit_lib.i18n import T_
 
 # Far more than any register export has, and loaded in seconds. Half of what DuckDB (2.0) survives:
 # the JSON of a quarantined row of about 8,190 columns or more kills the process (SIGFPE).
@@ -48,10 +49,11 @@ def dedupe_header(fields: list[str]) -> tuple[list[str], dict[str, str]]:
 
 def column_count_error(file: str, count: int, approximate: bool = False) -> LoadError:
     """The error for a file with more than MAX_COLUMNS columns."""
-    about = "about " if approximate else ""
-    return LoadError(file, f"has {about}{count:,} columns, more than the {MAX_COLUMNS:,} regaudit reads from one "
-                           "file; export the columns the register needs (split a wide export into several files "
-                           "that share its key)")
+    rest = T_("more than the {most:,} regaudit reads from one file; export the columns the register needs (split a "
+              "wide export into several files that share its key)", most=MAX_COLUMNS)
+    if approximate:
+        return LoadError(file, T_("has about {count:,} columns, {rest}", count=count, rest=rest))
+    return LoadError(file, T_("has {count:,} columns, {rest}", count=count, rest=rest))
 
 
 def check_columns(file: str, columns: list[str]) -> None:
@@ -60,12 +62,12 @@ def check_columns(file: str, columns: list[str]) -> None:
         raise column_count_error(file, len(columns))
     broken = next((name for name in columns if "\x00" in name), None)
     if broken is not None:
-        raise LoadError(file, f"has a column name holding a NUL byte ({broken[:40]!r}), which no name in DuckDB can "
-                              "hold; check that the file is what its name says, and export it again")
+        raise LoadError(file, T_("has a column name holding a NUL byte ({name!r}), which no name in DuckDB can hold; "
+                                 "check that the file is what its name says, and export it again", name=broken[:40]))
     first: dict[str, str] = {}
     for name in columns:
         other = first.setdefault(folded(name), name)
         if other != name:
-            raise LoadError(file, f"has the columns {other!r} and {name!r}, whose names differ only in upper and "
-                                  "lower case: DuckDB, and so regaudit, cannot tell them apart; rename one of them "
-                                  "in the export (or leave one out)", column=name)
+            raise LoadError(file, T_("has the columns {other!r} and {name!r}, whose names differ only in upper and "
+                                     "lower case: DuckDB, and so regaudit, cannot tell them apart; rename one of them "
+                                     "in the export (or leave one out)", other=other, name=name), column=name)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Collection
 
 from audit_lib.errors import LoadError
 from audit_lib.hashing import BackgroundHashes
+from audit_lib.i18n import T_
 from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALUES, CastSpec, NativeCast,
                                      cast_expression, failure_reason, native_cast, passes_sql, text_sql)
 from audit_lib.loader import contract, folder, identity, keys, snapshots, timezones
@@ -43,7 +44,7 @@ from audit_lib.loader.readers import (CODE_COLUMN, FILE_COLUMN, LINE_COLUMN, NAT
                                       csv_record_positions, duck_message, open_source, relative_name, resolve_files)
 from audit_lib.loader.snapshots import SNAPSHOT_COLUMN
 from audit_lib.roles import ROLES, TEXT, vocabulary
-from audit_lib.sql import ident, literal
+from audit_lib.sql import ident, insert_rows, literal
 from audit_lib.vocabulary import InputStatus, QuarantineReason
 
 if TYPE_CHECKING:
@@ -191,6 +192,7 @@ def _create_unexported_roles(con, report: LoadReport, skipped: Collection[str] =
     ``not_run``. A role whose exports were ``skipped`` gets the empty view but is not listed: it is
     exported, only not read."""
     con.execute("CREATE TABLE unexported_roles (role VARCHAR)")
+    listed = []
     for role in ROLES.values():
         if role.name in report.available:
             continue
@@ -198,7 +200,8 @@ def _create_unexported_roles(con, report: LoadReport, skipped: Collection[str] =
         con.execute(f"CREATE VIEW {ident(role.name)} AS SELECT {columns}, NULL::VARCHAR AS _source_file, "
                     "NULL::BIGINT AS _source_row WHERE false")
         if role.name not in skipped:
-            con.execute("INSERT INTO unexported_roles VALUES (?)", [role.name])
+            listed.append((role.name,))
+    insert_rows(con, "unexported_roles", listed)
 
 
 def _create_free_texts(con, loaded: list[_Loaded], subject_sql: dict[str, str], report: LoadReport) -> None:
@@ -388,9 +391,10 @@ def _stage_once(con, declaration, export, files: list[Path], attempt_key: str, k
         _record_columns(con, declaration, export, source.columns)
         missing = [c for c in referenced_columns(declaration, export) if c not in source.columns]
         if missing:
-            raise LoadError(source.names[0], f"column(s) {', '.join(map(repr, missing))} named in exports.yaml are "
-                                             f"not in the file; its columns are: {', '.join(map(repr, source.columns))}",
-                            column=missing[0])
+            raise LoadError(source.names[0],
+                            T_("column(s) {missing} named in exports.yaml are not in the file; its columns are: "
+                               "{columns}", missing=", ".join(map(repr, missing)),
+                               columns=", ".join(map(repr, source.columns))), column=missing[0])
         table = f"stg_{key}"
         plan_exprs, (reason_sql, value_sql), counts = _create_stage(con, declaration, export, source, table)
         source.collect_rejects(con)
@@ -565,7 +569,8 @@ def _write_part(con, export, source: Source, table: str, number: int, part_sql: 
     except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
         name = source.names[min(number, len(source.names) - 1)]
         paths = [str(p) for p in source.files]
-        raise LoadError(name, f"cannot be read as {export.format}: {duck_message(exc, paths, source.names)}") from exc
+        raise LoadError(name, T_("cannot be read as {format}: {error}", format=export.format,
+                                 error=duck_message(exc, paths, source.names))) from exc
 
 
 def _failed_value_sql(reason_sql: str, column: str) -> str:
@@ -651,7 +656,7 @@ def _numbered_view(con, source: Source, table: str, ranges: list[tuple[str, int,
         gaps[(reject.file, (reject.row or 0) - counters[reject.file])] = counters[reject.file]
     gap_table = f"{table}_gaps"
     con.execute(f"CREATE TABLE {ident(gap_table)} (file VARCHAR, kept_before BIGINT, skipped BIGINT)")
-    con.executemany(f"INSERT INTO {ident(gap_table)} VALUES (?, ?, ?)", [[f, k, s] for (f, k), s in gaps.items()])
+    insert_rows(con, gap_table, [(f, k, s) for (f, k), s in gaps.items()])
     con.execute(
         f"CREATE VIEW {ident(view)} AS SELECT s.* EXCLUDE (\"regaudit:k\"), "
         f"s.\"regaudit:k\" + coalesce(g.skipped, 0) AS {ident(ROW_COLUMN)} "
@@ -688,22 +693,9 @@ def _quarantine(con, export, source: Source, view: str, reason_sql: str, value_s
     marked = {name: count - before.get(name, 0) for name, count in per_file().items()}
     if export.format == "csv":
         _csv_lines(con, source, view)
-    if source.rejects:
-        import pandas as pd
-
-        # One insert of a frame, not executemany: a file of many broken rows takes seconds, not minutes.
-        rejects = pd.DataFrame(
-            [[r.file, r.row, r.reason, r.raw if r.row is None or r.row <= kept.get(r.file, 0) else None,
-              r.line, r.column, r.code, None, r.value if r.row is None or r.row <= kept.get(r.file, 0) else None]
-             for r in source.rejects], columns=QUARANTINE_COLUMNS)
-        rejects = rejects.astype({"row": "Int64", "line": "Int64"}).astype(
-            {c: object for c in QUARANTINE_COLUMNS if c not in ("row", "line")})
-        con.register("_rejects", rejects)
-        try:
-            con.execute(f"INSERT INTO quarantine SELECT {', '.join(ident(c) for c in QUARANTINE_COLUMNS)} "
-                        "FROM _rejects")
-        finally:
-            con.unregister("_rejects")
+    insert_rows(con, "quarantine", [
+        (r.file, r.row, r.reason, r.raw if r.row is None or r.row <= kept.get(r.file, 0) else None, r.line, r.column,
+         r.code, None, r.value if r.row is None or r.row <= kept.get(r.file, 0) else None) for r in source.rejects])
     return marked
 
 
@@ -879,8 +871,8 @@ def _create_role_view(con, role_name: str, parts: list, report: LoadReport) -> N
         columns = [f"{exprs[f.name]} AS {ident(f.name)}" if f.name in exprs
                    else f"CAST(NULL AS {f.type}) AS {ident(f.name)}" for f in role.fields]
         if plan.not_applicable:
-            con.executemany("INSERT INTO not_applicable_fields VALUES (?, ?, ?, ?)",
-                            [[item.export.file, role_name, name, reason] for name, reason in plan.not_applicable.items()])
+            insert_rows(con, "not_applicable_fields",
+                        [(item.export.file, role_name, name, reason) for name, reason in plan.not_applicable.items()])
         guard = f" AND {_guard_sql(plan)}" if plan.when else ""
         selects.append(f"SELECT {', '.join(columns)}, {ident(FILE_COLUMN)} AS _source_file, "
                        f"{ident(ROW_COLUMN)} AS _source_row FROM {ident(item.view)} "

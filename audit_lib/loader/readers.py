@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit_lib.errors import LoadError
+from audit_lib.i18n import T_
 from audit_lib.loader import encoding as enc
 from audit_lib.loader.csv_records import has_interior_blank_line, record_positions
 from audit_lib.loader.csv_scan import MAX_QUOTED_LINES, MAX_RECORD_BYTES, RecordScan, scan_records, write_readable_copy
@@ -113,11 +114,13 @@ class Source:
             rejects = [r for r in self.rejects if r.file == name]
             given = staged.get(name, 0) + len(rejects)
             if given != records:
-                where = f" (the first stray quote is on line {scan.stray_quote_line})" if scan.stray_quote_line else ""
+                where = T_(" (the first stray quote is on line {line})", line=scan.stray_quote_line) \
+                    if scan.stray_quote_line else ""
                 raise RecordCountMismatch(
-                    name, f"holds {records:,} records (lines outside quoted values) but the CSV reader read "
-                          f"{given:,}: its quoting is broken in a way the reader does not recover from{where}; fix "
-                          "the quotes (a quote inside a value is written twice, \"\") and export the file again")
+                    name, T_("holds {records:,} records (lines outside quoted values) but the CSV reader read "
+                             "{given:,}: its quoting is broken in a way the reader does not recover from{where}; fix "
+                             "the quotes (a quote inside a value is written twice, \"\") and export the file again",
+                             records=records, given=given, where=where))
 
     def collect_rejects(self, con: "duckdb.DuckDBPyConnection") -> None:
         """Fetch the reader's rejects (after the SELECT has run)."""
@@ -134,33 +137,42 @@ class Source:
 def resolve_files(exports_dir: Path, pattern: str, table: str | None = None) -> list[Path]:
     """The files ``pattern`` (a name or glob) names inside ``exports_dir``, sorted; never outside it,
     not even through a symbolic link. For a lake ``table`` (its folder), the part files only: a path
-    with a part that starts with ``_`` or ``.`` is the table format's own (_SUCCESS, _delta_log), not data."""
+    with a part that starts with ``_`` or ``.`` is the table format's own (_SUCCESS, _delta_log), not data.
+    A table of Spark's catalog has no files here: LoadError saying which command reads it."""
+    from audit_lib.declaration.exports import CATALOG_PREFIX
+
+    if table is not None and table.startswith(CATALOG_PREFIX):
+        raise LoadError(table, T_("is a table of Spark's catalog: only `regaudit check --engine spark` (and `run "
+                                  "--engine spark`) read it; an audit on DuckDB, explore and reveal read files and "
+                                  "table folders under exports_dir (write the table there and name its folder with "
+                                  "`table:`)"))
     root = exports_dir.resolve()
     try:
         matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
     except ValueError as exc:  # pathlib refuses some globs ("**" inside a name: "**a.csv")
-        raise LoadError(pattern, f"is not a file name or glob pathlib can read ({exc}); check `file:` in "
-                                 "exports.yaml (** stands alone between slashes: logs/**/*.csv)") from None
+        raise LoadError(pattern, T_("is not a file name or glob pathlib can read ({error}); check `file:` in "
+                                    "exports.yaml (** stands alone between slashes: logs/**/*.csv)", error=exc)) from None
     files = []
     for match in matches:
         try:
             real = match.resolve()
         except (OSError, RuntimeError, ValueError):  # a link loop (RuntimeError on Python 3.11), a NUL byte
-            raise LoadError(pattern, f"{match.name} cannot be resolved: a symbolic link that points to itself, or "
-                                     "a character no path can hold; check `file:` in exports.yaml and the links "
-                                     "in the exports folder") from None
+            raise LoadError(pattern, T_("{name} cannot be resolved: a symbolic link that points to itself, or a "
+                                        "character no path can hold; check `file:` in exports.yaml and the links in "
+                                        "the exports folder", name=match.name)) from None
         if not real.is_relative_to(root):
-            raise LoadError(pattern, f"{match.name} resolves to a path outside the exports folder {root}; "
-                                     "keep export files (and what their links point to) inside exports_dir")
+            raise LoadError(pattern, T_("{name} resolves to a path outside the exports folder {root}; keep export "
+                                        "files (and what their links point to) inside exports_dir", name=match.name,
+                                        root=root))
         if table is not None and any(part.startswith(("_", ".")) for part in match.relative_to(root).parts):
             continue
         if real.is_file():
             files.append(match)
     if not files and table is not None:
-        raise LoadError(table, f"no Parquet part file in the table folder {root / table}; check `table:` in "
-                               "exports.yaml")
+        raise LoadError(table, T_("no Parquet part file in the table folder {folder}; check `table:` in exports.yaml",
+                                  folder=root / table))
     if not files:
-        raise LoadError(pattern, f"no such file in {root}; check `file:` in exports.yaml")
+        raise LoadError(pattern, T_("no such file in {folder}; check `file:` in exports.yaml", folder=root))
     return files
 
 
@@ -185,8 +197,9 @@ def open_source(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[
     bad = [c for c in source.columns if c.startswith(RESERVED_PREFIX)]
     if bad:
         source.close()
-        raise LoadError(names[0], f"column name {bad[0]!r} starts with {RESERVED_PREFIX!r}, which regaudit "
-                                  "reserves; rename the column in the export", column=bad[0])
+        raise LoadError(names[0], T_("column name {name!r} starts with {prefix!r}, which regaudit reserves; "
+                                     "rename the column in the export", name=bad[0], prefix=RESERVED_PREFIX),
+                        column=bad[0])
     try:
         check_columns(names[0], source.columns)  # every format's names, XLSX's from dedupe_header too
     except LoadError:
@@ -290,15 +303,15 @@ def _prepare_files(files, names, options, header: bool, lf_newlines: bool,
 def _check_same_header(name: str, fields: list[str], first: list[str] | None) -> None:
     """Refuse a file whose header (made unique) is not the first file's."""
     if dedupe_header(fields)[0] != dedupe_header(first or [])[0]:
-        raise LoadError(name, f"its header {fields} differs from the first file's {first}; "
-                              "map files with different columns as separate exports")
+        raise LoadError(name, T_("its header {header} differs from the first file's {columns}; map files with "
+                                 "different columns as separate exports", header=fields, columns=first))
 
 
 def _csv_columns(first_name: str, prepared: list[_CsvFile], header_fields: list[str] | None, header: bool,
                  skip_rows: int | None) -> list[str]:
     """The columns: the header's names made unique (the renames noted per file), else column1, column2, ..."""
     if not header_fields:
-        raise LoadError(first_name, "is empty: no header line found", row=(skip_rows or 0) + 1)
+        raise LoadError(first_name, T_("is empty: no header line found"), row=(skip_rows or 0) + 1)
     if header:
         columns, renamed = dedupe_header(header_fields)
         if renamed:
@@ -414,8 +427,8 @@ def _check_width(name: str, read_path: Path, text: str, sample_size: int, skip: 
         count = enc.count_header_fields(read_path, "utf-8", skip, delimiter)
         if count > MAX_COLUMNS:
             raise column_count_error(name, count, approximate=True)
-        raise LoadError(name, f"its header line is longer than {enc.MAX_HEADER_BYTES:,} bytes; shorten the column "
-                              "names, or check that the file is CSV", row=skip + 1)
+        raise LoadError(name, T_("its header line is longer than {most:,} bytes; shorten the column names, or check "
+                                 "that the file is CSV", most=enc.MAX_HEADER_BYTES), row=skip + 1)
     if len(fields) > MAX_COLUMNS:
         raise column_count_error(name, len(fields))
 
@@ -423,28 +436,29 @@ def _check_width(name: str, read_path: Path, text: str, sample_size: int, skip: 
 def _check_dialect_options(name: str, options) -> None:
     """A delimiter of one character and a quote of one byte: what the sniffer and DuckDB's reader take."""
     if options.delimiter and len(options.delimiter) != 1:
-        raise LoadError(name, f"the delimiter {options.delimiter!r} in exports.yaml is not one character; set "
-                              "`options: {delimiter: ...}` to one, such as ';' or '|'")
+        raise LoadError(name, T_("the delimiter {delimiter!r} in exports.yaml is not one character; set "
+                                 "`options: {{delimiter: ...}}` to one, such as ';' or '|'",
+                                 delimiter=options.delimiter))
     if options.quote and len(options.quote.encode("utf-8")) != 1:
-        raise LoadError(name, f"the quote {options.quote!r} in exports.yaml is not one ASCII character; set "
-                              "`options: {quote: ...}` to one, such as '\"' or \"'\"")
+        raise LoadError(name, T_("the quote {quote!r} in exports.yaml is not one ASCII character; set "
+                                 "`options: {{quote: ...}}` to one, such as '\"' or \"'\"", quote=options.quote))
 
 
 def _refuse_lost_rows(name: str, scan: RecordScan) -> None:
     """A quote left open turns the lines after it into one value: their rows would be lost uncounted."""
     unclosed = scan.unclosed
     if unclosed is not None and unclosed.lines > 1:
-        raise LoadError(name, f"line {unclosed.line} opens a quoted value that is never closed, so the "
-                              f"{unclosed.lines - 1:,} line(s) after it would be read as part of that value and "
-                              f"their rows lost; close the quote on line {unclosed.line} (a quote inside a value is "
-                              "written twice, \"\") and export the file again")
+        raise LoadError(name, T_("line {line} opens a quoted value that is never closed, so the {after:,} line(s) "
+                                 "after it would be read as part of that value and their rows lost; close the quote "
+                                 "on line {line} (a quote inside a value is written twice, \"\") and export the file "
+                                 "again", line=unclosed.line, after=unclosed.lines - 1))
     longest = scan.longest
     if longest is not None and longest.lines > MAX_QUOTED_LINES:
-        raise LoadError(name, f"a quoted value opened on line {longest.line} runs over {longest.lines:,} lines, more "
-                              f"than the {MAX_QUOTED_LINES:,} a value plausibly holds: its quote is probably not "
-                              "closed where it should be, and the lines after it would be read as part of that "
-                              f"value and their rows lost; fix the quoting on line {longest.line} and export the "
-                              "file again")
+        raise LoadError(name, T_("a quoted value opened on line {line} runs over {lines:,} lines, more than the "
+                                 "{most:,} a value plausibly holds: its quote is probably not closed where it should "
+                                 "be, and the lines after it would be read as part of that value and their rows lost; "
+                                 "fix the quoting on line {line} and export the file again", line=longest.line,
+                                 lines=longest.lines, most=MAX_QUOTED_LINES))
 
 
 def _csv_relations(con, export, files, names, native, key, prepared: list[_CsvFile], columns: list[str],
@@ -490,10 +504,11 @@ def _csv_types(con, file_args, prepared: list[_CsvFile], names: list[str], colum
         chosen = _native_choice(con, [file_args(f) for f in prepared], columns, native)
         types.update(chosen)
     except ValueError as exc:  # a NUL in a header cannot be a name
-        raise LoadError(names[0], f"has a column name DuckDB cannot hold: {exc}") from exc
+        raise LoadError(names[0], T_("has a column name DuckDB cannot hold: {error}", error=exc)) from exc
     except Exception as exc:  # duckdb raises several error types; all mean "cannot read this file"
         paths = [str(f.read_path) for f in prepared]
-        raise LoadError(names[0], f"cannot be read as CSV: {duck_message(exc, paths, names)}") from exc
+        raise LoadError(names[0], T_("cannot be read as {format}: {error}", format="CSV",
+                                     error=duck_message(exc, paths, names))) from exc
     return types, chosen
 
 
@@ -656,7 +671,8 @@ def _parquet_source(con, export, files, names, native, key) -> Source:
     try:
         described = _describe(con, f"SELECT * FROM {inner}", {"files": paths})
     except Exception as exc:
-        raise LoadError(names[0], f"cannot be read as Parquet: {duck_message(exc, paths, names)}") from exc
+        raise LoadError(names[0], T_("cannot be read as {format}: {error}", format="Parquet",
+                                     error=duck_message(exc, paths, names))) from exc
     for path, name in zip(files, names):
         # The names as written: DuckDB has renamed a second one that differs only in case (email_1).
         check_columns(name, _parquet_names(path))
@@ -733,7 +749,8 @@ def _json_source(con, export, files, names, native, key) -> Source:
         except LoadError:
             raise
         except Exception as exc:
-            raise LoadError(names[0], f"cannot be read as JSON: {duck_message(exc, paths, names)}") from exc
+            raise LoadError(names[0], T_("cannot be read as {format}: {error}", format="JSON",
+                                         error=duck_message(exc, paths, names))) from exc
     except BaseException:
         scratch.remove()
         raise

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from audit_lib.errors import LoadError
+from audit_lib.i18n import T_
 from audit_lib.loader.readers import FILE_COLUMN
 from audit_lib.sql import ident, literal
 
@@ -32,16 +33,16 @@ def from_file_name(pattern: str, name: str, zone: str) -> datetime:
     """The instant the date in ``name`` (the first group of ``pattern``) stands for; LoadError if none."""
     match = re.search(pattern, name)
     if not match or not match.group(1):
-        raise LoadError(name, f"the file name has no snapshot date matching {pattern!r} (snapshot.from_file_name); "
-                              "rename the file or fix the pattern")
+        raise LoadError(name, T_("the file name has no snapshot date matching {pattern!r} (snapshot.from_file_name); "
+                                 "rename the file or fix the pattern", pattern=pattern))
     text = match.group(1)
     for form in _FORMATS:
         try:
             return _instant(datetime.strptime(text, form), zone)
         except ValueError:
             continue
-    raise LoadError(name, f"{text!r} in the file name is not a date (YYYY-MM-DD, YYYYMMDD, optionally with a "
-                          "time); fix snapshot.from_file_name")
+    raise LoadError(name, T_("{text!r} in the file name is not a date (YYYY-MM-DD, YYYYMMDD, optionally with a time); "
+                             "fix snapshot.from_file_name", text=text))
 
 
 def snapshot_times(export: "Export", names: list[str], zone: str) -> dict[str, datetime]:

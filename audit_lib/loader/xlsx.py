@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit_lib.errors import LoadError
+from audit_lib.i18n import T_
 from audit_lib.loader import xlsx_cells
 from audit_lib.loader.headers import dedupe_header
 from audit_lib.loader.readers import FILE_COLUMN, LINE_COLUMN, ROW_COLUMN, Reject, Source
@@ -53,12 +54,13 @@ def xlsx_source(con: "duckdb.DuckDBPyConnection", export: "Export", files: list[
         sheet_name, rows, special = _read_sheet(path, name, export.options.sheet)
         rows = rows[skip:]
         if not rows:
-            raise LoadError(name, f"sheet {sheet_name!r} is empty")
+            raise LoadError(name, T_("sheet {sheet!r} is empty", sheet=sheet_name))
         header, renamed = dedupe_header([cell_text(h, None) or "" for h in rows[0]])
         if columns is None:
             columns = header
         elif header != columns:
-            raise LoadError(name, f"its header {header} differs from the first file's {columns}")
+            raise LoadError(name, T_("its header {header} differs from the first file's {columns}", header=header,
+                                     columns=columns))
         body, numbers, used = _body(name, header, rows, special, skip, decimal_separator, rejects)
         sheets.append((name, body, numbers))
         detected[name] = ({"sheet": sheet_name, "skip_rows": skip} | ({"renamed_columns": renamed} if renamed else {})
@@ -99,12 +101,12 @@ def _read_sheet(path: Path, name: str, sheet: str | None) -> tuple[str, list[lis
         sheet_name = sheet or workbook.sheet_names[0]
         rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types, and ValueError or OSError
-        raise LoadError(name, f"cannot be read as XLSX: {exc}") from exc
+        raise LoadError(name, T_("cannot be read as {format}: {error}", format="XLSX", error=exc)) from exc
     try:
         special = xlsx_cells.scan(path, sheet_name)
     except (xlsx_cells.SheetNotFound, zipfile.BadZipFile, ParseError, KeyError) as exc:
-        raise LoadError(name, f"cannot be read as XLSX: its formulas cannot be told from its XML ({exc}); "
-                              "save it again as .xlsx from a spreadsheet program") from exc
+        raise LoadError(name, T_("cannot be read as XLSX: its formulas cannot be told from its XML ({error}); save it "
+                                 "again as .xlsx from a spreadsheet program", error=exc)) from exc
     return sheet_name, rows, special
 
 

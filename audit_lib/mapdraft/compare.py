@@ -114,6 +114,8 @@ def compare(exports: "ExportMap", exports_dir: Path) -> list[Change]:
     changes: list[Change] = []
     read: set[str] = set()
     for export in exports.exports:
+        if export.catalog_table:
+            continue  # a table of Spark's catalog: no file in the folder to compare with
         try:
             files = resolve_files(exports_dir, export.file, export.table)
         except LoadError:

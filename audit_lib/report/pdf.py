@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_lib.errors import ReportError
-from audit_lib.i18n import N_, language, translate
+from audit_lib.i18n import N_, Joined, T_, language, translate
 from audit_lib.report.programs import find_program
 from audit_lib.stale import temp_prefix
 
@@ -56,7 +56,7 @@ new Promise((resolve) => {
 
 def find_browser() -> str:
     """Path of the Chromium to print with: ``$REGAUDIT_CHROMIUM`` or the first browser on PATH."""
-    return find_program(BROWSER_ENV, BROWSERS, "PDF", (
+    return find_program(BROWSER_ENV, BROWSERS, "PDF", T_(
         "PDF: Chromium was not found, so the report cannot be printed. Install it "
         "(sudo apt-get install chromium, or: make system-deps), set REGAUDIT_CHROMIUM to its path, "
         "or run without the PDF (--no-pdf)."))
@@ -115,12 +115,12 @@ class _DevTools:
         while b"\0" not in self.buffer:
             left = self.deadline - time.monotonic()
             if left <= 0:
-                raise ReportError(f"PDF: Chromium did not finish printing in {TIMEOUT_S} s.")
+                raise ReportError(T_("PDF: Chromium did not finish printing in {seconds} s.", seconds=TIMEOUT_S))
             ready, _, _ = select.select([self.read_fd], [], [], min(left, 1.0))
             if ready:
                 chunk = os.read(self.read_fd, 1 << 20)
                 if not chunk:
-                    raise ReportError("PDF: Chromium closed the DevTools pipe (it crashed or exited).")
+                    raise ReportError(T_("PDF: Chromium closed the DevTools pipe (it crashed or exited)."))
                 self.buffer += chunk
         raw, self.buffer = self.buffer.split(b"\0", 1)
         return json.loads(raw)
@@ -135,7 +135,8 @@ class _DevTools:
             reply = self._message()
             if reply.get("id") == self.next_id:
                 if "error" in reply:
-                    raise ReportError(f"PDF: Chromium refused {method}: {reply['error'].get('message')}")
+                    raise ReportError(T_("PDF: Chromium refused {method}: {error}", method=method,
+                                         error=reply["error"].get("message")))
                 return reply.get("result", {})
             self.events.append(reply)
 
@@ -178,7 +179,7 @@ def html_to_pdf(html: str | os.PathLike, pdf: str | os.PathLike, *, footer: str 
     """Print ``html`` to ``pdf`` (written atomically) with ``footer`` and page numbers on every page."""
     html_path, pdf_path = Path(html), Path(pdf)
     if not html_path.is_file():
-        raise ReportError(f"PDF: {html_path} does not exist.")
+        raise ReportError(T_("PDF: {path} does not exist.", path=html_path))
     browser = find_browser()
     partial = pdf_path.with_name(f".{pdf_path.name}.partial")
     # The profile's name carries this process's pid, so a later run removes it if this one is killed.
@@ -206,7 +207,7 @@ def html_to_pdf(html: str | os.PathLike, pdf: str | os.PathLike, *, footer: str 
             process.kill()
             stderr = process.communicate(timeout=10)[1].decode(errors="replace")
             tail = "\n".join(stderr.strip().splitlines()[-5:])
-            raise ReportError(f"{exc} ({html_path}){chr(10) + tail if tail else ''}") from None
+            raise ReportError(Joined("", [exc, f" ({html_path})", *([f"\n{tail}"] if tail else [])])) from None
         finally:
             os.close(write_fd)
             os.close(read_fd)
@@ -218,7 +219,7 @@ def html_to_pdf(html: str | os.PathLike, pdf: str | os.PathLike, *, footer: str 
             if process.stderr:
                 process.stderr.close()
     if not data.startswith(b"%PDF"):
-        raise ReportError(f"PDF: Chromium returned no PDF for {html_path}.")
+        raise ReportError(T_("PDF: Chromium returned no PDF for {path}.", path=html_path))
     from audit_lib.outputs import atomic_write_bytes
 
     atomic_write_bytes(partial, data)

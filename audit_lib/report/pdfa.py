@@ -20,6 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from audit_lib.errors import ReportError
+from audit_lib.i18n import T_
 from audit_lib.report.programs import find_program
 from audit_lib.stale import temp_prefix
 
@@ -37,7 +38,7 @@ _CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>|=[\"'])\s*B\b")
 
 def find_ghostscript() -> str:
     """Path of Ghostscript: ``$REGAUDIT_GHOSTSCRIPT``, else gs on PATH; ReportError saying how to get it."""
-    return find_program(GHOSTSCRIPT_ENV, PROGRAMS, "PDF/A", (
+    return find_program(GHOSTSCRIPT_ENV, PROGRAMS, "PDF/A", T_(
         "PDF/A: Ghostscript (gs) was not found, so report.pdf cannot be archived as PDF/A-2b. Install it "
         "(sudo apt-get install ghostscript, or: make system-deps), set REGAUDIT_GHOSTSCRIPT to its path, "
         "or run without the PDF (--no-pdf)."))
@@ -49,7 +50,7 @@ def srgb_profile(ghostscript: str | None = None) -> Path:
     if configured:
         if Path(configured).is_file():
             return Path(configured)
-        raise ReportError(f"PDF/A: {ICC_ENV}={configured!r} is not a file.")
+        raise ReportError(T_("PDF/A: {env}={configured!r} is not a file.", env=ICC_ENV, configured=configured))
     program = Path(ghostscript or find_ghostscript()).resolve()
     prefixes = dict.fromkeys([program.parent.parent, Path("/usr"), Path("/usr/local")])
     for prefix in prefixes:
@@ -57,8 +58,8 @@ def srgb_profile(ghostscript: str | None = None) -> Path:
             found = sorted(glob.glob(str(prefix / pattern)))
             if found:
                 return Path(found[-1])
-    raise ReportError(f"PDF/A: the sRGB ICC profile Ghostscript ships (srgb.icc) was not found under "
-                      f"{', '.join(str(p) for p in prefixes)}; set {ICC_ENV} to an sRGB ICC profile.")
+    raise ReportError(T_("PDF/A: the sRGB ICC profile Ghostscript ships (srgb.icc) was not found under {folders}; "
+                         "set {env} to an sRGB ICC profile.", folders=", ".join(str(p) for p in prefixes), env=ICC_ENV))
 
 
 # Characters Ghostscript 10.0 will not carry into a PDF/A file's XMP, with what stands for them.
@@ -148,13 +149,15 @@ def to_pdfa(source: str | os.PathLike, target: str | os.PathLike, *, info: dict[
             done = subprocess.run(command(ghostscript, profile, prologue, source_path, epilogue, written),
                                   capture_output=True, text=True, timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise ReportError(f"PDF/A: Ghostscript did not finish in {TIMEOUT_S} s ({source_path}).") from None
+            raise ReportError(T_("PDF/A: Ghostscript did not finish in {seconds} s ({path}).", seconds=TIMEOUT_S,
+                                 path=source_path)) from None
         said = "\n".join((done.stderr + done.stdout).strip().splitlines()[-5:])
+        ending = f":\n{said}" if said else "."  # Ghostscript's last words, as it wrote them
         if done.returncode != 0 or not written.is_file():
-            raise ReportError(f"PDF/A: Ghostscript failed (exit {done.returncode}) on {source_path}"
-                              + (f":\n{said}" if said else "."))
+            raise ReportError(T_("PDF/A: Ghostscript failed (exit {code}) on {path}{ending}", code=done.returncode,
+                                 path=source_path, ending=ending))
         if not is_pdfa_2b(written):
-            raise ReportError(f"PDF/A: Ghostscript wrote {source_path.name} without the PDF/A-2b metadata"
-                              + (f":\n{said}" if said else "."))
+            raise ReportError(T_("PDF/A: Ghostscript wrote {name} without the PDF/A-2b metadata{ending}",
+                                 name=source_path.name, ending=ending))
         atomic_write_bytes(target_path, written.read_bytes())
     return target_path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from audit_lib.errors import ReportError
+from audit_lib.i18n import T_
 
 ROLES = ("auditor", "approver")
 # A name and perhaps a title ("Aino Virtanen, DPO"); anything longer is not a name.
@@ -24,9 +25,9 @@ def person(value: str | None, role: str) -> str | None:
         return None
     bad = next((c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
     if bad is not None:
-        raise ReportError(f"--{role}: the name contains the control character U+{ord(bad):04X}; "
-                          "give the name on one line, as it should appear on the cover.")
+        raise ReportError(T_("--{role}: the name contains the control character U+{code:04X}; give the name on one "
+                             "line, as it should appear on the cover.", role=role, code=ord(bad)))
     if len(name) > MAX_LENGTH:
-        raise ReportError(f"--{role}: the name has {len(name)} characters, more than {MAX_LENGTH}; "
-                          "give a name (and a title, if any), not a text.")
+        raise ReportError(T_("--{role}: the name has {length} characters, more than {most}; give a name (and a title, "
+                             "if any), not a text.", role=role, length=len(name), most=MAX_LENGTH))
     return name

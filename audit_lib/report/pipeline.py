@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from audit_lib.errors import OutputError, RegauditError, ReportError, ReportFailed, describe_os_error
 from audit_lib.exit_codes import ExitCode, audit_exit_code
+from audit_lib.i18n import Joined, T_
 from audit_lib.outputs import CSV_DIALECT_ENV, csv_dialect as dialect_of
 from audit_lib.report.labels import text
 from audit_lib.report.runtime import DEMO_KEY_NAME, new_run_id, read_summary
@@ -75,15 +76,15 @@ def kernel_name() -> str:
     available = KernelSpecManager().find_kernel_specs()
     if wanted:
         if wanted not in available:
-            raise ReportError(f"Notebook: kernel {wanted!r} (from {KERNEL_ENV}) is not installed; "
-                              f"installed: {', '.join(sorted(available)) or 'none'}.")
+            raise ReportError(T_("Notebook: kernel {kernel!r} (from {env}) is not installed; installed: {installed}.",
+                                 kernel=wanted, env=KERNEL_ENV, installed=", ".join(sorted(available)) or T_("none")))
         return wanted
     if PREFERRED_KERNEL in available:
         return PREFERRED_KERNEL
     if FALLBACK_KERNEL in available:
         return FALLBACK_KERNEL
-    raise ReportError("Notebook: no Jupyter kernel is installed; run `make` or "
-                      "`python -m ipykernel install --sys-prefix --name regaudit`.")
+    raise ReportError(T_("Notebook: no Jupyter kernel is installed; run `make` or "
+                         "`python -m ipykernel install --sys-prefix --name regaudit`."))
 
 
 @contextlib.contextmanager
@@ -132,10 +133,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
             # Index in the executed notebook (after papermill's injected-parameters cell) plus the
             # cell's first line, so the cell can be found in either notebook.
             first_line = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
-            raise ReportError(
-                f"Notebook {notebook.name}: cell {exc.cell_index} ({first_line.strip()[:80]!r}) "
-                f"failed: {exc.ename}: {exc.evalue}"
-            ) from exc
+            raise ReportError(T_("Notebook {name}: cell {cell} ({first_line!r}) failed: {error}: {value}",
+                                 name=notebook.name, cell=exc.cell_index, first_line=first_line.strip()[:80],
+                                 error=exc.ename, value=exc.evalue)) from exc
     return output
 
 
@@ -336,8 +336,8 @@ def run_report(register: str | os.PathLike | None, exports: str | os.PathLike, p
         say = _stage_callback(progress)
         audit = _execute(run, staging, progress, say)
         if run_id and audit.get("run_id") != run_id:
-            raise ReportError(f"Report: the notebook wrote results of run {audit.get('run_id')!r}, "
-                              f"not {run_id!r}.")
+            raise ReportError(T_("Report: the notebook wrote results of run {written!r}, not {run_id!r}.",
+                                 written=audit.get("run_id"), run_id=run_id))
         _render(run, staging, audit, say)
         _seal(run, staging, audit, say)
         return publish(staging, run.out / run.name)
@@ -362,7 +362,8 @@ def _prepare(register, exports, period: str, out_dir, *, key_file, lang: str, pd
     parse_period(period)
     auditor, approver = person(people[0], "auditor"), person(people[1], "approver")
     if lang not in LANGUAGES:
-        raise ReportError(f"Report language {lang!r} is not available; use one of {', '.join(LANGUAGES)}.")
+        raise ReportError(T_("Report language {lang!r} is not available; use one of {languages}.", lang=lang,
+                             languages=", ".join(LANGUAGES)))
     dialect = dialect_of(csv_dialect).name
     declaration, allowed = _declaration(register, exports, allow_outside)
     started = zoned_iso(started_at, declaration.register.controller.timezone)
@@ -371,8 +372,8 @@ def _prepare(register, exports, period: str, out_dir, *, key_file, lang: str, pd
     signer = signing.signer(sign_key) if sign_key else None
     notebook_path = Path(notebook).resolve() if notebook else NOTEBOOK
     if not notebook_path.is_file():
-        raise ReportError(f"Report: the notebook {notebook_path} does not exist "
-                          "(the report runs from a checkout of the regaudit repository).")
+        raise ReportError(T_("Report: the notebook {notebook} does not exist (the report runs from a checkout of the "
+                             "regaudit repository).", notebook=notebook_path))
     out = Path(out_dir).resolve()
     # The previous period's report beside this one, if any, for new / still open / resolved.
     previous = out / parse_period(period).previous().label / "findings.parquet"
@@ -406,7 +407,7 @@ def _declaration(register, exports, allow_outside) -> "tuple[Declaration, list[s
     exports_path = Path(exports).resolve()
     for path in (register_path, exports_path):
         if path is not None and not path.is_file():
-            raise ReportError(f"Report: {path} does not exist.")
+            raise ReportError(T_("Report: {path} does not exist.", path=path))
     allowed = [str(Path(p).expanduser().resolve()) for p in allow_outside] if allow_outside is not None else None
     return read_declaration(register_path, exports_path, allow_outside=allowed), allowed
 
@@ -511,11 +512,12 @@ def _failed(exc: BaseException, staging: Path, out: Path, name: str) -> BaseExce
     ``<name>.failed-<timestamp>`` and named in a ReportFailed (``exc`` itself when it is no error of
     regaudit's nor of the disk: an interrupt, a bug)."""
     failed = _keep_failed(staging, out, name)
-    note = f" The executed notebook and the kernel's log are kept in {failed}." if failed else ""
+    note = [T_(" The executed notebook and the kernel's log are kept in {folder}.", folder=failed)] if failed else []
     if isinstance(exc, RegauditError):
-        return ReportFailed(f"{exc}{note}", failed)
+        return ReportFailed(Joined("", [exc, *note]), failed)
     if isinstance(exc, OSError):  # the disk filled up, the folder went read-only, ...
-        return ReportFailed(f"Report: {describe_os_error(exc, output=True)}{note}", failed)
+        return ReportFailed(Joined("", [T_("Report: {error}", error=describe_os_error(exc, output=True)), *note]),
+                            failed)
     return exc
 
 

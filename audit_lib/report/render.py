@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from audit_lib.errors import ReportError
+from audit_lib.i18n import T_
 from audit_lib.outputs import atomic_write_text
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -65,8 +66,6 @@ def notebook_to_html(notebook: str | os.PathLike, html_path: str | os.PathLike, 
     body, _ = exporter.from_notebook_node(nb)
     leaks = external_references(body)
     if leaks:
-        raise ReportError(
-            f"HTML export of {notebook}: the report would load from the network ({leaks[0]!r}); "
-            "the template in audit_lib/report/templates must drop it."
-        )
+        raise ReportError(T_("HTML export of {notebook}: the report would load from the network ({leak!r}); the "
+                             "template in audit_lib/report/templates must drop it.", notebook=notebook, leak=leaks[0]))
     return atomic_write_text(html_path, body)

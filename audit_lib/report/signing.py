@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from audit_lib.errors import ReportError
+from audit_lib.i18n import T_
 from audit_lib.outputs import atomic_write_text
 from audit_lib.report.programs import find_program
 from audit_lib.stale import temp_prefix
@@ -48,8 +49,9 @@ class Checked:
 
 def find_gpg() -> str:
     """Path of the gpg program: ``$REGAUDIT_GPG``, else gpg on PATH."""
-    return find_program(GPG_ENV, ("gpg",), "Signature", "Signature: GnuPG (gpg) was not found. Install it "
-                        f"(sudo apt-get install gnupg) or set {GPG_ENV} to its path.")
+    return find_program(GPG_ENV, ("gpg",), T_("Signature"), T_("Signature: GnuPG (gpg) was not found. Install it "
+                                                               "(sudo apt-get install gnupg) or set {env} to its path.",
+                                                               env=GPG_ENV))
 
 
 def _gnupg(home: str | os.PathLike | None = None):
@@ -59,7 +61,7 @@ def _gnupg(home: str | os.PathLike | None = None):
     try:
         return gnupg.GPG(gpgbinary=find_gpg(), gnupghome=os.fspath(home) if home else None)
     except (OSError, ValueError) as exc:  # gpg would not start, or its home folder is unusable
-        raise ReportError(f"Signature: GnuPG could not be started: {exc}") from None
+        raise ReportError(T_("Signature: GnuPG could not be started: {error}", error=exc)) from None
 
 
 def _keyring_name() -> str:
@@ -71,14 +73,16 @@ def signer(key_id: str, home: str | os.PathLike | None = None) -> Signer:
     names none, or several (then the fingerprint must be given)."""
     wanted = (key_id or "").strip()
     if not wanted:
-        raise ReportError(f"Signature: the signing key is empty; give its fingerprint (--sign-key or {SIGN_KEY_ENV}).")
+        raise ReportError(T_("Signature: the signing key is empty; give its fingerprint (--sign-key or {env}).",
+                             env=SIGN_KEY_ENV))
     keys = _gnupg(home).list_keys(secret=True, keys=[wanted])
     if not keys:
-        raise ReportError(f"Signature: no secret key {wanted!r} in the keyring {_keyring_name()}; "
-                          "`gpg --list-secret-keys` lists the keys there.")
+        raise ReportError(T_("Signature: no secret key {key!r} in the keyring {keyring}; `gpg --list-secret-keys` "
+                             "lists the keys there.", key=wanted, keyring=_keyring_name()))
     if len(keys) > 1:
         listed = ", ".join(k["fingerprint"] for k in keys)
-        raise ReportError(f"Signature: {wanted!r} names {len(keys)} secret keys ({listed}); give one fingerprint.")
+        raise ReportError(T_("Signature: {key!r} names {count} secret keys ({listed}); give one fingerprint.",
+                             key=wanted, count=len(keys), listed=listed))
     key = keys[0]
     return Signer(key["fingerprint"], (key.get("uids") or [""])[0])
 
@@ -90,7 +94,8 @@ def _passphrase() -> str | None:
     try:
         return Path(path).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
     except OSError as exc:
-        raise ReportError(f"Signature: {PASSPHRASE_FILE_ENV}={path!r} cannot be read: {exc.strerror}.") from None
+        raise ReportError(T_("Signature: {env}={path!r} cannot be read: {cause}.", env=PASSPHRASE_FILE_ENV, path=path,
+                             cause=exc.strerror)) from None
 
 
 def sign(data: str | os.PathLike, key: Signer, out: str | os.PathLike,
@@ -104,8 +109,9 @@ def sign(data: str | os.PathLike, key: Signer, out: str | os.PathLike,
         # python-gnupg's status ("bad passphrase", "no secret key", ...) or gpg's last words.
         said = (made.stderr or "").strip().splitlines()
         why = made.status or (said[-1] if said else "no signature made")
-        raise ReportError(f"Signature: gpg could not sign {Path(data).name} with {key.fingerprint}: {why}. "
-                          f"A key with a passphrase needs gpg-agent to hold it, or {PASSPHRASE_FILE_ENV}.")
+        raise ReportError(T_("Signature: gpg could not sign {name} with {fingerprint}: {why}. A key with a passphrase "
+                             "needs gpg-agent to hold it, or {env}.", name=Path(data).name, fingerprint=key.fingerprint,
+                             why=why, env=PASSPHRASE_FILE_ENV))
     return atomic_write_text(out, signature)
 
 
@@ -117,13 +123,13 @@ def _keyring_of(public_key: str | os.PathLike | None) -> Iterator[str | None]:
         return
     path = Path(public_key)
     if not path.is_file():
-        raise ReportError(f"Verify: the public key file {path} does not exist.")
+        raise ReportError(T_("Verify: the public key file {path} does not exist.", path=path))
     with tempfile.TemporaryDirectory(prefix=temp_prefix("gpg")) as home:
         os.chmod(home, 0o700)
         try:
             imported = _gnupg(home).import_keys(path.read_bytes())
             if not imported.fingerprints:
-                raise ReportError(f"Verify: {path} holds no OpenPGP public key.")
+                raise ReportError(T_("Verify: {path} holds no OpenPGP public key.", path=path))
             yield home
         finally:
             # Verifying starts no agent, but importing may: end this home's own, by its folder.
@@ -141,9 +147,10 @@ def check(data: str | os.PathLike, signature: str | os.PathLike, *,
             result = _gnupg(home).verify_file(handle, os.fspath(data))
     fingerprint = result.pubkey_fingerprint or result.fingerprint
     if result.valid and not result.problems:
-        return Checked(True, fingerprint, result.username, "good signature")
-    reason = result.status or "no signature found"
+        return Checked(True, fingerprint, result.username, T_("good signature"))
+    reason = result.status or T_("no signature found")  # python-gnupg's own status is English
     if result.status == "no public key":
-        reason = (f"made by key {result.key_id}, which is not in the keyring"
-                  + (f" of {public_key}" if public_key else f" {_keyring_name()}"))
+        reason = (T_("made by key {key}, which is not in the keyring of {file}", key=result.key_id, file=public_key)
+                  if public_key else T_("made by key {key}, which is not in the keyring {keyring}", key=result.key_id,
+                                        keyring=_keyring_name()))
     return Checked(False, fingerprint, result.username, reason)
