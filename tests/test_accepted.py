@@ -114,3 +114,22 @@ def test_invalid_accepted_file_stops_the_audit(tmp_path):
     (tmp_path / "accepted.yaml").write_text("accepted:\n  - reason: no target\n", encoding="utf-8")
     with pytest.raises(DeclarationError, match="accepted.yaml:2"):
         run_audit(None, exports, "2026-Q3", pseudonym_key=KEY, checks=CHECKS)
+
+
+def test_report_refuses_an_invalid_accepted_file_before_its_notebook_runs(tmp_path):
+    """`regaudit run` validates accepted.yaml with the declaration: a mistake in it is exit 3 naming the
+    file, before a kernel starts or a staging folder is made (not exit 5, a failed notebook cell)."""
+    from typer.testing import CliRunner
+
+    from audit_lib.cli import app
+    from audit_lib.exit_codes import ExitCode
+
+    exports = write_register(tmp_path, ACCOUNTS, register_patch={"retention.rules": []})
+    (tmp_path / "accepted.yaml").write_text("schema_version: 1\naccepted:\n  - fingerprint: 12\n    until: never\n",
+                                            encoding="utf-8")
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(app, ["run", "--period", "2026-Q3", "--exports", str(exports), "--out", str(out),
+                                      "--no-pdf"], env={"REGAUDIT_PSEUDONYM_KEY": KEY.decode()})
+    assert result.exit_code == ExitCode.INVALID_DECLARATION, result.output
+    assert "accepted.yaml" in result.output and "Traceback" not in result.output
+    assert not out.exists() or list(out.iterdir()) == []

@@ -366,6 +366,7 @@ def _prepare(register, exports, period: str, out_dir, *, key_file, lang: str, pd
                              languages=", ".join(LANGUAGES)))
     dialect = dialect_of(csv_dialect).name
     declaration, allowed = _declaration(register, exports, allow_outside)
+    _check_accepted(declaration)
     started = zoned_iso(started_at, declaration.register.controller.timezone)
     key_path = _key_path(key_file)
     _check_tools(pdf)
@@ -410,6 +411,16 @@ def _declaration(register, exports, allow_outside) -> "tuple[Declaration, list[s
             raise ReportError(T_("Report: {path} does not exist.", path=path))
     allowed = [str(Path(p).expanduser().resolve()) for p in allow_outside] if allow_outside is not None else None
     return read_declaration(register_path, exports_path, allow_outside=allowed), allowed
+
+
+def _check_accepted(declaration: "Declaration") -> None:
+    """Validate accepted.yaml beside exports.yaml as the kernel's audit will read it, so that a mistake in
+    it fails here (DeclarationError: exit 3, file and line) and not as a failed notebook cell."""
+    from audit_lib.accepted import default_accepted_path, load_accepted
+
+    path = default_accepted_path(declaration.exports_source.path)
+    if path is not None:
+        load_accepted(path)
 
 
 def _key_path(key_file: str | os.PathLike | None) -> Path | None:
