@@ -61,7 +61,11 @@ def insert_rows(con, table: str, rows: Sequence[Sequence[object]]) -> None:
         return
     import pyarrow as pa
 
-    columns = pa.table({f"c{n}": pa.array(values) for n, values in enumerate(zip(*rows))})
+    insert_arrow(con, table, pa.table({f"c{n}": pa.array(values) for n, values in enumerate(zip(*rows))}))
+
+
+def insert_arrow(con, table: str, columns) -> None:
+    """Insert the Arrow table ``columns`` (in the table's column order) into ``table``, scanned in place."""
     con.register(_ARROW_NAME, columns)
     try:
         con.execute(f"INSERT INTO {ident(table)} SELECT * FROM {ident(_ARROW_NAME)}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from audit_lib.durations import parse_duration
 from audit_lib.roles import ROLES
-from audit_lib.sql import ident, insert_rows, literal
+from audit_lib.sql import ident, insert_arrow, insert_rows, literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -89,11 +89,7 @@ def _create_calendar(con, reading: str) -> None:
     _table(con, "holiday_eves", "day DATE, name VARCHAR", sorted(working_days.eve_days(years).items()))
     con.execute("CREATE TABLE calendar (day DATE, is_working_day BOOLEAN, kind VARCHAR, holiday VARCHAR, "
                 "label_en VARCHAR, label_fi VARCHAR)")
-    con.register("_calendar_days", _calendar_days(reading))
-    try:
-        con.execute("INSERT INTO calendar SELECT * FROM _calendar_days")
-    finally:
-        con.unregister("_calendar_days")
+    insert_arrow(con, "calendar", _calendar_days(reading))
     con.execute("""
         CREATE TABLE next_working_day AS
         SELECT day, min(CASE WHEN is_working_day THEN day END)
