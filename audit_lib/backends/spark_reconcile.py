@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from audit_lib.backends.spark_casts import spark_ident, spark_text
+from audit_lib.sql import insert_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -58,8 +59,8 @@ def record_entry(con: "duckdb.DuckDBPyConnection", declaration: "Declaration", e
                 [export.file, view, export.roles, bool(subjects), False])
     plan = export.plans()[0]
     if plan.not_applicable:
-        con.executemany("INSERT INTO not_applicable_fields VALUES (?, ?, ?, ?)",
-                        [[export.file, plan.role, name, reason] for name, reason in plan.not_applicable.items()])
+        insert_rows(con, "not_applicable_fields",
+                    [(export.file, plan.role, name, reason) for name, reason in plan.not_applicable.items()])
     _phone_forms(con, declaration, subjects, stage)
 
 
@@ -77,5 +78,4 @@ def _phone_forms(con: "duckdb.DuckDBPyConnection", declaration: "Declaration", s
         values = stage.selectExpr(f"{text} AS v").where("v IS NOT NULL").distinct().toArrow().column(0).to_pylist()
         known = {raw for (raw,) in con.execute("SELECT raw FROM identity_phone_map WHERE region = ?", [region]).fetchall()}
         fresh = [(region, raw, phone(raw, region)) for raw in values if raw not in known]
-        if fresh:
-            con.executemany("INSERT INTO identity_phone_map VALUES (?, ?, ?)", fresh)
+        insert_rows(con, "identity_phone_map", fresh)

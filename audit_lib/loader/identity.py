@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from audit_lib.loader.casting import text_sql
 from audit_lib.loader.readers import CODE_COLUMN
 from audit_lib.roles import ROLES
-from audit_lib.sql import ident, literal
+from audit_lib.sql import ident, insert_rows, literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -75,8 +75,6 @@ def normalised_sql(declaration: "Declaration", identifier: str, column: str) -> 
 
 def _phone_map(con: "duckdb.DuckDBPyConnection", declaration: "Declaration", staged: list[Staged]) -> None:
     """Each distinct phone value of the identifier columns in E.164 (phonenumbers, per distinct value)."""
-    import pandas as pd
-
     from audit_lib.normalise import phone
 
     con.execute(f"CREATE OR REPLACE TABLE {_PHONE_MAP} (region VARCHAR, raw VARCHAR, value VARCHAR)")
@@ -91,11 +89,7 @@ def _phone_map(con: "duckdb.DuckDBPyConnection", declaration: "Declaration", sta
             for (raw,) in values:
                 if (region, raw) not in rows:
                     rows[(region, raw)] = phone(raw, region)
-    if rows:
-        frame = pd.DataFrame([(r, raw, v) for (r, raw), v in rows.items()], columns=["region", "raw", "value"])
-        con.register("_phone_frame", frame)
-        con.execute(f"INSERT INTO {_PHONE_MAP} SELECT * FROM _phone_frame")
-        con.unregister("_phone_frame")
+    insert_rows(con, _PHONE_MAP, [(region, raw, value) for (region, raw), value in rows.items()])
 
 
 def _is_master_export(export: "Export", master: str, subject_columns: dict[str, str]) -> bool:

@@ -753,18 +753,12 @@ def _blank_file_lines(con, source: Source, name: str, batch_rows: int = 50_000) 
     """Physical lines of the quarantined rows of CSV ``name``, which has blank lines, from where
     csv_records places its records: the rows are read in order in batches and the file once,
     side by side, so that neither is held whole."""
-    import pandas as pd
-
     cursor = con.cursor()  # reads the rows while ``con`` writes their lines
     rows = cursor.execute("SELECT row FROM quarantine WHERE line IS NULL AND file = ? ORDER BY row", [name])
     con.execute("CREATE TEMP TABLE _lines (file VARCHAR, row BIGINT, line BIGINT)")
 
     def flush(lines: list[tuple[str, int, int]]) -> None:
-        if lines:
-            batch = pd.DataFrame(lines, columns=["file", "row", "line"])
-            con.register("_lines_batch", batch)
-            con.execute("INSERT INTO _lines SELECT * FROM _lines_batch")
-            con.unregister("_lines_batch")
+        insert_rows(con, "_lines", lines)
 
     try:
         wanted = [r for (r,) in rows.fetchmany(batch_rows)]
@@ -838,14 +832,8 @@ def _record_columns(con, declaration, export, columns: list[str]) -> None:
         in_mapping = spec is not None or column in uses
         rows.append([export.file, role, column, field_name, spec.category if spec else None,
                      spec.not_personal if spec else None, column in columns, in_mapping])
-    if rows:
-        # One statement for all (executemany costs a statement per column: minutes for a wide file).
-        import pyarrow as pa
-
-        names = ["file", "role", "column_name", "field", "category", "not_personal", "in_file", "in_mapping"]
-        table = pa.table({n: [row[i] for row in rows] for i, n in enumerate(names)},
-                         schema=pa.schema([(n, pa.bool_() if n.startswith("in_") else pa.string()) for n in names]))
-        con.from_arrow(table).insert_into("export_columns")
+    # One statement for all (executemany costs a statement per column: minutes for a wide file).
+    insert_rows(con, "export_columns", rows)
 
 
 def _create_role_view(con, role_name: str, parts: list, report: LoadReport) -> None:
