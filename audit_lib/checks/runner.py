@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from audit_lib.declaration import Declaration
 
 
+class SharedResultFailed(RuntimeError):
+    """A shared intermediate result could not be made: every check that reads it fails with the same reason."""
+
+    def __init__(self, name: str, cause: Exception) -> None:
+        super().__init__(f"the shared result {name} could not be made ({type(cause).__name__}: {cause})".strip())
+        self.name, self.cause = name, cause
+
+
 @dataclass
 class CheckContext:
     """What a check may use: the connection (canonical views and decl_* tables), parameters, declaration."""
@@ -30,6 +38,9 @@ class CheckContext:
     _counts: dict[tuple, Any] = field(default_factory=dict, repr=False)
     # Intermediate results made once per audit (``shared``): name -> the definition it was made from.
     _shared: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Shared results whose making failed (out of memory, say): name -> the error, raised to every later
+    # reader instead of making it again (each attempt over a large register costs the same minute).
+    _shared_failed: dict[str, Exception] = field(default_factory=dict, repr=False)
 
     def shared(self, name: str, build: "str | Callable[[CheckContext, str], None] | None" = None) -> str:
         """The table ``shared_<name>``, made once per audit and read by every check that asks for it: the
@@ -53,10 +64,16 @@ class CheckContext:
             if self._shared[name] != key:
                 raise ValueError(f"shared result {name!r} is defined twice, differently")
             return table
-        if isinstance(build, str):
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {build}", bind(build, self.params))
-        else:
-            build(self, table)
+        if name in self._shared_failed:
+            raise SharedResultFailed(name, self._shared_failed[name])
+        try:
+            if isinstance(build, str):
+                self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {build}", bind(build, self.params))
+            else:
+                build(self, table)
+        except Exception as exc:
+            self._shared_failed[name] = exc
+            raise SharedResultFailed(name, exc) from exc
         self._shared[name] = key
         return table
 
@@ -65,6 +82,7 @@ class CheckContext:
         for name in self._shared:
             self.con.execute(f"DROP TABLE IF EXISTS {ident('shared_' + name)}")
         self._shared.clear()
+        self._shared_failed.clear()
 
     def count(self, sql: str, *params: Any) -> Any:
         """The first row of ``sql`` (a count over the relations), computed once per audit."""
@@ -161,13 +179,16 @@ def join_problem(check: Check, context: CheckContext) -> str | None:
     def subjects_of(name: str) -> str:
         # A role's subjects are in the index; a derived relation (consent_timeline) is read itself.
         if name in ROLES:
-            return f"SELECT DISTINCT subject_id FROM {index} WHERE role = {literal(name)}"
-        return f"SELECT DISTINCT subject_id FROM {ident(name)} WHERE subject_id IS NOT NULL"
+            return f"SELECT subject_id FROM {index} WHERE role = {literal(name)}"
+        return f"SELECT subject_id FROM {ident(name)} WHERE subject_id IS NOT NULL"
 
-    counts = [context.count(f"SELECT count(*) FROM ({subjects_of(name)})")[0] for name in relations]
+    counts = [context.count(f"SELECT count(DISTINCT subject_id) FROM ({subjects_of(name)})")[0] for name in relations]
     if all(counts):
-        shared = " INTERSECT ".join(subjects_of(name) for name in sorted(relations))
-        if not context.count(f"SELECT count(*) FROM ({shared})")[0]:
+        # One subject in all of them is enough: the search stops at the first (an INTERSECT of every
+        # relation's distinct subjects cost seconds per check at 10 million subjects).
+        first, *others = sorted(relations)
+        within = " AND ".join(f"subject_id IN ({subjects_of(name)})" for name in others)
+        if not context.count(f"SELECT count(*) FROM (SELECT 1 FROM ({subjects_of(first)}) WHERE {within} LIMIT 1)")[0]:
             return T_("{relations} hold {counts} subjects but share none: the check's join can never match; are "
                       "they keyed by different identifiers?", relations=Joined(T_(" and "), relations),
                       counts=Joined(T_(" and "), [str(c) for c in counts]))
