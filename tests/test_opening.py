@@ -106,3 +106,14 @@ def test_audit_explore_and_reveal_open_through_it(tmp_path, monkeypatch):
     assert list(found.subjects) == ["C0000001"] and len(opened) == 3
     with pytest.raises(Exception, match="closed"):  # reveal keeps nothing open
         opened[-1].con.execute("SELECT 1")
+
+
+def test_the_connection_draws_no_progress_bar_into_the_users_output():
+    from audit_lib.loader.connection import connect
+
+    con = connect()
+    try:
+        assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+        assert con.execute("SELECT current_setting('TimeZone')").fetchone()[0] == "Europe/Helsinki"
+    finally:
+        con.close()

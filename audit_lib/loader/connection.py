@@ -47,8 +47,10 @@ def connect(database: str = ":memory:", *, timezone: str = "Europe/Helsinki", me
     import duckdb
 
     con = duckdb.connect(database)
+    # No progress bar: DuckDB draws it on standard error for any statement over two seconds, in the
+    # middle of regaudit's own progress lines and in logs.
     settings = {"TimeZone": timezone, "memory_limit": memory_limit or default_memory_limit(), "threads": threads,
-                "temp_directory": temp_directory or default_temp_directory()}
+                "temp_directory": temp_directory or default_temp_directory(), "enable_progress_bar": False}
     for name, value in settings.items():
         if value is not None:
             # Setting names are this module's constants; values are bound.

@@ -62,6 +62,8 @@ def _connect(workdir: str, memory_limit: str = MEMORY_LIMIT):
     # A spill folder lets large samples (10M subjects) sort and join beyond memory.
     con.execute("SET temp_directory = ?", [str(Path(workdir) / "spill")])
     con.execute("SET TimeZone = 'UTC'")
+    # A 10M sample runs statements of minutes: no progress bar drawn into the caller's output.
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
