@@ -21,7 +21,7 @@ class SharedResultFailed(RuntimeError):
     """A shared intermediate result could not be made: every check that reads it fails with the same reason."""
 
     def __init__(self, name: str, cause: Exception) -> None:
-        super().__init__(f"the shared result {name} could not be made ({type(cause).__name__}: {cause})".strip())
+        super().__init__(f"the shared result {name} could not be made ({type(cause).__name__}: {cause})")
         self.name, self.cause = name, cause
 
 

@@ -164,7 +164,7 @@ def create_subject_index(con: "duckdb.DuckDBPyConnection", available: dict[str, 
     register (the ``subjects`` role) holds it.
 
     Each role is grouped on its own and then joined to the master register: one grouping of every role
-    view's rows at once held every role's subjects in one hash table (50 million groups at 10 million
+    view's rows at once held every role's subjects in one hash table (56 million groups at 10 million
     subjects), which did not fit a 4 GB limit. The master register holds its own subjects by definition.
     """
     roles = [role for role in sorted(available) if role in ROLES and "subject_id" in ROLES[role].field_names]
@@ -172,13 +172,10 @@ def create_subject_index(con: "duckdb.DuckDBPyConnection", available: dict[str, 
         con.execute("CREATE OR REPLACE VIEW subject_index AS SELECT NULL::VARCHAR AS role, NULL::VARCHAR AS file, "
                     "NULL::VARCHAR AS subject_id, 0::BIGINT AS rows, NULL::BOOLEAN AS in_master WHERE false")
         return
+    held = "subject_id IN (SELECT subject_id FROM subjects)" if "subjects" in available else "NULL::BOOLEAN"
     parts = []
     for role in roles:
-        if role == "subjects":
-            in_master = "true"
-        else:
-            in_master = ("subject_id IN (SELECT subject_id FROM subjects)" if "subjects" in available
-                         else "NULL::BOOLEAN")
+        in_master = "true" if role == "subjects" else held
         parts.append(f"SELECT {literal(role)} AS role, file, subject_id, rows, {in_master} AS in_master FROM "
                      f"(SELECT _source_file AS file, subject_id, count(*) AS rows FROM {ident(role)} "
                      "WHERE subject_id IS NOT NULL GROUP BY _source_file, subject_id)")
