@@ -29,7 +29,9 @@ figure on a shared machine), peak RSS and rows per second for each, the ratios a
 load/floor and pandas/heavy, and the exponent of cost growth between consecutive sizes. With
 ``--repeat N`` every step runs N times, interleaved (floor, audit, load, ... then again in reverse
 order), and the medians are compared. ``--per-check SIZE`` prints the audit's seconds per check at
-that size, sorted.
+that size, sorted. With ``--baseline-tree`` the audit and heavy steps of both trees are compared check by
+check (status, population, failures and every finding, in order): a difference is printed and the
+script exits 1.
 """
 
 from __future__ import annotations
@@ -112,6 +114,34 @@ def total_rows(folder: Path) -> int:
                for p in input_files(folder))
 
 
+def outcome_digests(result) -> dict[str, str]:
+    """Per check, a SHA-256 of what it concluded: its status, population and failures, and its findings
+    (every column but the run's id), in order; two trees that agree on a check give the same digest."""
+    import hashlib
+
+    findings = result.findings.drop(columns=["run_id"])
+    digests = {}
+    for row in result.check_results.itertuples(index=False):
+        own = findings[findings["check_id"] == row.check_id]
+        text = f"{row.status}|{row.population}|{row.failures}\n" + own.to_csv(index=False)
+        digests[str(row.check_id)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digests
+
+
+def compare_outcomes(size: int, after: list[dict], before: list[dict]) -> list[str]:
+    """The checks whose conclusions differ between the two trees' audits (or within one tree's runs);
+    printed, so that a speed-up that changed a finding is seen."""
+    digests = [r.get("digests", {}) for r in after + before]
+    names = sorted(set().union(*digests))
+    differ = [name for name in names if len({d.get(name) for d in digests}) > 1]
+    if differ:
+        print(f"{size:>10,} conclusions DIFFER before and after for {len(differ)} check(s): {', '.join(differ)}")
+    else:
+        print(f"{size:>10,} conclusions identical before and after: {len(names)} checks (status, population, "
+              "failures and every finding, in order)")
+    return differ
+
+
 def run_step(step: str, folder: Path, memory_limit: str) -> dict:
     """One measurement in this process (called in a fresh interpreter)."""
     import resource
@@ -121,6 +151,7 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
         return usage.ru_utime + usage.ru_stime
 
     checks_seconds: dict[str, float] = {}
+    digests: dict[str, str] = {}
     started, cpu_started = time.perf_counter(), cpu()
     if step == "floor":
         import duckdb
@@ -147,6 +178,7 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
         findings = len(result.findings)
         checks_seconds = {str(k): float(v) for k, v in zip(result.check_results["check_id"],
                                                            result.check_results["duration_s"])}
+        digests = outcome_digests(result)
     elif step == "spark":
         import os
 
@@ -179,7 +211,7 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
 
         findings = heavy_checks(folder / "exports", PERIOD)
     return {"seconds": time.perf_counter() - started, "cpu_seconds": cpu() - cpu_started,
-            "peak_rss_mb": peak_rss_mb(), "findings": findings, "checks": checks_seconds}
+            "peak_rss_mb": peak_rss_mb(), "findings": findings, "checks": checks_seconds, "digests": digests}
 
 
 def _median(results: list[dict], key: str) -> float:
@@ -228,6 +260,7 @@ def main() -> None:
     print(f"{'subjects':>10} {'rows':>12} {'step':13} {'run':>3} {'wall s':>8} {'CPU s':>8} {'rows/s':>12} "
           f"{'peak RSS MiB':>13} {'findings':>9}")
     previous: dict[str, tuple[int, float, float]] = {}
+    differing: list[str] = []
     for size in args.sizes:
         folder = sample_dir(size) if args.format == "parquet" else csv_dir(size)
         rows = total_rows(folder)
@@ -264,6 +297,9 @@ def main() -> None:
                 a, b = figures[numerator], figures[denominator]
                 print(f"{size:>10,} ratio {label}: {a['seconds'] / b['seconds']:.2f}x wall, "
                       f"{a['cpu'] / b['cpu']:.2f}x CPU")
+        for step in ("audit", "heavy"):
+            if step in figures and step + "@before" in figures:
+                differing += compare_outcomes(size, figures[step]["runs"], figures[step + "@before"]["runs"])
         if "audit" in figures:
             if "audit" in previous:
                 last_rows, last_wall, last_cpu = previous["audit"]
@@ -282,6 +318,8 @@ def main() -> None:
                 print(f"{size:>10,} seconds per check (median of the audit runs), slowest first:")
                 for check_id, values in sorted(per_check.items(), key=lambda kv: -statistics.median(kv[1])):
                     print(f"{'':>10} {statistics.median(values):>8.2f}  {check_id}")
+    if differing:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -39,8 +39,8 @@ from audit_lib.loader.casting import (FALSE_VALUES, TIMESTAMP_FORMATS, TRUE_VALU
 from audit_lib.loader import contract, folder, identity, keys, snapshots, timezones
 from audit_lib.loader.encoding import has_carriage_return
 from audit_lib.loader.mapping import column_uses, constant_sql, derived_key_sql, referenced_columns
-from audit_lib.loader.readers import (CODE_COLUMN, FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ROW_COLUMN,
-                                      RecordCountMismatch, Source,
+from audit_lib.loader.readers import (CODE_COLUMN, FILE_COLUMN, LINE_COLUMN, NATIVE_CAST_FAILED, ORDER_COLUMN,
+                                      ROW_COLUMN, RecordCountMismatch, Source,
                                       csv_record_positions, duck_message, open_source, relative_name, resolve_files)
 from audit_lib.loader.snapshots import SNAPSHOT_COLUMN
 from audit_lib.roles import ROLES, TEXT, vocabulary
@@ -476,7 +476,8 @@ def _create_stage(con, declaration, export, source: Source, table: str
     # so neither the file's name nor the row's number needs storing (see _numbered_view).
     computed = ", ".join(f"{expression} AS {name}" for expression, name in typed)
     counts = []
-    with _one_thread(con):
+    # A source that gives each row's place is staged in parallel, ordered by it; others on one thread.
+    with contextlib.nullcontext() if source.ordered else _one_thread(con):
         for number, (part_sql, params) in enumerate(source.parts):
             counts.append(_write_part(con, export, source, table, number, part_sql, params, computed, code_sql))
     return plan_exprs, (reason_sql, value_sql), counts
@@ -549,7 +550,9 @@ def _code_sql(export, codes: list[str], passing: list[str]) -> str:
 def _one_thread(con):
     """Run the stage's writes on one thread: the rowids must follow the file's rows (they give each row
     its number), and DuckDB's parallel order-preserving insert was seen to store a Parquet file's row
-    groups (and a large CSV's chunks) out of order, numbering most rows of a large file wrongly."""
+    groups (and a large CSV's chunks) out of order, numbering most rows of a large file wrongly (DuckDB
+    2.0.1 still does). A source that gives each row's place (``Source.ordered``) needs no single thread:
+    its rows are inserted ORDER BY that place, an order DuckDB keeps."""
     threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     con.execute("SET threads = 1")
     try:
@@ -563,6 +566,8 @@ def _write_part(con, export, source: Source, table: str, number: int, part_sql: 
     """Write file ``number`` of the source into the stage (creating it with the first); its rows."""
     typed_sql = f"SELECT *, {computed} FROM ({part_sql})" if computed else f"SELECT * FROM ({part_sql})"
     select = f"SELECT *, {code_sql} AS {ident(CODE_COLUMN)} FROM ({typed_sql})"
+    if source.ordered:
+        select = f"SELECT * EXCLUDE ({ident(ORDER_COLUMN)}) FROM ({select}) ORDER BY {ident(ORDER_COLUMN)}"
     verb = f"CREATE TABLE {ident(table)} AS " if number == 0 else f"INSERT INTO {ident(table)} "
     try:
         return con.execute(verb + select, params).fetchall()[0][0]

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 RESERVED_PREFIX = "regaudit:"
 FILE_COLUMN = "regaudit:file"
 ROW_COLUMN = "regaudit:row"
+# A row's place in its file, given by readers that know it (Parquet); read to order the stage, not kept.
+ORDER_COLUMN = "regaudit:order"
 # The stage's quarantine reason code of a row: NULL for a row that loaded (see load.py).
 CODE_COLUMN = "regaudit:code"
 LINE_COLUMN = "regaudit:line"
@@ -75,7 +77,8 @@ class RecordCountMismatch(LoadError):
 class Source:
     """SELECTs over one export's files (one per file, staged in file order: the stage's rowids then
     tell each row's file and number, cheaper than storing them), with columns, types and what was
-    detected per file. ``row_provided``: the SELECT gives the file, row and line columns itself."""
+    detected per file. ``row_provided``: the SELECT gives the file, row and line columns itself.
+    ``ordered``: each SELECT gives its rows' places in the file (ORDER_COLUMN), by which they are staged."""
 
     parts: list[tuple[str, dict[str, object]]]
     files: list[Path]
@@ -84,6 +87,7 @@ class Source:
     types: dict[str, str] = field(default_factory=dict)
     detected: dict[str, dict[str, object]] = field(default_factory=dict)
     row_provided: bool = False
+    ordered: bool = False
     header_lines: dict[str, int] = field(default_factory=dict)
     # CSV: the UTF-8 file DuckDB reads (the export or its transcoded copy), for csv_records.
     read_paths: dict[str, Path] = field(default_factory=dict)
@@ -689,8 +693,10 @@ def _parquet_source(con, export, files, names, native, key) -> Source:
         return ", ".join(f"timezone('UTC', {ident(c)}) AS {ident(c)}" if c in int96[path] else ident(c)
                          for c in columns)
     # Row numbers come from the stage's rowids (read in file order; a Parquet reader rejects nothing).
-    parts = [(f"SELECT {select(path)} FROM read_parquet($file)", {"file": path}) for path in paths]
-    return Source(parts=parts, files=files, names=names, columns=columns, types=types,
+    # Each row's place in its file comes with it (ORDER_COLUMN), so the stage can be written in parallel.
+    parts = [(f"SELECT {select(path)}, file_row_number AS {ident(ORDER_COLUMN)} "
+              "FROM read_parquet($file, file_row_number = true)", {"file": path}) for path in paths]
+    return Source(parts=parts, files=files, names=names, columns=columns, types=types, ordered=True,
                   detected={n: {"format": "parquet"} for n in names}, header_lines={n: 0 for n in names})
 
 

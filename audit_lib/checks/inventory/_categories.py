@@ -30,10 +30,20 @@ def _text(column: str) -> str:
     return f"NULLIF(trim(CAST({ident(column)} AS VARCHAR)), '')"
 
 
+def _holds_value(column: str, column_type: str | None) -> str:
+    """A predicate true exactly when the cell holds a value (NULL or false otherwise): a typed value is
+    never blank; text is blank when it is only spaces, and is trimmed without a cast."""
+    if column_type in _NEVER_BLANK or (column_type or "").startswith("DECIMAL"):
+        return f"{ident(column)} IS NOT NULL"
+    if column_type == "VARCHAR":
+        return f"trim({ident(column)}) <> ''"
+    return f"{_text(column)} IS NOT NULL"
+
+
 def _file_plans(con: "duckdb.DuckDBPyConnection") -> list[tuple[str, str, str, list[tuple[str, str, str]]]]:
     """Per loaded export file that names subjects: (file, view, subject expression, [(column, category,
-    presence expression)]) for its columns mapped to a category. A presence expression is non-NULL
-    exactly when the cell holds a value: ``IS NOT NULL`` for typed columns, trimmed text otherwise."""
+    presence predicate)]) for its columns mapped to a category. A presence predicate is true exactly
+    when the cell holds a value (``_holds_value``)."""
     if relation_columns(con, "export_files") is None:
         return []
     files = {file: (view, roles[0] if roles else None, has_subject) for file, view, roles, has_subject
@@ -63,8 +73,7 @@ def _file_plans(con: "duckdb.DuckDBPyConnection") -> list[tuple[str, str, str, l
             continue
         types = relation_columns(con, view) or {}
         plans.append((file, view, subject, [
-            (column, category, ident(column) if types.get(column) in _NEVER_BLANK else _text(column))
-            for _, column, category, _ in categorised]))
+            (column, category, _holds_value(column, types.get(column))) for _, column, category, _ in categorised]))
     return plans
 
 
@@ -80,8 +89,8 @@ def present_sql(con: "duckdb.DuckDBPyConnection", only_subjects: str | None = No
     parts = []
     for file, view, subject, columns in _file_plans(con):
         counts, entries = [], []
-        for number, (column, category, value) in enumerate(columns):
-            counts.append(f"count({value}) AS n{number}")
+        for number, (column, category, holds) in enumerate(columns):
+            counts.append(f"count(CASE WHEN {holds} THEN 1 END) AS n{number}")
             entries.append(f"{{'category_id': {literal(category)}, 'source': {literal(file + '#' + column)}, "
                            f"'n': n{number}}}")
         keep = f" AND {subject} IN ({only_subjects})" if only_subjects else ""
@@ -98,6 +107,14 @@ def present_sql(con: "duckdb.DuckDBPyConnection", only_subjects: str | None = No
 MASK_BITS = 63
 
 
+def _row_bits(held: dict[int, list[str]]) -> str:
+    """The aggregate of one mask: bit_or over the rows of each bit whose category any column holds."""
+    if not held:
+        return "0::BIGINT"
+    terms = [f"CASE WHEN {' OR '.join(tests)} THEN {1 << bit}::BIGINT ELSE 0::BIGINT END" for bit, tests in held.items()]
+    return f"bit_or({' | '.join(terms)})"
+
+
 def masks_sql(con: "duckdb.DuckDBPyConnection") -> tuple[str, dict[str, int]] | None:
     """SQL of (subject_id, m0, m1, …): per subject, one bit per category held about it, over every loaded
     export file, and each category's bit number; None when no column can be tied to a subject.
@@ -111,11 +128,13 @@ def masks_sql(con: "duckdb.DuckDBPyConnection") -> tuple[str, dict[str, int]] | 
     masks = max(bits.values(), default=-1) // MASK_BITS + 1
     parts = []
     for _, view, subject, columns in plans:
-        per_mask: list[list[str]] = [[] for _ in range(masks)]
-        for _, category, value in columns:
+        # Per row, one bit per category any of its columns holds; per subject, one bit_or per mask: one
+        # aggregate per mask, not one count per column (5 categories over 16 columns in a customer file).
+        per_mask: list[dict[int, list[str]]] = [{} for _ in range(masks)]
+        for _, category, holds in columns:
             mask, bit = divmod(bits[category], MASK_BITS)
-            per_mask[mask].append(f"CASE WHEN count({value}) > 0 THEN {1 << bit}::BIGINT ELSE 0::BIGINT END")
-        exprs = [" | ".join(terms) if terms else "0::BIGINT" for terms in per_mask]
+            per_mask[mask].setdefault(bit, []).append(holds)
+        exprs = [_row_bits(held) for held in per_mask]
         parts.append(f"SELECT {subject} AS subject_id, "
                      + ", ".join(f"{e} AS m{k}" for k, e in enumerate(exprs))
                      + f" FROM {ident(view)} WHERE _loaded GROUP BY 1")
