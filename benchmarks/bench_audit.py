@@ -30,8 +30,8 @@ load/floor and pandas/heavy, and the exponent of cost growth between consecutive
 ``--repeat N`` every step runs N times, interleaved (floor, audit, load, ... then again in reverse
 order), and the medians are compared. ``--per-check SIZE`` prints the audit's seconds per check at
 that size, sorted. With ``--baseline-tree`` the audit and heavy steps of both trees are compared check by
-check (status, population, failures and every finding, in order): a difference is printed and the
-script exits 1.
+check (status, population, failures and every finding's record and subject, in order; and apart, the
+findings' words): a difference in conclusions is printed and the script exits 1.
 """
 
 from __future__ import annotations
@@ -114,32 +114,41 @@ def total_rows(folder: Path) -> int:
                for p in input_files(folder))
 
 
-def outcome_digests(result) -> dict[str, str]:
-    """Per check, a SHA-256 of what it concluded: its status, population and failures, and its findings
-    (every column but the run's id), in order; two trees that agree on a check give the same digest."""
+def outcome_digests(result) -> dict[str, dict[str, str]]:
+    """Per check, two SHA-256 digests: ``found``, of what it concluded (status, population, failures,
+    and each finding's record and subject, in order), and ``worded``, of its findings' every column but
+    the run's id. Two trees that agree on a check give the same digests."""
     import hashlib
 
     findings = result.findings.drop(columns=["run_id"])
     digests = {}
     for row in result.check_results.itertuples(index=False):
         own = findings[findings["check_id"] == row.check_id]
-        text = f"{row.status}|{row.population}|{row.failures}\n" + own.to_csv(index=False)
-        digests[str(row.check_id)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        head = f"{row.status}|{row.population}|{row.failures}\n"
+        found = head + own[["record_ref", "subject_ref"]].to_csv(index=False)
+        digests[str(row.check_id)] = {"found": hashlib.sha256(found.encode("utf-8")).hexdigest(),
+                                      "worded": hashlib.sha256((head + own.to_csv(index=False)).encode()).hexdigest()}
     return digests
 
 
 def compare_outcomes(size: int, after: list[dict], before: list[dict]) -> list[str]:
-    """The checks whose conclusions differ between the two trees' audits (or within one tree's runs);
-    printed, so that a speed-up that changed a finding is seen."""
+    """The checks whose conclusions differ between the two trees' audits (or within one tree's runs),
+    printed with those that concluded alike in other words; the first are returned."""
     digests = [r.get("digests", {}) for r in after + before]
     names = sorted(set().union(*digests))
-    differ = [name for name in names if len({d.get(name) for d in digests}) > 1]
-    if differ:
-        print(f"{size:>10,} conclusions DIFFER before and after for {len(differ)} check(s): {', '.join(differ)}")
+
+    def differ(kind: str) -> list[str]:
+        return [name for name in names if len({(d.get(name) or {}).get(kind) for d in digests}) > 1]
+    found, worded = differ("found"), [name for name in differ("worded") if name not in differ("found")]
+    if found:
+        print(f"{size:>10,} conclusions DIFFER before and after for {len(found)} check(s): {', '.join(found)}")
     else:
         print(f"{size:>10,} conclusions identical before and after: {len(names)} checks (status, population, "
-              "failures and every finding, in order)")
-    return differ
+              "failures, every finding's record and subject, in order)")
+    if worded:
+        print(f"{size:>10,} the same conclusions worded differently (message, evidence or legal references) by "
+              f"{len(worded)} check(s): {', '.join(worded)}")
+    return found
 
 
 def run_step(step: str, folder: Path, memory_limit: str) -> dict:
@@ -151,7 +160,7 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
         return usage.ru_utime + usage.ru_stime
 
     checks_seconds: dict[str, float] = {}
-    digests: dict[str, str] = {}
+    digests: dict[str, dict[str, str]] = {}
     started, cpu_started = time.perf_counter(), cpu()
     if step == "floor":
         import duckdb
