@@ -6,6 +6,8 @@ tests that read a finished report read this one: tests/test_report_pipeline.py, 
 and tests/test_no_pii.py. A test that needs a report of its own (a second run to compare with, a run that
 fails, hostile data) still makes it. Tests only read the shared folder; one that changes files changes a copy.
 Every test that uses the report or one of the audits is marked slow here (`make test-fast` leaves it out).
+The browser tests (the explore notebook in JupyterLab, the report's print layout) share the system Chromium
+driven by Playwright (``page``); without either the test fails, it never skips.
 """
 
 from __future__ import annotations
@@ -67,6 +69,32 @@ def incomplete_audit(tmp_path_factory):
 
 
 _SLOW_FIXTURES = {"sample_report", "sample_audit", "incomplete_audit"}
+
+
+@pytest.fixture
+def chromium() -> str:
+    """The system Chromium; the test fails (never skips) without it."""
+    path = shutil.which("chromium")
+    if not path:
+        pytest.fail("Chromium is not installed (`chromium` not on PATH): run scripts/install-system-deps.sh")
+    return path
+
+
+@pytest.fixture
+def page(chromium: str):
+    """A Chromium page driven by Playwright; the browser is closed after."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed: pip install -e '.[browser]' (or run `make`)")
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(60_000)
+            yield page
+        finally:
+            browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,6 @@ import math
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -147,15 +146,6 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def chromium() -> str:
-    """The system Chromium; the test fails (never skips) without it."""
-    path = shutil.which("chromium")
-    if not path:
-        pytest.fail("Chromium is not installed (`chromium` not on PATH): run scripts/install-system-deps.sh")
-    return path
-
-
-@pytest.fixture
 def lab(tmp_path: Path):
     """JupyterLab serving a temporary folder that holds the generated explore notebook; stopped after."""
     from jupyter_client.kernelspec import KernelSpecManager
@@ -212,23 +202,6 @@ def lab(tmp_path: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
-
-
-@pytest.fixture
-def page(chromium: str):
-    """A Chromium page driven by Playwright; the browser is closed after."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: pip install -e '.[browser]' (or run `make`)")
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(60_000)
-            yield page
-        finally:
-            browser.close()
 
 
 def _params(session, filters: dict) -> dict:

@@ -222,7 +222,8 @@ def test_cover_and_every_footer_carry_the_start_with_its_zone(signed, keyring):
 
 def test_event_times_carry_their_zone(signed):
     html = (signed["folder"] / "report.html").read_text(encoding="utf-8")
-    assert f"<th>Event time ({ZONE})</th>" in html
+    breakable = ZONE.replace("/", "/\u200b")  # the heading may break after the zone's "/"
+    assert f"<th>Event time ({breakable})</th>" in html
     zoned_cells = re.findall(r"<td>(\d{4}-\d\d-\d\d \d\d:\d\d) ([+-]\d\d:\d\d(?:/[+-]\d\d:\d\d)?)</td>", html)
     assert zoned_cells, "no event time with its offset in the report"
     # Summer time in the third quarter, Helsinki: three hours ahead of UTC.

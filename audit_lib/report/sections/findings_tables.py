@@ -30,7 +30,11 @@ def sorted_findings(findings: "pd.DataFrame") -> "pd.DataFrame":
 
 def column_heading(name: str, lang: str, zone: str) -> str:
     """A findings table's column heading; the event time's names the zone its times are in."""
-    return text("col.event_at_in", lang, zone=zone) if name == "event_at" else text(f"col.{name}", lang)
+    if name != "event_at":
+        return text(f"col.{name}", lang)
+    # A zero-width space after each "/" lets a narrow column break "Europe/Helsinki" there, not inside
+    # a word (CSS has no break opportunity at a slash).
+    return text("col.event_at_in", lang, zone=zone.replace("/", "/\u200b"))
 
 
 def findings_table(findings: "pd.DataFrame", lang: str = "en", css: str = "ra-findings",
