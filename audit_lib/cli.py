@@ -447,7 +447,7 @@ def verify(folder: Path = typer.Argument(..., help="The report folder, e.g. repo
 @app.command(help="Show the subject id(s) behind a subject reference (S-…) of a report, for whoever holds the "
                   "pseudonym key: the exports are loaded and every subject id's pseudonym computed. This is the "
                   "internal drill-down; the ids are printed, never written.\n\n"
-                  "Exit codes: 0 found; 1 no subject has this reference (another key, or other exports); "
+                  "Exit codes: 0 found; 7 no subject has this reference (another key, or other exports); "
                   "3 invalid register.yaml or exports.yaml; 4 other errors.")
 @_handled
 def reveal(reference: str = typer.Argument(..., help="The subject reference from a report, e.g. S-0123456789abcdef."),
@@ -464,7 +464,7 @@ def reveal(reference: str = typer.Argument(..., help="The subject reference from
     if not found.found:
         _echo(T_("{reference}: no subject in these exports has this reference with this key.",
                  reference=found.reference), err=True)
-        return ExitCode.FINDINGS
+        return ExitCode.NOT_FOUND
     for subject_id, roles in found.subjects.items():
         _echo(T_("{reference}\t{subject}\t(in: {roles})", reference=found.reference, subject=subject_id,
                  roles=", ".join(roles)))

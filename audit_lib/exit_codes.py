@@ -24,6 +24,9 @@ class ExitCode(IntEnum):
     # `regaudit verify`: the report folder is not as it was published. Its own code, so that a script
     # tells tampering (or damage) from a verification that could not run (ERROR).
     VERIFY_FAILED = 6
+    # `regaudit reveal`: the reference belongs to no subject of these exports under this key. Not
+    # FINDINGS: a script must tell "nobody" from "found something to act on".
+    NOT_FOUND = 7
     # sysexits.h's EX_USAGE: the command line itself is wrong. Click's own default (2) would collide
     # with INCOMPLETE, which a script must be able to tell apart from a typo.
     USAGE = 64
@@ -38,7 +41,8 @@ class ExitCode(IntEnum):
 
 _MEANINGS = {
     ExitCode.OK: "done; the audit is complete and no open finding is at or above --fail-on",
-    ExitCode.FINDINGS: "open findings at or above --fail-on",
+    ExitCode.FINDINGS: "open findings at or above --fail-on (lint: notice findings; map --check, schema --check: "
+                       "a difference found)",
     ExitCode.INCOMPLETE: "the audit is incomplete: checks, inputs or retention rules that could not be evaluated",
     ExitCode.INVALID_DECLARATION: "invalid register.yaml, exports.yaml or accepted-risks file",
     ExitCode.ERROR: "other errors (nothing published), e.g. an output folder that cannot be written",
@@ -46,6 +50,7 @@ _MEANINGS = {
                             "PERIOD.failed-TIME/ in the reports folder",
     ExitCode.VERIFY_FAILED: "verify: a file of the report folder changed, is missing or is extra, or its "
                             "signature does not verify",
+    ExitCode.NOT_FOUND: "reveal: no subject of the exports has the reference under this key",
     ExitCode.USAGE: "usage error: an unknown command or option, a missing or malformed option value",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }

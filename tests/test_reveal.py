@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from audit_lib.cli import app
 from audit_lib.errors import RegauditError
+from audit_lib.exit_codes import ExitCode
 from audit_lib.pseudonym import pseudonym
 from audit_lib.reveal import reveal
 
@@ -54,4 +55,4 @@ def test_cli_reveal_prints_the_id_and_exit_codes(key_file):
     assert reference in done.output and "C0000002" in done.output
     missing = runner.invoke(app, ["reveal", "S-" + "0" * 16, "--exports", str(SAMPLE / "exports.yaml"),
                                   "--key-file", str(key_file)])
-    assert missing.exit_code == 1
+    assert missing.exit_code == ExitCode.NOT_FOUND == 7

@@ -186,6 +186,16 @@ def port(sql: str, dialect: str = "spark") -> PortedQuery:
     return _port(sql, dialect)
 
 
+def port_expression(expression: str, dialect: str = "spark") -> PortedQuery:
+    """One SQL expression (DuckDB's dialect) in ``dialect``: ``sql`` is the bare expression, so that
+    the loader's own expressions (its casts, its macros' bodies) are written once, in DuckDB's SQL."""
+    ported = port(f"SELECT {expression} AS value", dialect)
+    if ported.sql is None:
+        return PortedQuery(expression, None, dialect, ported.leftovers)
+    bare = re.sub(r"(?is)^\s*SELECT\s+(.*)\s+AS\s+value\s*$", r"\1", ported.sql)
+    return PortedQuery(expression, bare, dialect, ported.leftovers)
+
+
 @lru_cache(maxsize=4096)
 def _port(sql: str, dialect: str) -> PortedQuery:
     try:

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from audit_lib.backends.base import (DEFAULT_BATCH_SIZE, Backend, Relation, ValueFunction, canonical_relations,
                                     distinct_values_sql, map_batches)
-from audit_lib.backends.port import port
+from audit_lib.backends.port import port, port_expression
 from audit_lib.errors import RegauditError
 from audit_lib.i18n import T_
 from audit_lib.sql import bind, ident
@@ -377,10 +377,10 @@ def define_functions(backend: SparkBackend, financial_period_ends: str = "12-31"
         if tuple(arguments) != tuple(types):
             raise PortError(T_("macro {name}: its arguments {arguments} are not those of MACRO_SIGNATURES {types}",
                                name=name, arguments=arguments, types=list(types)))
-        ported = port(f"SELECT {body} AS value", "spark")
+        ported = port_expression(body, "spark")
         if not ported.executable:
             raise PortError(T_("macro {name} does not port to Spark SQL: {reason}", name=name, reason=ported.reason))
-        expression = re.sub(r"(?is)^\s*SELECT\s+(.*)\s+AS\s+value\s*$", r"\1", ported.sql)
+        expression = ported.sql
         signature = ", ".join(f"{argument} {kind}" for argument, kind in types.items())
         backend.session.sql(f"CREATE OR REPLACE TEMPORARY FUNCTION {name}({signature}) RETURNS {returns} "
                             f"RETURN {expression}")

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from audit_lib.backends.port import port_expression
 from audit_lib.backends.spark_timezones import instant_sql
 from audit_lib.loader.casting import REASON_CODES, CastSpec, cast_expression, failure_reason
 from audit_lib.loader.numbers import PRECISION_LOSS
@@ -54,22 +55,18 @@ def spark_text(column_sql: str) -> str:
     return f"NULLIF(TRIM(CAST({column_sql} AS STRING)), '')"
 
 
-def _array(values) -> str:
-    """A Spark SQL array of string literals."""
-    return "array(" + ", ".join(spark_literal(v) for v in values) + ")"
+def _ported(expression: str) -> str:
+    """The DuckDB loader's own expression in Spark SQL (backends/port.py): written once, in casting.py."""
+    ported = port_expression(expression, "spark")
+    if not ported.executable:  # the loader's casts are plain SQL: a leftover here is a bug in regaudit
+        raise ValueError(f"the loader's cast does not port to Spark SQL: {ported.reason}")
+    return ported.sql
 
 
 def _closed_text(column: str, spec: CastSpec) -> str:
-    """A text field with a vocabulary or a value map, matched without regard to letter case."""
-    lowered = f"lower({spark_text(spark_ident(column))})"
-    known = sorted({v.lower() for v in (spec.values or {}).values()} | set(spec.vocabulary or ()))
-    mapped = f"CASE WHEN array_contains({_array(known)}, {lowered}) THEN {lowered} END"
-    if spec.values:
-        cases = " ".join(f"WHEN {spark_literal(k.lower())} THEN {spark_literal(v)}" for k, v in spec.values.items())
-        mapped = f"CASE {lowered} {cases} ELSE {mapped} END"
-    if spec.vocabulary is not None:
-        return f"CASE WHEN array_contains({_array(spec.vocabulary)}, {mapped}) THEN {mapped} END"
-    return mapped
+    """A text field with a vocabulary or a value map, matched without regard to letter case: the
+    loader's ``cast_expression``, ported."""
+    return _ported(cast_expression(column, spec))
 
 
 def _timestamp(column: str, spec: CastSpec, kind: str) -> str | None:
