@@ -42,16 +42,23 @@ class _Commands(TyperGroup):
             _localise(self)
             return super().make_context(*args, **kwargs)
         except _UsageError as exc:
-            exc.exit_code = ExitCode.USAGE
-            raise
+            raise _usage(exc)
 
     def invoke(self, ctx):
         """Parse and run a command (an unknown command, a missing or malformed option of one)."""
         try:
             return super().invoke(ctx)
         except _UsageError as exc:
-            exc.exit_code = ExitCode.USAGE
-            raise
+            raise _usage(exc)
+
+
+def _usage(exc):
+    """The usage error ``exc`` ending in ExitCode.USAGE, shown in the command line's language."""
+    from audit_lib.cli_errors import localise_usage_error
+
+    exc.exit_code = ExitCode.USAGE
+    localise_usage_error(exc, _language())
+    return exc
 
 
 def _localise(group) -> None:

@@ -4,11 +4,8 @@ The language is ``$REGAUDIT_LANG`` (``en`` or ``fi``), else the first of gettext
 (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``) that names one regaudit speaks, else English.
 In Finnish the help of every command, group, option and argument is looked up paragraph by
 paragraph (the rows of an exit-code table one by one, their code kept), and so are the words click
-itself writes around them (Usage, Options, Commands, [default: …], [required]). Click's own usage
-errors stay English: click looks them up with the standard library's process-wide gettext only
-(``gettext.textdomain``/``bindtextdomain``), which needs a compiled ``.mo`` file on disk and takes
-the language from the locale variables, never from $REGAUDIT_LANG; and it writes them into its
-exceptions' messages, where no formatter reaches. English needs no lookup: nothing is loaded at start-up.
+itself writes around them (Usage, Options, Commands, [OPTIONS], [default: …], [required]). Usage
+errors are worded by audit_lib/cli_errors.py. English needs no lookup: nothing is loaded at start-up.
 """
 
 from __future__ import annotations
@@ -24,6 +21,8 @@ LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 # What click and typer write around the help texts (their msgids, as they pass them to gettext).
 USAGE, ARGUMENTS, OPTIONS, COMMANDS = N_("Usage:"), N_("Arguments"), N_("Options"), N_("Commands")
 HELP_OPTION = N_("Show this message and exit.")
+# The usage line's placeholders (click's options_metavar and a group's subcommand_metavar).
+OPTIONS_METAVAR, COMMAND_METAVAR = N_("[OPTIONS]"), N_("COMMAND [ARGS]...")
 EXTRAS = {"default": N_("default: {default}"), "env var": N_("env var: {var}"), "required": N_("required")}
 # An option's help as click writes it: the help, two spaces, then "[default: x; required]".
 _EXTRA = re.compile(r"^(?P<help>.*?)(?:\s{2}|^)\[(?P<extra>[^\[\]]*)\]$", re.S)
@@ -116,6 +115,10 @@ def localise(root: Any, lang: str) -> None:
             if getattr(param, "help", None):
                 param.help = translate_help(param.help, lang)
         command.context_class = _context_class(command.context_class, lang)
+        if getattr(command, "options_metavar", None) == "[OPTIONS]":
+            command.options_metavar = translate(OPTIONS_METAVAR, lang)
+        if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+            command.subcommand_metavar = translate(COMMAND_METAVAR, lang)
 
 
 def _context_class(base: type, lang: str) -> type:

@@ -114,7 +114,8 @@ def test_findings_tables_name_the_zone(sample_audit):
     assert f"<td>{event_time(consent['event_at'].iloc[0], HELSINKI)}</td>" in family
     assert "Ajat ovat aikavyöhykkeen Europe/Helsinki paikallisaikoja." in family
     tokyo = sections.top_findings_table(sample_audit.findings, "en", zone="Asia/Tokyo")
-    assert f"<td>{event_time(first, 'Asia/Tokyo')}</td>" in tokyo and "+09:00</td>" in tokyo and "(Asia/\u200bTokyo)" in tokyo
+    assert f"<td>{event_time(first, 'Asia/Tokyo')}</td>" in tokyo and "+09:00</td>" in tokyo
+    assert "(Asia/\u200bTokyo)" in tokyo
 
 
 # --- names on the cover ----------------------------------------------------------------------------

@@ -111,7 +111,8 @@ def _row_bits(held: dict[int, list[str]]) -> str:
     """The aggregate of one mask: bit_or over the rows of each bit whose category any column holds."""
     if not held:
         return "0::BIGINT"
-    terms = [f"CASE WHEN {' OR '.join(tests)} THEN {1 << bit}::BIGINT ELSE 0::BIGINT END" for bit, tests in held.items()]
+    terms = [f"CASE WHEN {' OR '.join(tests)} THEN {1 << bit}::BIGINT ELSE 0::BIGINT END"
+             for bit, tests in held.items()]
     return f"bit_or({' | '.join(terms)})"
 
 
