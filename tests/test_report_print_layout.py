@@ -1,6 +1,7 @@
 """The report as Chromium prints it: every table cell fits its column on an A4 page, and short words stay whole.
 
-The session's report of the bundled sample (conftest.sample_report) is opened in the system Chromium
+The session's report of the bundled sample (conftest.sample_report), and the same report in Finnish (whose
+words are longer), are opened in the system Chromium
 with print media and the printable width of the PDF's page (A4 less pdf.PAGE's margins), as
 audit_lib/report/pdf.py prints it. A cell whose content is wider than the cell (a heading word that
 cannot break, a value that does not wrap) spills over its neighbour on paper; a heading's word or a
@@ -11,7 +12,12 @@ names each.
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
 from audit_lib.report.pdf import PAGE
+from reportkit import PERIOD, REPORT_KEY, SAMPLE
 
 CSS_PX_PER_INCH = 96
 # Words (runs of letters) up to this long, in a heading or as a whole value (a severity, a kind of finding),
@@ -49,14 +55,42 @@ _OVERFLOWING = """() => {
 }""" % SHORT_WORD
 
 
-def test_every_table_cell_fits_its_column_and_short_words_stay_whole_on_the_printed_page(sample_report, page):
+@pytest.fixture(scope="module")
+def finnish_report(tmp_path_factory):
+    """The bundled sample's report in Finnish (HTML only): its words are the longest ("tarkistettava")."""
+    from audit_lib.report.pipeline import run_report
+
+    root = tmp_path_factory.mktemp("finnish-report")
+    shutil.copytree(SAMPLE, root / "sample")
+    (root / "pseudonym.key").write_text(REPORT_KEY + "\n", encoding="utf-8")
+    return run_report(None, root / "sample" / "exports.yaml", PERIOD, root / "reports", lang="fi", pdf=False,
+                      pseudonym_key_file=root / "pseudonym.key") / "report.html"
+
+
+def _printed_layout(page, html) -> dict:
     width = round((PAGE["paperWidth"] - PAGE["marginLeft"] - PAGE["marginRight"]) * CSS_PX_PER_INCH)
     page.set_viewport_size({"width": width, "height": 1100})
     page.emulate_media(media="print")
-    page.goto((sample_report.folder / "report.html").resolve().as_uri())
-    layout = page.evaluate(_OVERFLOWING)
-    # The findings tables name the zone of their event times: the longest heading word of the report.
-    assert any(h.startswith("Event time (") and "/" in h for h in layout["headings"]), layout["headings"]
+    page.goto(html.resolve().as_uri())
+    return page.evaluate(_OVERFLOWING)
+
+
+def _assert_fits(layout: dict) -> None:
     assert layout["measured"] > 100
     assert layout["wide"] == [], layout["wide"]
     assert layout["split"] == [], "\n".join(sorted({f"{s['table']}: {s['word']}" for s in layout["split"]}))
+
+
+def test_every_table_cell_fits_its_column_and_short_words_stay_whole_on_the_printed_page(sample_report, page):
+    layout = _printed_layout(page, sample_report.folder / "report.html")
+    # The findings tables name the zone of their event times: the longest heading word of the report.
+    assert any(h.startswith("Event time (") and "/" in h for h in layout["headings"]), layout["headings"]
+    _assert_fits(layout)
+
+
+@pytest.mark.slow
+def test_the_finnish_report_fits_its_columns_too(finnish_report, page):
+    layout = _printed_layout(page, finnish_report)
+    assert any(h.startswith("Tapahtuma-aika (") for h in layout["headings"]), layout["headings"]
+    _assert_fits(layout)
+
