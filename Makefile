@@ -21,12 +21,15 @@ demo: $(STAMP) system-deps
 
 # On every core (pytest-xdist); tests/conftest.py keeps the users of one session fixture on one worker.
 PARALLEL := -n auto --dist loadgroup
+# pytest keeps its rewritten test modules as bytecode (in the gitignored __pycache__/): with
+# PYTHONDONTWRITEBYTECODE set, every worker rewrites every test module again on every run (about 5 s).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 
 test: $(STAMP) system-deps
-	$(PY) -m pytest $(PARALLEL)
+	$(PYTEST) $(PARALLEL)
 
 test-fast: $(STAMP) system-deps
-	$(PY) -m pytest $(PARALLEL) -m "not slow"
+	$(PYTEST) $(PARALLEL) -m "not slow"
 
 # Re-execute the committed notebooks so that nbval compares current outputs: run it after changing
 # a check, the sample or a report section (the nbval tests fail until then, by design).
