@@ -12,6 +12,7 @@ Finnish and fails on any English word left.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Callable
 
 from audit_lib.i18n import N_, SOURCE_LANGUAGE, translate
@@ -68,8 +69,6 @@ def localised_show(exc: Any, lang: str) -> Callable[..., None]:
     from typer import echo
 
     def show(file: Any = None) -> None:
-        import sys
-
         target = file if file is not None else sys.stderr
         ctx = getattr(exc, "ctx", None)
         if ctx is not None:

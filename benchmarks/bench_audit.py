@@ -139,7 +139,8 @@ def compare_outcomes(size: int, after: list[dict], before: list[dict]) -> list[s
 
     def differ(kind: str) -> list[str]:
         return [name for name in names if len({(d.get(name) or {}).get(kind) for d in digests}) > 1]
-    found, worded = differ("found"), [name for name in differ("worded") if name not in differ("found")]
+    found = differ("found")
+    worded = [name for name in differ("worded") if name not in found]
     if found:
         print(f"{size:>10,} conclusions DIFFER before and after for {len(found)} check(s): {', '.join(found)}")
     else:
